@@ -1,0 +1,291 @@
+//! Content items: what a zone can show. Media bytes travel separately, addressed by sha256.
+
+use crate::ids::{ContentId, FeedId};
+use crate::validate::{Validate, ValidationErrors};
+use serde::{Deserialize, Serialize};
+
+/// A blob in the media store, referenced by its content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MediaRef {
+    /// Lower-case hex sha256 of the bytes; also the blob's name in every cache.
+    pub sha256: String,
+    pub size: u64,
+    /// The type sniffed from the bytes by the server, not the uploader's claim.
+    pub mime: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// Videos only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+}
+
+impl MediaRef {
+    pub fn is_valid_sha256(hex: &str) -> bool {
+        hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    }
+}
+
+/// How a picture fills its zone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fit {
+    /// Whole picture visible, letterboxed.
+    #[default]
+    Contain,
+    /// Zone filled, picture cropped.
+    Cover,
+}
+
+/// Which calendar a clock or date shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarKind {
+    #[default]
+    SolarHijri,
+    Gregorian,
+    Both,
+}
+
+/// Which digits numbers are shown with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DigitStyle {
+    #[default]
+    Persian,
+    Latin,
+}
+
+/// The language text is written in, which also sets its direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Fa,
+    En,
+}
+
+/// The currency unit prices and rates are shown in. 1 Toman = 10 Rial.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyUnit {
+    #[default]
+    Toman,
+    Rial,
+}
+
+/// A menu board: categories of items with prices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Menu {
+    pub title: String,
+    pub categories: Vec<MenuCategory>,
+    #[serde(default)]
+    pub unit: MoneyUnit,
+    /// 0 lets the player choose columns to fit the zone.
+    #[serde(default)]
+    pub columns: u8,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MenuCategory {
+    pub name: String,
+    pub items: Vec<MenuItem>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MenuItem {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// In `Menu::unit`; whole units (prices in Iran have no fractions).
+    pub price: i64,
+    #[serde(default)]
+    pub sold_out: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<MediaRef>,
+}
+
+/// Where a ticker's lines come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum TickerSource {
+    /// The newest items of a news feed; the server puts the snapshot in the manifest.
+    Feed { feed: FeedId, max_items: u32 },
+    /// Lines typed by the owner.
+    Static { lines: Vec<String> },
+}
+
+/// The kinds of content, each with exactly the data its renderer needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ContentKind {
+    Image {
+        media: MediaRef,
+        #[serde(default)]
+        fit: Fit,
+    },
+    Video {
+        media: MediaRef,
+        #[serde(default = "default_true")]
+        muted: bool,
+    },
+    MenuBoard {
+        menu: Menu,
+    },
+    Text {
+        title: String,
+        body: String,
+        #[serde(default)]
+        lang: Lang,
+    },
+    Ticker {
+        #[serde(flatten)]
+        source: TickerSource,
+        /// Scroll speed in pixels per second at 1080p.
+        #[serde(default = "default_ticker_speed")]
+        speed: u32,
+        #[serde(default)]
+        lang: Lang,
+    },
+    Weather {
+        feed: FeedId,
+        #[serde(default)]
+        lang: Lang,
+    },
+    CurrencyBoard {
+        feed: FeedId,
+        /// Symbols to show, in order; empty shows all.
+        #[serde(default)]
+        symbols: Vec<String>,
+        #[serde(default)]
+        unit: MoneyUnit,
+    },
+    Clock {
+        #[serde(default)]
+        calendar: CalendarKind,
+        #[serde(default)]
+        digits: DigitStyle,
+        #[serde(default)]
+        show_seconds: bool,
+    },
+    QrPromo {
+        headline: String,
+        /// Where the code leads. The server replaces it with a tracked short link per screen.
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image: Option<MediaRef>,
+    },
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_ticker_speed() -> u32 {
+    120
+}
+
+/// A content item as it travels to the player.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentItem {
+    pub id: ContentId,
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: ContentKind,
+}
+
+impl ContentItem {
+    /// The media blobs this item needs on the player's disk before it can be shown.
+    pub fn media(&self) -> Vec<&MediaRef> {
+        match &self.kind {
+            ContentKind::Image { media, .. } | ContentKind::Video { media, .. } => vec![media],
+            ContentKind::MenuBoard { menu } => menu
+                .categories
+                .iter()
+                .flat_map(|c| c.items.iter())
+                .filter_map(|i| i.image.as_ref())
+                .collect(),
+            ContentKind::QrPromo { image, .. } => image.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+const MAX_TEXT: usize = 10_000;
+
+impl Validate for ContentItem {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if self.name.trim().is_empty() {
+            errors.add("name", "required", "a name is required");
+        }
+        let check_media = |field: &str, media: &MediaRef, errors: &mut ValidationErrors| {
+            if !MediaRef::is_valid_sha256(&media.sha256) {
+                errors.add(
+                    format!("{field}.sha256"),
+                    "invalid",
+                    "must be 64 lower-case hex digits",
+                );
+            }
+        };
+        match &self.kind {
+            ContentKind::Image { media, .. } | ContentKind::Video { media, .. } => {
+                check_media("media", media, &mut errors);
+            }
+            ContentKind::MenuBoard { menu } => {
+                if menu.categories.is_empty() {
+                    errors.add("menu.categories", "required", "a menu needs at least one category");
+                }
+                for (c, category) in menu.categories.iter().enumerate() {
+                    if category.name.trim().is_empty() {
+                        errors.add(format!("menu.categories.{c}.name"), "required", "a category needs a name");
+                    }
+                    for (i, item) in category.items.iter().enumerate() {
+                        let field = format!("menu.categories.{c}.items.{i}");
+                        if item.name.trim().is_empty() {
+                            errors.add(format!("{field}.name"), "required", "an item needs a name");
+                        }
+                        if item.price < 0 {
+                            errors.add(format!("{field}.price"), "negative", "a price cannot be negative");
+                        }
+                        if let Some(image) = &item.image {
+                            check_media(&format!("{field}.image"), image, &mut errors);
+                        }
+                    }
+                }
+            }
+            ContentKind::Text { title, body, .. } => {
+                if title.trim().is_empty() && body.trim().is_empty() {
+                    errors.add("body", "required", "a text slide needs a title or a body");
+                }
+                if body.len() > MAX_TEXT {
+                    errors.add("body", "too_long", format!("at most {MAX_TEXT} bytes"));
+                }
+            }
+            ContentKind::Ticker { source, speed, .. } => {
+                if let TickerSource::Static { lines } = source {
+                    if lines.iter().all(|l| l.trim().is_empty()) {
+                        errors.add("lines", "required", "a ticker needs at least one line");
+                    }
+                }
+                if *speed == 0 || *speed > 2000 {
+                    errors.add("speed", "out_of_range", "speed must be between 1 and 2000 pixels per second");
+                }
+            }
+            ContentKind::QrPromo { headline, url, image } => {
+                if headline.trim().is_empty() {
+                    errors.add("headline", "required", "a QR promo needs a headline");
+                }
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    errors.add("url", "invalid", "the link must start with https:// or http://");
+                }
+                if let Some(image) = image {
+                    check_media("image", image, &mut errors);
+                }
+            }
+            ContentKind::Weather { .. } | ContentKind::CurrencyBoard { .. } | ContentKind::Clock { .. } => {}
+        }
+        errors.into_result()
+    }
+}

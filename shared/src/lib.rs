@@ -1,0 +1,21 @@
+//! The contract between the Vitrin server and player.
+//!
+//! Everything both sides must agree on lives here and only here: the wire types, the schedule
+//! engine that decides what plays, and the calendars used to show dates. No I/O.
+
+pub mod calendar;
+pub mod content;
+pub mod events;
+pub mod feed;
+pub mod ids;
+pub mod layout;
+pub mod manifest;
+pub mod playlist;
+pub mod schedule;
+pub mod validate;
+
+/// The version of the wire format. It grows when a change would break an older player;
+/// additive changes (new optional fields) keep it.
+pub const API_VERSION: u32 = 1;
+
+pub use validate::{FieldError, Validate, ValidationErrors};

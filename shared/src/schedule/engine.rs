@@ -1,0 +1,734 @@
+//! The schedule engine: from rules, an instant and a timezone to what plays.
+//!
+//! Rules are compiled once into a [`Schedule`]; [`Schedule::resolve`] answers "what plays now,
+//! and until when", [`Schedule::timeline`] answers "what plays when" over a range. Both are pure
+//! and build on the same occurrence functions, so they always agree (property-tested).
+//!
+//! Layers, from the bottom up:
+//! - main: the highest-ranked active normal rule, else the screen's default layout;
+//! - interrupt spots: an active interrupt replaces main during its spots when its priority is at
+//!   least main's;
+//! - overlays: every active overlay, drawn on top in rank order;
+//! - emergency: the highest-ranked active emergency rule, above everything.
+//!
+//! Rank is (priority descending, rule id ascending), so the outcome never depends on the order
+//! in which rules are listed.
+
+use super::clock::{hour_start, Clock};
+use super::cron::CronExpr;
+use super::rule::{RuleKind, ScheduleRule, Target, Window};
+use crate::ids::{LayoutId, PlaylistId, RuleId};
+use crate::layout::{Layout, Rect, Template};
+use crate::playlist::{EntryAt, Playlist};
+use crate::validate::{Validate, ValidationErrors};
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap};
+
+/// One stretch of time in which a rule is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Occurrence {
+    start: Timestamp,
+    end: Timestamp,
+}
+
+impl Occurrence {
+    fn contains(&self, t: Timestamp) -> bool {
+        self.start <= t && t < self.end
+    }
+}
+
+/// Which layer a selection fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerKind {
+    Default,
+    Normal,
+    Interrupt,
+    Overlay,
+    Emergency,
+}
+
+/// What fills one layer, and since when: `since` is where the target's playlists start
+/// counting, so every screen that selects the same thing shows the same slide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Selected {
+    /// `None` for the screen's default layout.
+    pub rule: Option<RuleId>,
+    pub kind: LayerKind,
+    pub target: Target,
+    pub since: Timestamp,
+    /// When this occurrence ends on its own; `None` for the default layout.
+    pub until: Option<Timestamp>,
+}
+
+/// Everything selected at one instant.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layers {
+    pub main: Option<Selected>,
+    pub overlays: Vec<Selected>,
+    pub emergency: Option<Selected>,
+}
+
+/// A stretch of a timeline in which the selection does not change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineSpan {
+    pub start: Timestamp,
+    pub end: Timestamp,
+    #[serde(flatten)]
+    pub layers: Layers,
+}
+
+/// One zone of a selected layout and the entry it shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZonePlay {
+    pub zone: String,
+    pub rect: Rect,
+    pub playlist: PlaylistId,
+    /// `None` when no entry of the playlist is valid now.
+    pub entry: Option<EntryAt>,
+}
+
+/// A selection with its zones filled in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerPlay {
+    #[serde(flatten)]
+    pub selected: Selected,
+    /// The layout shown; `None` when the target is a playlist shown fullscreen.
+    pub layout: Option<LayoutId>,
+    pub zones: Vec<ZonePlay>,
+}
+
+/// What plays at one instant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub at: Timestamp,
+    pub main: Option<LayerPlay>,
+    pub overlays: Vec<LayerPlay>,
+    pub emergency: Option<LayerPlay>,
+    /// The first instant after `at` at which any layer's selection changes; `None` when
+    /// nothing will change any more. Entries inside playlists change earlier, at their `until`.
+    pub next_change: Option<Timestamp>,
+}
+
+impl Resolution {
+    /// The selections without their zones, as a timeline reports them.
+    pub fn layers(&self) -> Layers {
+        Layers {
+            main: self.main.as_ref().map(|p| p.selected),
+            overlays: self.overlays.iter().map(|p| p.selected).collect(),
+            emergency: self.emergency.as_ref().map(|p| p.selected),
+        }
+    }
+
+    /// The earliest instant at which anything on screen changes: a layer or an entry.
+    pub fn next_redraw(&self) -> Option<Timestamp> {
+        let entries = self
+            .main
+            .iter()
+            .chain(&self.overlays)
+            .chain(&self.emergency)
+            .flat_map(|layer| &layer.zones)
+            .filter_map(|zone| zone.entry.map(|e| e.until));
+        entries.chain(self.next_change).min()
+    }
+}
+
+enum CompiledWindow {
+    /// One occurrence per matching day: `[day start, (day + 1 if next_day) end)`.
+    Days { start: Time, end: Time, next_day: bool },
+    /// One occurrence per firing, cut short by the next firing.
+    Cron { expr: CronExpr, duration: SignedDuration },
+}
+
+/// Where an interrupt's spots fall inside each local clock hour.
+struct SpotGrid {
+    offset_ms: i64,
+    period_ms: i64,
+    length_ms: i64,
+    count: i64,
+}
+
+const HOUR_MS: i64 = 3_600_000;
+/// How far ahead `next_change` and occurrence searches look before giving up.
+const SEARCH_DAYS: i64 = 400;
+/// How many cron firings a search walks past before giving up (firings filtered out by
+/// dates or weekdays).
+const MAX_CRON_STEPS: usize = 2000;
+/// How many non-changing boundaries `next_change` verifies before it answers conservatively.
+const MAX_CHANGE_STEPS: usize = 64;
+
+struct CompiledRule {
+    rule: ScheduleRule,
+    window: CompiledWindow,
+    spots: Option<SpotGrid>,
+}
+
+impl CompiledRule {
+    fn compile(rule: ScheduleRule) -> Result<CompiledRule, ValidationErrors> {
+        rule.validate()?;
+        let window = match &rule.when.window {
+            Window::AllDay => CompiledWindow::Days { start: Time::midnight(), end: Time::midnight(), next_day: true },
+            Window::Daily { start, end } => CompiledWindow::Days { start: *start, end: *end, next_day: end <= start },
+            Window::Cron { expr, duration_secs } => CompiledWindow::Cron {
+                expr: CronExpr::parse(expr).expect("validated"),
+                duration: SignedDuration::from_secs(*duration_secs),
+            },
+        };
+        Ok(CompiledRule { rule, window, spots: None })
+    }
+
+    fn priority(&self) -> i32 {
+        self.rule.priority
+    }
+
+    fn day_matches(&self, day: Date) -> bool {
+        let when = &self.rule.when;
+        when.dates.is_none_or(|r| r.contains(day)) && when.weekdays.is_none_or(|w| w.contains(day.weekday()))
+    }
+
+    /// Cuts an occurrence to the rule's absolute bounds; `None` when nothing is left.
+    fn clip(&self, start: Timestamp, end: Timestamp) -> Option<Occurrence> {
+        let when = &self.rule.when;
+        let start = when.active_from.map_or(start, |from| start.max(from));
+        let end = when.active_until.map_or(end, |until| end.min(until));
+        (start < end).then_some(Occurrence { start, end })
+    }
+
+    fn day_bounds(day: Date, start: Time, end: Time, next_day: bool) -> (DateTime, DateTime) {
+        let end_day = if next_day { day.tomorrow().unwrap_or(day) } else { day };
+        (day.to_datetime(start), end_day.to_datetime(end))
+    }
+
+    fn day_occurrence(&self, clock: &Clock, day: Date) -> Option<Occurrence> {
+        let CompiledWindow::Days { start, end, next_day } = self.window else {
+            unreachable!("only day windows have day occurrences")
+        };
+        if !self.day_matches(day) {
+            return None;
+        }
+        let (start, end) = Self::day_bounds(day, start, end, next_day);
+        self.clip(clock.instant(start), clock.instant(end))
+    }
+
+    /// The occurrence of a cron firing, if the firing's day matches: it lasts `duration`, or
+    /// until the next matching firing.
+    fn firing_occurrence(&self, clock: &Clock, expr: &CronExpr, duration: SignedDuration, fire: Timestamp) -> Option<Occurrence> {
+        if !self.day_matches(clock.civil(fire).date()) {
+            return None;
+        }
+        let mut end = fire + duration;
+        let mut next = fire;
+        for _ in 0..MAX_CRON_STEPS {
+            match expr.next_after(next, clock.tz) {
+                Some(n) if n < end => {
+                    if self.day_matches(clock.civil(n).date()) {
+                        end = n;
+                        break;
+                    }
+                    next = n;
+                }
+                _ => break,
+            }
+        }
+        self.clip(fire, end)
+    }
+
+    /// The occurrence that contains `clock.at`, if any.
+    fn occurrence_at(&self, clock: &Clock) -> Option<Occurrence> {
+        let when = &self.rule.when;
+        if when.active_from.is_some_and(|from| clock.at < from) || when.active_until.is_some_and(|until| clock.at >= until) {
+            return None;
+        }
+        match &self.window {
+            &CompiledWindow::Days { start, end, next_day } => {
+                let today = clock.local.date();
+                let days = [Some(today), today.yesterday().ok()];
+                days.into_iter().flatten().find_map(|day| {
+                    if !self.day_matches(day) {
+                        return None;
+                    }
+                    // Compare in civil time first: most rules are not active, and proving that
+                    // costs no timezone conversion.
+                    let (start, end) = Self::day_bounds(day, start, end, next_day);
+                    if clock.cmp_at(start) == Ordering::Greater || clock.cmp_at(end) != Ordering::Greater {
+                        return None;
+                    }
+                    self.clip(clock.instant(start), clock.instant(end)).filter(|o| o.contains(clock.at))
+                })
+            }
+            CompiledWindow::Cron { expr, duration } => {
+                let mut fire = expr.last_at_or_before(clock.at, clock.tz)?;
+                for _ in 0..MAX_CRON_STEPS {
+                    if fire + *duration <= clock.at {
+                        return None;
+                    }
+                    if let Some(occurrence) = self.firing_occurrence(clock, expr, *duration, fire) {
+                        return occurrence.contains(clock.at).then_some(occurrence);
+                    }
+                    fire = expr.last_before(fire, clock.tz)?;
+                }
+                None
+            }
+        }
+    }
+
+    /// Occurrences that end after `from`, in order, until `until` (exclusive) is reached.
+    fn occurrences(&self, clock: &Clock, from: Timestamp, until: Timestamp) -> Vec<Occurrence> {
+        let when = &self.rule.when;
+        let from = when.active_from.map_or(from, |f| from.max(f));
+        let until = when.active_until.map_or(until, |u| until.min(u));
+        let mut found = Vec::new();
+        if from >= until {
+            return found;
+        }
+        match &self.window {
+            CompiledWindow::Days { .. } => {
+                let mut day = clock.civil(from).date().yesterday().unwrap_or(Date::MIN);
+                if let Some(range) = when.dates {
+                    day = day.max(range.from);
+                }
+                let last = clock.civil(until).date();
+                while day <= last && when.dates.is_none_or(|r| day <= r.until) {
+                    if let Some(o) = self.day_occurrence(clock, day) {
+                        if o.end > from && o.start < until {
+                            found.push(o);
+                        }
+                    }
+                    let Ok(next) = day.tomorrow() else { break };
+                    day = next;
+                }
+            }
+            CompiledWindow::Cron { expr, duration } => {
+                let mut fire = expr.last_at_or_before(from - *duration, clock.tz).or_else(|| expr.next_after(from - *duration, clock.tz));
+                let mut skipped = 0;
+                while let Some(f) = fire.filter(|f| *f < until) {
+                    match self.firing_occurrence(clock, expr, *duration, f) {
+                        Some(o) if o.end > from => found.push(o),
+                        Some(_) => {}
+                        None => {
+                            skipped += 1;
+                            if skipped > MAX_CRON_STEPS {
+                                break;
+                            }
+                        }
+                    }
+                    fire = expr.next_after(f, clock.tz);
+                }
+            }
+        }
+        found
+    }
+
+    /// The start of the first occurrence that starts after `clock.at`.
+    fn next_start(&self, clock: &Clock) -> Option<Timestamp> {
+        let at = clock.at;
+        match &self.window {
+            CompiledWindow::Days { .. } => {
+                let when = &self.rule.when;
+                if when.active_until.is_some_and(|until| until <= at) {
+                    return None;
+                }
+                let mut day = clock.local.date().yesterday().ok()?;
+                if let Some(range) = when.dates {
+                    day = day.max(range.from);
+                }
+                if let Some(from) = when.active_from {
+                    day = day.max(clock.civil(from).date().yesterday().ok()?);
+                }
+                for _ in 0..SEARCH_DAYS {
+                    if when.dates.is_some_and(|r| day > r.until) {
+                        return None;
+                    }
+                    if let Some(o) = self.day_occurrence(clock, day) {
+                        if o.start > at {
+                            return Some(o.start);
+                        }
+                    }
+                    day = day.tomorrow().ok()?;
+                }
+                None
+            }
+            CompiledWindow::Cron { .. } => {
+                let horizon = at + SignedDuration::from_hours(24 * SEARCH_DAYS);
+                // An occurrence may have started before `at` but be clipped to start later.
+                self.occurrences(clock, at, horizon).into_iter().map(|o| o.start).find(|s| *s > at)
+            }
+        }
+    }
+
+    /// The spot of an interrupt's grid that contains `t`, if any (not yet cut to occurrences).
+    fn spot_at(&self, tz: &TimeZone, t: Timestamp) -> Option<Occurrence> {
+        let grid = self.spots.as_ref()?;
+        let hour = hour_start(tz, t);
+        let into = t.as_millisecond() - hour.as_millisecond() - grid.offset_ms;
+        if into < 0 {
+            return None;
+        }
+        let k = into / grid.period_ms;
+        if k >= grid.count {
+            return None;
+        }
+        let spot = grid.spot(hour, k);
+        spot.contains(t).then_some(spot)
+    }
+
+    /// Every spot of the grid that overlaps `occurrence`, cut to it.
+    fn spots_in(&self, tz: &TimeZone, occurrence: Occurrence) -> Vec<Occurrence> {
+        let grid = self.spots.as_ref().expect("interrupts have a spot grid");
+        let mut spots = Vec::new();
+        let mut hour = hour_start(tz, occurrence.start);
+        while hour < occurrence.end {
+            for k in 0..grid.count {
+                let spot = grid.spot(hour, k);
+                let (start, end) = (spot.start.max(occurrence.start), spot.end.min(occurrence.end));
+                if start < end {
+                    spots.push(Occurrence { start, end });
+                }
+            }
+            hour = hour_start(tz, hour + SignedDuration::from_millis(HOUR_MS));
+        }
+        spots
+    }
+
+    /// The next instant after `t` at which this interrupt's visible spot starts or ends.
+    fn next_spot_boundary(&self, clock: &Clock, occurrence: Occurrence) -> Option<Timestamp> {
+        let t = clock.at;
+        let day = SignedDuration::from_hours(24);
+        let window = Occurrence { start: occurrence.start.max(t), end: occurrence.end.min(t + day) };
+        if window.start >= window.end {
+            return None;
+        }
+        let spots = self.spots_in(clock.tz, window);
+        spots.iter().flat_map(|s| [s.start, s.end]).find(|b| *b > t).or(Some(window.end).filter(|e| *e > t))
+    }
+}
+
+impl SpotGrid {
+    fn spot(&self, hour: Timestamp, k: i64) -> Occurrence {
+        let start = hour + SignedDuration::from_millis(self.offset_ms + k * self.period_ms);
+        let hour_end = hour + SignedDuration::from_millis(HOUR_MS);
+        Occurrence { start, end: (start + SignedDuration::from_millis(self.length_ms)).min(hour_end) }
+    }
+}
+
+/// What each layer's winner is, as rule indices (into rank order) and occurrences.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Picks {
+    normal: Option<(usize, Occurrence)>,
+    spot: Option<(usize, Occurrence)>,
+    overlays: Vec<(usize, Occurrence)>,
+    emergency: Option<(usize, Occurrence)>,
+}
+
+/// Compiled rules with the layouts and playlists they refer to.
+pub struct Schedule {
+    /// In rank order: priority descending, then id ascending.
+    rules: Vec<CompiledRule>,
+    normals: Vec<usize>,
+    interrupts: Vec<usize>,
+    overlays: Vec<usize>,
+    emergencies: Vec<usize>,
+    layouts: HashMap<LayoutId, Layout>,
+    playlists: HashMap<PlaylistId, Playlist>,
+    default_layout: Option<LayoutId>,
+}
+
+impl Schedule {
+    /// Compiles rules; every invalid rule is reported, under `rules.<index in input>`.
+    pub fn new(
+        rules: &[ScheduleRule],
+        layouts: &[Layout],
+        playlists: &[Playlist],
+        default_layout: Option<LayoutId>,
+    ) -> Result<Schedule, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        for (i, rule) in rules.iter().enumerate() {
+            if rules[..i].iter().any(|r| r.id == rule.id) {
+                errors.add(format!("rules.{i}.id"), "duplicate", format!("rule id {} appears twice", rule.id));
+            }
+            match CompiledRule::compile(rule.clone()) {
+                Ok(c) => compiled.push(c),
+                Err(e) => errors.nest(&format!("rules.{i}"), e),
+            }
+        }
+        errors.into_result()?;
+        compiled.sort_by_key(|c| (std::cmp::Reverse(c.rule.priority), c.rule.id));
+
+        // Interrupt spots are staggered by the spots of higher-ranked interrupts, so two ads
+        // with one spot an hour each play one after the other, not on top of each other.
+        let mut stagger_ms = 0;
+        for c in &mut compiled {
+            if let RuleKind::Interrupt { seconds_per_hour, spots_per_hour } = c.rule.kind {
+                let period_ms = HOUR_MS / spots_per_hour;
+                let length_ms = seconds_per_hour * 1000 / spots_per_hour;
+                c.spots = Some(SpotGrid { offset_ms: stagger_ms % period_ms, period_ms, length_ms, count: spots_per_hour });
+                stagger_ms += length_ms;
+            }
+        }
+        let of_kind = |pred: fn(&RuleKind) -> bool| -> Vec<usize> {
+            compiled.iter().enumerate().filter(|(_, c)| pred(&c.rule.kind)).map(|(i, _)| i).collect()
+        };
+        Ok(Schedule {
+            normals: of_kind(|k| matches!(k, RuleKind::Normal)),
+            interrupts: of_kind(|k| matches!(k, RuleKind::Interrupt { .. })),
+            overlays: of_kind(|k| matches!(k, RuleKind::Overlay)),
+            emergencies: of_kind(|k| matches!(k, RuleKind::Emergency)),
+            rules: compiled,
+            layouts: layouts.iter().map(|l| (l.id, l.clone())).collect(),
+            playlists: playlists.iter().map(|p| (p.id, p.clone())).collect(),
+            default_layout,
+        })
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &ScheduleRule> {
+        self.rules.iter().map(|c| &c.rule)
+    }
+
+    fn picks_at(&self, clock: &Clock) -> Picks {
+        let first_active = |indices: &[usize]| {
+            indices.iter().find_map(|&i| self.rules[i].occurrence_at(clock).map(|o| (i, o)))
+        };
+        let normal = first_active(&self.normals);
+        let floor = normal.map(|(i, _)| self.rules[i].priority());
+        let spot = self
+            .interrupts
+            .iter()
+            .filter(|&&i| floor.is_none_or(|p| self.rules[i].priority() >= p))
+            .find_map(|&i| {
+                let rule = &self.rules[i];
+                let spot = rule.spot_at(clock.tz, clock.at)?;
+                let occurrence = rule.occurrence_at(clock)?;
+                let start = spot.start.max(occurrence.start);
+                Some((i, Occurrence { start, end: spot.end.min(occurrence.end) }))
+            });
+        let overlays = self
+            .overlays
+            .iter()
+            .filter_map(|&i| self.rules[i].occurrence_at(clock).map(|o| (i, o)))
+            .collect();
+        Picks { normal, spot, overlays, emergency: first_active(&self.emergencies) }
+    }
+
+    fn selected(&self, pick: (usize, Occurrence), kind: LayerKind) -> Selected {
+        let rule = &self.rules[pick.0].rule;
+        Selected { rule: Some(rule.id), kind, target: rule.target, since: pick.1.start, until: Some(pick.1.end) }
+    }
+
+    fn layers_of(&self, picks: &Picks) -> Layers {
+        let main = match (picks.spot, picks.normal) {
+            (Some(spot), _) => Some(self.selected(spot, LayerKind::Interrupt)),
+            (None, Some(normal)) => Some(self.selected(normal, LayerKind::Normal)),
+            (None, None) => self.default_layout.map(|id| Selected {
+                rule: None,
+                kind: LayerKind::Default,
+                target: Target::Layout(id),
+                // The default layout loops forever: counting from a fixed instant keeps
+                // every screen in step.
+                since: Timestamp::UNIX_EPOCH,
+                until: None,
+            }),
+        };
+        Layers {
+            main,
+            overlays: picks.overlays.iter().map(|&p| self.selected(p, LayerKind::Overlay)).collect(),
+            emergency: picks.emergency.map(|p| self.selected(p, LayerKind::Emergency)),
+        }
+    }
+
+    /// The selections at an instant.
+    pub fn layers_at(&self, at: Timestamp, tz: &TimeZone) -> Layers {
+        self.layers_of(&self.picks_at(&Clock::new(tz, at)))
+    }
+
+    /// The earliest instant after `clock.at` at which a layer may change: ends of what is
+    /// active and starts of what could win over it.
+    fn next_boundary(&self, clock: &Clock, picks: &Picks) -> Option<Timestamp> {
+        let mut candidates: Vec<Timestamp> = Vec::new();
+        let mut contenders = |indices: &[usize], winner: Option<(usize, Occurrence)>| {
+            if let Some((_, o)) = winner {
+                candidates.push(o.end);
+            }
+            // Only rules ranked above the winner can displace it.
+            let above = winner.map_or(indices.len(), |(w, _)| indices.partition_point(|&i| i < w));
+            candidates.extend(indices[..above].iter().filter_map(|&i| self.rules[i].next_start(clock)));
+        };
+        contenders(&self.normals, picks.normal);
+        contenders(&self.emergencies, picks.emergency);
+        for &i in &self.overlays {
+            let rule = &self.rules[i];
+            candidates.extend(rule.occurrence_at(clock).map(|o| o.end).or_else(|| rule.next_start(clock)));
+        }
+        let floor = picks.normal.map(|(i, _)| self.rules[i].priority());
+        for &i in &self.interrupts {
+            let rule = &self.rules[i];
+            if floor.is_some_and(|p| rule.priority() < p) {
+                continue;
+            }
+            match rule.occurrence_at(clock) {
+                Some(o) => candidates.extend(rule.next_spot_boundary(clock, o)),
+                None => candidates.extend(rule.next_start(clock)),
+            }
+        }
+        candidates.into_iter().filter(|c| *c > clock.at).min()
+    }
+
+    fn next_change(&self, tz: &TimeZone, at: Timestamp, picks: &Picks, layers: &Layers) -> Option<Timestamp> {
+        let mut cursor = Clock::new(tz, at);
+        let mut cursor_picks = picks.clone();
+        for _ in 0..MAX_CHANGE_STEPS {
+            let candidate = self.next_boundary(&cursor, &cursor_picks)?;
+            let clock = Clock::new(tz, candidate);
+            let candidate_picks = self.picks_at(&clock);
+            if self.layers_of(&candidate_picks) != *layers {
+                return Some(candidate);
+            }
+            cursor = clock;
+            cursor_picks = candidate_picks;
+        }
+        Some(cursor.at)
+    }
+
+    /// What plays at `at` in timezone `tz`: each layer with its zones and their entries, and
+    /// when the selection next changes.
+    pub fn resolve(&self, at: Timestamp, tz: &TimeZone) -> Resolution {
+        let clock = Clock::new(tz, at);
+        let picks = self.picks_at(&clock);
+        let layers = self.layers_of(&picks);
+        let next_change = self.next_change(tz, at, &picks, &layers);
+        let play = |s: Selected| self.play(s, at);
+        Resolution {
+            at,
+            main: layers.main.map(play),
+            overlays: layers.overlays.into_iter().map(play).collect(),
+            emergency: layers.emergency.map(play),
+            next_change,
+        }
+    }
+
+    fn play(&self, selected: Selected, at: Timestamp) -> LayerPlay {
+        let zone_play = |zone: &str, rect: Rect, playlist: PlaylistId| ZonePlay {
+            zone: zone.to_owned(),
+            rect,
+            playlist,
+            entry: self.playlists.get(&playlist).and_then(|p| p.entry_at(selected.since, at)),
+        };
+        match selected.target {
+            Target::Playlist(playlist) => {
+                let main = Template::Fullscreen.zones()[0];
+                LayerPlay { selected, layout: None, zones: vec![zone_play(main.name, main.rect, playlist)] }
+            }
+            Target::Layout(id) => {
+                let zones = self.layouts.get(&id).map_or_else(Vec::new, |layout| {
+                    layout
+                        .template
+                        .zones()
+                        .iter()
+                        .filter_map(|spec| layout.playlist_of(spec.name).map(|p| zone_play(spec.name, spec.rect, p)))
+                        .collect()
+                });
+                LayerPlay { selected, layout: Some(id), zones }
+            }
+        }
+    }
+
+    /// What plays when between `from` and `to`, as consecutive spans that cover the range.
+    pub fn timeline(&self, from: Timestamp, to: Timestamp, tz: &TimeZone) -> Vec<TimelineSpan> {
+        if from >= to {
+            return Vec::new();
+        }
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        enum Slot {
+            Normal,
+            Spot,
+            Overlay,
+            Emergency,
+        }
+        let clock = Clock::new(tz, from);
+        // (time, is_start, slot, rule index, occurrence)
+        let mut events: Vec<(Timestamp, bool, Slot, usize, Occurrence)> = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let slot = match rule.rule.kind {
+                RuleKind::Normal => Slot::Normal,
+                RuleKind::Interrupt { .. } => Slot::Spot,
+                RuleKind::Overlay => Slot::Overlay,
+                RuleKind::Emergency => Slot::Emergency,
+            };
+            for occurrence in rule.occurrences(&clock, from, to) {
+                let pieces = if slot == Slot::Spot { rule.spots_in(tz, occurrence) } else { vec![occurrence] };
+                for piece in pieces.into_iter().filter(|p| p.end > from && p.start < to) {
+                    events.push((piece.start, true, slot, i, piece));
+                    events.push((piece.end, false, slot, i, piece));
+                }
+            }
+        }
+        events.sort_unstable();
+
+        let mut active: [BTreeSet<(usize, Occurrence)>; 4] = Default::default();
+        let picks_of = |active: &[BTreeSet<(usize, Occurrence)>; 4]| {
+            let normal = active[Slot::Normal as usize].first().copied();
+            let floor = normal.map(|(i, _)| self.rules[i].priority());
+            Picks {
+                normal,
+                spot: active[Slot::Spot as usize].iter().copied().find(|(i, _)| floor.is_none_or(|p| self.rules[*i].priority() >= p)),
+                overlays: active[Slot::Overlay as usize].iter().copied().collect(),
+                emergency: active[Slot::Emergency as usize].first().copied(),
+            }
+        };
+        let mut spans = Vec::new();
+        let mut events = events.into_iter().peekable();
+        let mut span_start = from;
+        let mut current: Option<Layers> = None;
+        loop {
+            // Apply every event at the next instant, then look at the result.
+            let Some(&(time, ..)) = events.peek() else { break };
+            let time = time.max(from);
+            if time >= to {
+                break;
+            }
+            while let Some(&(t, is_start, slot, i, o)) = events.peek() {
+                if t.max(from) != time {
+                    break;
+                }
+                if is_start {
+                    active[slot as usize].insert((i, o));
+                } else {
+                    active[slot as usize].remove(&(i, o));
+                }
+                events.next();
+            }
+            let layers = self.layers_of(&picks_of(&active));
+            match &current {
+                Some(c) if *c == layers => {}
+                Some(c) => {
+                    spans.push(TimelineSpan { start: span_start, end: time, layers: c.clone() });
+                    span_start = time;
+                    current = Some(layers);
+                }
+                None => {
+                    if time > from {
+                        spans.push(TimelineSpan { start: from, end: time, layers: self.layers_of(&Picks::default()) });
+                        span_start = time;
+                    }
+                    current = Some(layers);
+                }
+            }
+        }
+        let last = current.unwrap_or_else(|| self.layers_of(&Picks::default()));
+        spans.push(TimelineSpan { start: span_start, end: to, layers: last });
+        // Merge neighbours that ended up equal (an empty first span and its successor).
+        spans.dedup_by(|next, prev| {
+            if prev.layers == next.layers && prev.end == next.start {
+                prev.end = next.end;
+                true
+            } else {
+                false
+            }
+        });
+        spans
+    }
+}

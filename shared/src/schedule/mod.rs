@@ -1,0 +1,10 @@
+//! Schedule rules and the engine that evaluates them.
+
+mod clock;
+pub mod cron;
+pub mod engine;
+pub mod rule;
+
+pub use cron::CronExpr;
+pub use engine::{LayerKind, LayerPlay, Layers, Resolution, Schedule, Selected, TimelineSpan, ZonePlay};
+pub use rule::{DateRange, RuleKind, ScheduleRule, Scope, Target, Weekdays, When, Window};
