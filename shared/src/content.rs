@@ -235,11 +235,19 @@ impl Validate for ContentItem {
             }
             ContentKind::MenuBoard { menu } => {
                 if menu.categories.is_empty() {
-                    errors.add("menu.categories", "required", "a menu needs at least one category");
+                    errors.add(
+                        "menu.categories",
+                        "required",
+                        "a menu needs at least one category",
+                    );
                 }
                 for (c, category) in menu.categories.iter().enumerate() {
                     if category.name.trim().is_empty() {
-                        errors.add(format!("menu.categories.{c}.name"), "required", "a category needs a name");
+                        errors.add(
+                            format!("menu.categories.{c}.name"),
+                            "required",
+                            "a category needs a name",
+                        );
                     }
                     for (i, item) in category.items.iter().enumerate() {
                         let field = format!("menu.categories.{c}.items.{i}");
@@ -247,7 +255,11 @@ impl Validate for ContentItem {
                             errors.add(format!("{field}.name"), "required", "an item needs a name");
                         }
                         if item.price < 0 {
-                            errors.add(format!("{field}.price"), "negative", "a price cannot be negative");
+                            errors.add(
+                                format!("{field}.price"),
+                                "negative",
+                                "a price cannot be negative",
+                            );
                         }
                         if let Some(image) = &item.image {
                             check_media(&format!("{field}.image"), image, &mut errors);
@@ -264,27 +276,41 @@ impl Validate for ContentItem {
                 }
             }
             ContentKind::Ticker { source, speed, .. } => {
-                if let TickerSource::Static { lines } = source {
-                    if lines.iter().all(|l| l.trim().is_empty()) {
-                        errors.add("lines", "required", "a ticker needs at least one line");
-                    }
+                if let TickerSource::Static { lines } = source
+                    && lines.iter().all(|l| l.trim().is_empty())
+                {
+                    errors.add("lines", "required", "a ticker needs at least one line");
                 }
                 if *speed == 0 || *speed > 2000 {
-                    errors.add("speed", "out_of_range", "speed must be between 1 and 2000 pixels per second");
+                    errors.add(
+                        "speed",
+                        "out_of_range",
+                        "speed must be between 1 and 2000 pixels per second",
+                    );
                 }
             }
-            ContentKind::QrPromo { headline, url, image } => {
+            ContentKind::QrPromo {
+                headline,
+                url,
+                image,
+            } => {
                 if headline.trim().is_empty() {
                     errors.add("headline", "required", "a QR promo needs a headline");
                 }
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    errors.add("url", "invalid", "the link must start with https:// or http://");
+                    errors.add(
+                        "url",
+                        "invalid",
+                        "the link must start with https:// or http://",
+                    );
                 }
                 if let Some(image) = image {
                     check_media("image", image, &mut errors);
                 }
             }
-            ContentKind::Weather { .. } | ContentKind::CurrencyBoard { .. } | ContentKind::Clock { .. } => {}
+            ContentKind::Weather { .. }
+            | ContentKind::CurrencyBoard { .. }
+            | ContentKind::Clock { .. } => {}
         }
         errors.into_result()
     }

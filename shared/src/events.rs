@@ -25,10 +25,19 @@ pub enum Command {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum PushEvent {
     /// The screen's manifest changed; fetch it.
-    Manifest { version: u64 },
-    Command { id: CommandId, command: Command },
+    Manifest {
+        version: u64,
+    },
+    Command {
+        id: CommandId,
+        command: Command,
+    },
     /// An emergency message: shown at once, ahead of the manifest that also carries it.
-    Emergency { rule: RuleId, text: String, until: Option<Timestamp> },
+    Emergency {
+        rule: RuleId,
+        text: String,
+        until: Option<Timestamp>,
+    },
 }
 
 impl PushEvent {

@@ -90,7 +90,9 @@ impl Template {
     pub fn is_portrait(self) -> bool {
         matches!(
             self,
-            Template::PortraitFullscreen | Template::PortraitMainTicker | Template::PortraitMainSideTicker
+            Template::PortraitFullscreen
+                | Template::PortraitMainTicker
+                | Template::PortraitMainSideTicker
         )
     }
 
@@ -117,7 +119,10 @@ pub struct Layout {
 impl Layout {
     /// The playlist bound to a zone, if any.
     pub fn playlist_of(&self, zone: &str) -> Option<PlaylistId> {
-        self.zones.iter().find(|b| b.zone == zone).map(|b| b.playlist)
+        self.zones
+            .iter()
+            .find(|b| b.zone == zone)
+            .map(|b| b.playlist)
     }
 }
 
@@ -136,7 +141,11 @@ impl Validate for Layout {
                 );
             }
             if self.zones[..i].iter().any(|b| b.zone == binding.zone) {
-                errors.add(format!("zones.{i}.zone"), "duplicate", "each zone can be bound only once");
+                errors.add(
+                    format!("zones.{i}.zone"),
+                    "duplicate",
+                    "each zone can be bound only once",
+                );
             }
         }
         errors.into_result()

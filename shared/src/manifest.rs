@@ -7,8 +7,8 @@ use crate::layout::Layout;
 use crate::playlist::Playlist;
 use crate::schedule::{Schedule, ScheduleRule};
 use crate::validate::{Validate, ValidationErrors};
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 /// Which way the screen is mounted; the player rotates its output to match.
@@ -53,7 +53,14 @@ impl ScreenSettings {
     pub fn time_zone(&self) -> Result<TimeZone, ValidationErrors> {
         TimeZone::get(&self.timezone).map_err(|_| {
             let mut errors = ValidationErrors::new();
-            errors.add("timezone", "unknown_timezone", format!("'{}' is not an IANA timezone such as Asia/Tehran", self.timezone));
+            errors.add(
+                "timezone",
+                "unknown_timezone",
+                format!(
+                    "'{}' is not an IANA timezone such as Asia/Tehran",
+                    self.timezone
+                ),
+            );
             errors
         })
     }
@@ -69,7 +76,11 @@ impl Validate for ScreenSettings {
             errors.errors.extend(e.errors);
         }
         if !(5..=3600).contains(&self.heartbeat_secs) {
-            errors.add("heartbeat_secs", "out_of_range", "the heartbeat interval must be 5 to 3600 seconds");
+            errors.add(
+                "heartbeat_secs",
+                "out_of_range",
+                "the heartbeat interval must be 5 to 3600 seconds",
+            );
         }
         errors.into_result()
     }
@@ -95,12 +106,21 @@ pub struct Manifest {
 impl Manifest {
     /// Compiles the rules for the engine.
     pub fn schedule(&self) -> Result<Schedule, ValidationErrors> {
-        Schedule::new(&self.rules, &self.layouts, &self.playlists, self.screen.default_layout)
+        Schedule::new(
+            &self.rules,
+            &self.layouts,
+            &self.playlists,
+            self.screen.default_layout,
+        )
     }
 
     /// Every blob the screen needs, each once, in the order the content lists them.
     pub fn media(&self) -> Vec<&MediaRef> {
         let mut seen = std::collections::HashSet::new();
-        self.content.iter().flat_map(|c| c.media()).filter(|m| seen.insert(m.sha256.as_str())).collect()
+        self.content
+            .iter()
+            .flat_map(|c| c.media())
+            .filter(|m| seen.insert(m.sha256.as_str()))
+            .collect()
     }
 }

@@ -40,7 +40,8 @@ pub struct PlaylistEntry {
 
 impl PlaylistEntry {
     pub fn is_valid_at(&self, at: Timestamp) -> bool {
-        self.valid_from.is_none_or(|from| from <= at) && self.valid_until.is_none_or(|until| at < until)
+        self.valid_from.is_none_or(|from| from <= at)
+            && self.valid_until.is_none_or(|until| at < until)
     }
 }
 
@@ -72,7 +73,12 @@ impl Playlist {
     pub fn entry_at(&self, start: Timestamp, at: Timestamp) -> Option<EntryAt> {
         let mut loop_start = start;
         let mut next_change: Option<Timestamp> = None;
-        for bound in self.entries.iter().flat_map(|e| [e.valid_from, e.valid_until]).flatten() {
+        for bound in self
+            .entries
+            .iter()
+            .flat_map(|e| [e.valid_from, e.valid_until])
+            .flatten()
+        {
             if bound <= at {
                 loop_start = loop_start.max(bound);
             } else {
@@ -131,16 +137,32 @@ impl Validate for Playlist {
         for (i, entry) in self.entries.iter().enumerate() {
             let field = |name: &str| format!("entries.{i}.{name}");
             if entry.duration_ms < 0 {
-                errors.add(field("duration_ms"), "negative", "a duration cannot be negative");
+                errors.add(
+                    field("duration_ms"),
+                    "negative",
+                    "a duration cannot be negative",
+                );
             } else if entry.duration_ms == 0 {
-                errors.add(field("duration_ms"), "zero", "a duration must be longer than zero");
+                errors.add(
+                    field("duration_ms"),
+                    "zero",
+                    "a duration must be longer than zero",
+                );
             } else if entry.duration_ms > MAX_ENTRY_MS {
-                errors.add(field("duration_ms"), "too_long", "an entry can show for at most a day");
+                errors.add(
+                    field("duration_ms"),
+                    "too_long",
+                    "an entry can show for at most a day",
+                );
             }
-            if let (Some(from), Some(until)) = (entry.valid_from, entry.valid_until) {
-                if until <= from {
-                    errors.add(field("valid_until"), "before_start", "the promo must end after it starts");
-                }
+            if let (Some(from), Some(until)) = (entry.valid_from, entry.valid_until)
+                && until <= from
+            {
+                errors.add(
+                    field("valid_until"),
+                    "before_start",
+                    "the promo must end after it starts",
+                );
             }
         }
         errors.into_result()

@@ -5,21 +5,64 @@ use common::*;
 use jiff::civil::Weekday;
 use vitrin_shared::schedule::{RuleKind, When};
 
-const NAMES: [&str; 7] = ["", "closed", "breakfast", "lunch", "dinner", "promo", "weekend dinner"];
+const NAMES: [&str; 7] = [
+    "",
+    "closed",
+    "breakfast",
+    "lunch",
+    "dinner",
+    "promo",
+    "weekend dinner",
+];
 
 fn cafe() -> vitrin_shared::schedule::Schedule {
     let weekend = [Weekday::Thursday, Weekday::Friday];
     let rules = vec![
-        normal(1, 2, When::daily(time("06:00"), time("11:00")).on(&SAT_TO_WED), 10),
-        normal(2, 3, When::daily(time("11:00"), time("16:00")).on(&SAT_TO_WED), 10),
-        normal(3, 4, When::daily(time("16:00"), time("23:00")).on(&SAT_TO_WED), 10),
+        normal(
+            1,
+            2,
+            When::daily(time("06:00"), time("11:00")).on(&SAT_TO_WED),
+            10,
+        ),
+        normal(
+            2,
+            3,
+            When::daily(time("11:00"), time("16:00")).on(&SAT_TO_WED),
+            10,
+        ),
+        normal(
+            3,
+            4,
+            When::daily(time("16:00"), time("23:00")).on(&SAT_TO_WED),
+            10,
+        ),
         // Thursday and Friday: later breakfast, dinner until midnight.
-        normal(4, 2, When::daily(time("07:30"), time("12:00")).on(&weekend), 10),
-        normal(5, 3, When::daily(time("12:00"), time("17:00")).on(&weekend), 10),
-        normal(6, 6, When::daily(time("17:00"), time("00:00")).on(&weekend), 10),
+        normal(
+            4,
+            2,
+            When::daily(time("07:30"), time("12:00")).on(&weekend),
+            10,
+        ),
+        normal(
+            5,
+            3,
+            When::daily(time("12:00"), time("17:00")).on(&weekend),
+            10,
+        ),
+        normal(
+            6,
+            6,
+            When::daily(time("17:00"), time("00:00")).on(&weekend),
+            10,
+        ),
         // Thursday evening promo beats dinner.
-        rule(7, vitrin_shared::schedule::Target::Layout(vitrin_shared::ids::LayoutId(5)),
-            When::daily(time("19:00"), time("21:00")).on(&[Weekday::Thursday]), 20, RuleKind::Normal),
+        rule(
+            7,
+            vitrin_shared::schedule::Target::Layout(vitrin_shared::ids::LayoutId(5)),
+            When::daily(time("19:00"), time("21:00")).on(&[Weekday::Thursday]),
+            20,
+            RuleKind::Normal,
+        ),
     ];
     schedule(&rules, 6, Some(1))
 }
@@ -73,13 +116,37 @@ fn resolve_answers_what_the_week_shows() {
     let name_at = |civil: &str| {
         let r = cafe.resolve(at(&tehran, civil), &tehran);
         let main = r.main.unwrap();
-        let vitrin_shared::schedule::Target::Layout(id) = main.selected.target else { panic!() };
-        (NAMES[id.0 as usize], r.next_change.map(|t| tehran.to_datetime(t).strftime("%a %H:%M").to_string()))
+        let vitrin_shared::schedule::Target::Layout(id) = main.selected.target else {
+            panic!()
+        };
+        (
+            NAMES[id.0 as usize],
+            r.next_change
+                .map(|t| tehran.to_datetime(t).strftime("%a %H:%M").to_string()),
+        )
     };
-    assert_eq!(name_at("2026-11-22 08:00"), ("breakfast", Some("Sun 11:00".into())));
-    assert_eq!(name_at("2026-11-22 13:00"), ("lunch", Some("Sun 16:00".into())));
-    assert_eq!(name_at("2026-11-22 23:30"), ("closed", Some("Mon 06:00".into())));
-    assert_eq!(name_at("2026-11-26 20:00"), ("promo", Some("Thu 21:00".into())));
-    assert_eq!(name_at("2026-11-26 23:59"), ("weekend dinner", Some("Fri 00:00".into())));
-    assert_eq!(name_at("2026-11-27 07:00"), ("closed", Some("Fri 07:30".into())));
+    assert_eq!(
+        name_at("2026-11-22 08:00"),
+        ("breakfast", Some("Sun 11:00".into()))
+    );
+    assert_eq!(
+        name_at("2026-11-22 13:00"),
+        ("lunch", Some("Sun 16:00".into()))
+    );
+    assert_eq!(
+        name_at("2026-11-22 23:30"),
+        ("closed", Some("Mon 06:00".into()))
+    );
+    assert_eq!(
+        name_at("2026-11-26 20:00"),
+        ("promo", Some("Thu 21:00".into()))
+    );
+    assert_eq!(
+        name_at("2026-11-26 23:59"),
+        ("weekend dinner", Some("Fri 00:00".into()))
+    );
+    assert_eq!(
+        name_at("2026-11-27 07:00"),
+        ("closed", Some("Fri 07:30".into()))
+    );
 }

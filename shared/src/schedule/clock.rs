@@ -1,16 +1,26 @@
 //! Turning the screen's local (civil) times into instants, fast.
 //!
 //! A rule says "06:00–11:00"; whether that contains an instant depends on the timezone's
-//! offset, which jiff finds in the tz database (gaps and folds resolved the "compatible" way:
-//! a time skipped by DST moves forward, a repeated time means its first occurrence).
+//! offset, which jiff finds in the tz database. Around DST changes a window covers every
+//! moment the wall clock shows a time inside it: a start or end skipped by a gap becomes the
+//! instant the clock jumps; a window starts at the first of two repeated times and ends at
+//! the second. So 02:30–03:30 on a spring-forward night plays 03:00–03:30, and 01:00–02:30
+//! on a fall-back night plays two and a half hours.
 //! Looking that up for every rule on every resolve is the expensive part, so a `Clock`
 //! remembers the civil range around its instant in which the offset is constant: there,
 //! converting is subtracting a number, and comparing civil times is comparing instants.
 
 use jiff::civil::DateTime;
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 use std::cmp::Ordering;
+
+/// Which end of a window a civil time is; it decides how gaps and folds resolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Edge {
+    Start,
+    End,
+}
 
 /// Wider than any offset change, so civil times near a transition never take the fast path.
 const MARGIN: SignedDuration = SignedDuration::from_hours(24);
@@ -35,31 +45,59 @@ impl<'a> Clock<'a> {
         let next = tz.following(at).next();
         let lo = previous.map(|t| offset.to_datetime(t.timestamp()).saturating_add(MARGIN));
         let hi = next.map(|t| offset.to_datetime(t.timestamp()).saturating_sub(MARGIN));
-        Clock { tz, at, local, offset, lo, hi }
+        Clock {
+            tz,
+            at,
+            local,
+            offset,
+            lo,
+            hi,
+        }
     }
 
     fn is_linear(&self, civil: DateTime) -> bool {
         self.lo.is_none_or(|lo| lo <= civil) && self.hi.is_none_or(|hi| civil < hi)
     }
 
-    /// The instant a local civil time denotes in this timezone.
-    pub fn instant(&self, civil: DateTime) -> Timestamp {
+    /// The instant a local civil time denotes in this timezone, as the given window edge.
+    pub fn instant(&self, civil: DateTime, edge: Edge) -> Timestamp {
         let converted = if self.is_linear(civil) {
             self.offset.to_timestamp(civil)
         } else {
-            self.tz.to_ambiguous_timestamp(civil).compatible()
+            let ambiguous = self.tz.to_ambiguous_timestamp(civil);
+            match (ambiguous.offset(), edge) {
+                (AmbiguousOffset::Unambiguous { offset }, _) => offset.to_timestamp(civil),
+                // The clock jumps over `civil`: the window edge is the jump itself.
+                (AmbiguousOffset::Gap { after, .. }, _) => {
+                    after.to_timestamp(civil).and_then(|before_jump| {
+                        self.tz
+                            .following(before_jump)
+                            .next()
+                            .map(|t| t.timestamp())
+                            .ok_or_else(|| {
+                                jiff::Error::from_args(format_args!("no transition after a gap"))
+                            })
+                    })
+                }
+                (AmbiguousOffset::Fold { before, .. }, Edge::Start) => before.to_timestamp(civil),
+                (AmbiguousOffset::Fold { after, .. }, Edge::End) => after.to_timestamp(civil),
+            }
         };
         // Only civil times near the ends of jiff's range (year ±9999) fail: treat them as
         // "never", which is what a rule that far away means for a screen.
-        converted.unwrap_or(if civil.year() < 0 { Timestamp::MIN } else { Timestamp::MAX })
+        converted.unwrap_or(if civil.year() < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        })
     }
 
     /// How `instant(civil)` compares with `at`, without converting when it need not.
-    pub fn cmp_at(&self, civil: DateTime) -> Ordering {
+    pub fn cmp_at(&self, civil: DateTime, edge: Edge) -> Ordering {
         if self.is_linear(civil) && self.is_linear(self.local) {
             civil.cmp(&self.local)
         } else {
-            self.instant(civil).cmp(&self.at)
+            self.instant(civil, edge).cmp(&self.at)
         }
     }
 

@@ -4,8 +4,8 @@
 //! dialect, searches forwards and backwards, and resolves DST gaps and folds.
 
 use croner::Cron;
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use std::str::FromStr;
 
 #[derive(Debug, Clone)]
@@ -29,17 +29,26 @@ impl CronExpr {
 
     /// The first firing strictly after `t`.
     pub fn next_after(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        self.cron.find_next_occurrence(&t.to_zoned(tz.clone()), false).ok().map(|z| z.timestamp())
+        self.cron
+            .find_next_occurrence(&t.to_zoned(tz.clone()), false)
+            .ok()
+            .map(|z| z.timestamp())
     }
 
     /// The last firing at or before `t`.
     pub fn last_at_or_before(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        self.cron.find_previous_occurrence(&t.to_zoned(tz.clone()), true).ok().map(|z| z.timestamp())
+        self.cron
+            .find_previous_occurrence(&t.to_zoned(tz.clone()), true)
+            .ok()
+            .map(|z| z.timestamp())
     }
 
     /// The last firing strictly before `t`.
     pub fn last_before(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        self.cron.find_previous_occurrence(&t.to_zoned(tz.clone()), false).ok().map(|z| z.timestamp())
+        self.cron
+            .find_previous_occurrence(&t.to_zoned(tz.clone()), false)
+            .ok()
+            .map(|z| z.timestamp())
     }
 
     /// A plain-English explanation of the line, for the admin pages.

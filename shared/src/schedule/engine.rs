@@ -14,7 +14,7 @@
 //! Rank is (priority descending, rule id ascending), so the outcome never depends on the order
 //! in which rules are listed.
 
-use super::clock::{hour_start, Clock};
+use super::clock::{Clock, Edge, hour_start};
 use super::cron::CronExpr;
 use super::rule::{RuleKind, ScheduleRule, Target, Window};
 use crate::ids::{LayoutId, PlaylistId, RuleId};
@@ -139,9 +139,17 @@ impl Resolution {
 
 enum CompiledWindow {
     /// One occurrence per matching day: `[day start, (day + 1 if next_day) end)`.
-    Days { start: Time, end: Time, next_day: bool },
+    Days {
+        start: Time,
+        end: Time,
+        next_day: bool,
+    },
     /// One occurrence per firing, cut short by the next firing.
-    Cron { expr: CronExpr, duration: SignedDuration },
+    Cron {
+        // Boxed: a parsed cron line is large and most rules are day windows.
+        expr: Box<CronExpr>,
+        duration: SignedDuration,
+    },
 }
 
 /// Where an interrupt's spots fall inside each local clock hour.
@@ -171,14 +179,29 @@ impl CompiledRule {
     fn compile(rule: ScheduleRule) -> Result<CompiledRule, ValidationErrors> {
         rule.validate()?;
         let window = match &rule.when.window {
-            Window::AllDay => CompiledWindow::Days { start: Time::midnight(), end: Time::midnight(), next_day: true },
-            Window::Daily { start, end } => CompiledWindow::Days { start: *start, end: *end, next_day: end <= start },
-            Window::Cron { expr, duration_secs } => CompiledWindow::Cron {
-                expr: CronExpr::parse(expr).expect("validated"),
+            Window::AllDay => CompiledWindow::Days {
+                start: Time::midnight(),
+                end: Time::midnight(),
+                next_day: true,
+            },
+            Window::Daily { start, end } => CompiledWindow::Days {
+                start: *start,
+                end: *end,
+                next_day: end <= start,
+            },
+            Window::Cron {
+                expr,
+                duration_secs,
+            } => CompiledWindow::Cron {
+                expr: Box::new(CronExpr::parse(expr).expect("validated")),
                 duration: SignedDuration::from_secs(*duration_secs),
             },
         };
-        Ok(CompiledRule { rule, window, spots: None })
+        Ok(CompiledRule {
+            rule,
+            window,
+            spots: None,
+        })
     }
 
     fn priority(&self) -> i32 {
@@ -187,7 +210,8 @@ impl CompiledRule {
 
     fn day_matches(&self, day: Date) -> bool {
         let when = &self.rule.when;
-        when.dates.is_none_or(|r| r.contains(day)) && when.weekdays.is_none_or(|w| w.contains(day.weekday()))
+        when.dates.is_none_or(|r| r.contains(day))
+            && when.weekdays.is_none_or(|w| w.contains(day.weekday()))
     }
 
     /// Cuts an occurrence to the rule's absolute bounds; `None` when nothing is left.
@@ -199,24 +223,42 @@ impl CompiledRule {
     }
 
     fn day_bounds(day: Date, start: Time, end: Time, next_day: bool) -> (DateTime, DateTime) {
-        let end_day = if next_day { day.tomorrow().unwrap_or(day) } else { day };
+        let end_day = if next_day {
+            day.tomorrow().unwrap_or(day)
+        } else {
+            day
+        };
         (day.to_datetime(start), end_day.to_datetime(end))
     }
 
     fn day_occurrence(&self, clock: &Clock, day: Date) -> Option<Occurrence> {
-        let CompiledWindow::Days { start, end, next_day } = self.window else {
+        let CompiledWindow::Days {
+            start,
+            end,
+            next_day,
+        } = self.window
+        else {
             unreachable!("only day windows have day occurrences")
         };
         if !self.day_matches(day) {
             return None;
         }
         let (start, end) = Self::day_bounds(day, start, end, next_day);
-        self.clip(clock.instant(start), clock.instant(end))
+        self.clip(
+            clock.instant(start, Edge::Start),
+            clock.instant(end, Edge::End),
+        )
     }
 
     /// The occurrence of a cron firing, if the firing's day matches: it lasts `duration`, or
     /// until the next matching firing.
-    fn firing_occurrence(&self, clock: &Clock, expr: &CronExpr, duration: SignedDuration, fire: Timestamp) -> Option<Occurrence> {
+    fn firing_occurrence(
+        &self,
+        clock: &Clock,
+        expr: &CronExpr,
+        duration: SignedDuration,
+        fire: Timestamp,
+    ) -> Option<Occurrence> {
         if !self.day_matches(clock.civil(fire).date()) {
             return None;
         }
@@ -240,11 +282,17 @@ impl CompiledRule {
     /// The occurrence that contains `clock.at`, if any.
     fn occurrence_at(&self, clock: &Clock) -> Option<Occurrence> {
         let when = &self.rule.when;
-        if when.active_from.is_some_and(|from| clock.at < from) || when.active_until.is_some_and(|until| clock.at >= until) {
+        if when.active_from.is_some_and(|from| clock.at < from)
+            || when.active_until.is_some_and(|until| clock.at >= until)
+        {
             return None;
         }
         match &self.window {
-            &CompiledWindow::Days { start, end, next_day } => {
+            &CompiledWindow::Days {
+                start,
+                end,
+                next_day,
+            } => {
                 let today = clock.local.date();
                 let days = [Some(today), today.yesterday().ok()];
                 days.into_iter().flatten().find_map(|day| {
@@ -254,10 +302,16 @@ impl CompiledRule {
                     // Compare in civil time first: most rules are not active, and proving that
                     // costs no timezone conversion.
                     let (start, end) = Self::day_bounds(day, start, end, next_day);
-                    if clock.cmp_at(start) == Ordering::Greater || clock.cmp_at(end) != Ordering::Greater {
+                    if clock.cmp_at(start, Edge::Start) == Ordering::Greater
+                        || clock.cmp_at(end, Edge::End) != Ordering::Greater
+                    {
                         return None;
                     }
-                    self.clip(clock.instant(start), clock.instant(end)).filter(|o| o.contains(clock.at))
+                    self.clip(
+                        clock.instant(start, Edge::Start),
+                        clock.instant(end, Edge::End),
+                    )
+                    .filter(|o| o.contains(clock.at))
                 })
             }
             CompiledWindow::Cron { expr, duration } => {
@@ -293,17 +347,20 @@ impl CompiledRule {
                 }
                 let last = clock.civil(until).date();
                 while day <= last && when.dates.is_none_or(|r| day <= r.until) {
-                    if let Some(o) = self.day_occurrence(clock, day) {
-                        if o.end > from && o.start < until {
-                            found.push(o);
-                        }
+                    if let Some(o) = self.day_occurrence(clock, day)
+                        && o.end > from
+                        && o.start < until
+                    {
+                        found.push(o);
                     }
                     let Ok(next) = day.tomorrow() else { break };
                     day = next;
                 }
             }
             CompiledWindow::Cron { expr, duration } => {
-                let mut fire = expr.last_at_or_before(from - *duration, clock.tz).or_else(|| expr.next_after(from - *duration, clock.tz));
+                let mut fire = expr
+                    .last_at_or_before(from - *duration, clock.tz)
+                    .or_else(|| expr.next_after(from - *duration, clock.tz));
                 let mut skipped = 0;
                 while let Some(f) = fire.filter(|f| *f < until) {
                     match self.firing_occurrence(clock, expr, *duration, f) {
@@ -343,10 +400,10 @@ impl CompiledRule {
                     if when.dates.is_some_and(|r| day > r.until) {
                         return None;
                     }
-                    if let Some(o) = self.day_occurrence(clock, day) {
-                        if o.start > at {
-                            return Some(o.start);
-                        }
+                    if let Some(o) = self.day_occurrence(clock, day)
+                        && o.start > at
+                    {
+                        return Some(o.start);
                     }
                     day = day.tomorrow().ok()?;
                 }
@@ -355,7 +412,10 @@ impl CompiledRule {
             CompiledWindow::Cron { .. } => {
                 let horizon = at + SignedDuration::from_hours(24 * SEARCH_DAYS);
                 // An occurrence may have started before `at` but be clipped to start later.
-                self.occurrences(clock, at, horizon).into_iter().map(|o| o.start).find(|s| *s > at)
+                self.occurrences(clock, at, horizon)
+                    .into_iter()
+                    .map(|o| o.start)
+                    .find(|s| *s > at)
             }
         }
     }
@@ -384,7 +444,10 @@ impl CompiledRule {
         while hour < occurrence.end {
             for k in 0..grid.count {
                 let spot = grid.spot(hour, k);
-                let (start, end) = (spot.start.max(occurrence.start), spot.end.min(occurrence.end));
+                let (start, end) = (
+                    spot.start.max(occurrence.start),
+                    spot.end.min(occurrence.end),
+                );
                 if start < end {
                     spots.push(Occurrence { start, end });
                 }
@@ -398,12 +461,19 @@ impl CompiledRule {
     fn next_spot_boundary(&self, clock: &Clock, occurrence: Occurrence) -> Option<Timestamp> {
         let t = clock.at;
         let day = SignedDuration::from_hours(24);
-        let window = Occurrence { start: occurrence.start.max(t), end: occurrence.end.min(t + day) };
+        let window = Occurrence {
+            start: occurrence.start.max(t),
+            end: occurrence.end.min(t + day),
+        };
         if window.start >= window.end {
             return None;
         }
         let spots = self.spots_in(clock.tz, window);
-        spots.iter().flat_map(|s| [s.start, s.end]).find(|b| *b > t).or(Some(window.end).filter(|e| *e > t))
+        spots
+            .iter()
+            .flat_map(|s| [s.start, s.end])
+            .find(|b| *b > t)
+            .or(Some(window.end).filter(|e| *e > t))
     }
 }
 
@@ -411,7 +481,10 @@ impl SpotGrid {
     fn spot(&self, hour: Timestamp, k: i64) -> Occurrence {
         let start = hour + SignedDuration::from_millis(self.offset_ms + k * self.period_ms);
         let hour_end = hour + SignedDuration::from_millis(HOUR_MS);
-        Occurrence { start, end: (start + SignedDuration::from_millis(self.length_ms)).min(hour_end) }
+        Occurrence {
+            start,
+            end: (start + SignedDuration::from_millis(self.length_ms)).min(hour_end),
+        }
     }
 }
 
@@ -449,7 +522,11 @@ impl Schedule {
         let mut compiled = Vec::with_capacity(rules.len());
         for (i, rule) in rules.iter().enumerate() {
             if rules[..i].iter().any(|r| r.id == rule.id) {
-                errors.add(format!("rules.{i}.id"), "duplicate", format!("rule id {} appears twice", rule.id));
+                errors.add(
+                    format!("rules.{i}.id"),
+                    "duplicate",
+                    format!("rule id {} appears twice", rule.id),
+                );
             }
             match CompiledRule::compile(rule.clone()) {
                 Ok(c) => compiled.push(c),
@@ -463,15 +540,29 @@ impl Schedule {
         // with one spot an hour each play one after the other, not on top of each other.
         let mut stagger_ms = 0;
         for c in &mut compiled {
-            if let RuleKind::Interrupt { seconds_per_hour, spots_per_hour } = c.rule.kind {
+            if let RuleKind::Interrupt {
+                seconds_per_hour,
+                spots_per_hour,
+            } = c.rule.kind
+            {
                 let period_ms = HOUR_MS / spots_per_hour;
                 let length_ms = seconds_per_hour * 1000 / spots_per_hour;
-                c.spots = Some(SpotGrid { offset_ms: stagger_ms % period_ms, period_ms, length_ms, count: spots_per_hour });
+                c.spots = Some(SpotGrid {
+                    offset_ms: stagger_ms % period_ms,
+                    period_ms,
+                    length_ms,
+                    count: spots_per_hour,
+                });
                 stagger_ms += length_ms;
             }
         }
         let of_kind = |pred: fn(&RuleKind) -> bool| -> Vec<usize> {
-            compiled.iter().enumerate().filter(|(_, c)| pred(&c.rule.kind)).map(|(i, _)| i).collect()
+            compiled
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| pred(&c.rule.kind))
+                .map(|(i, _)| i)
+                .collect()
         };
         Ok(Schedule {
             normals: of_kind(|k| matches!(k, RuleKind::Normal)),
@@ -491,7 +582,9 @@ impl Schedule {
 
     fn picks_at(&self, clock: &Clock) -> Picks {
         let first_active = |indices: &[usize]| {
-            indices.iter().find_map(|&i| self.rules[i].occurrence_at(clock).map(|o| (i, o)))
+            indices
+                .iter()
+                .find_map(|&i| self.rules[i].occurrence_at(clock).map(|o| (i, o)))
         };
         let normal = first_active(&self.normals);
         let floor = normal.map(|(i, _)| self.rules[i].priority());
@@ -504,19 +597,36 @@ impl Schedule {
                 let spot = rule.spot_at(clock.tz, clock.at)?;
                 let occurrence = rule.occurrence_at(clock)?;
                 let start = spot.start.max(occurrence.start);
-                Some((i, Occurrence { start, end: spot.end.min(occurrence.end) }))
+                Some((
+                    i,
+                    Occurrence {
+                        start,
+                        end: spot.end.min(occurrence.end),
+                    },
+                ))
             });
         let overlays = self
             .overlays
             .iter()
             .filter_map(|&i| self.rules[i].occurrence_at(clock).map(|o| (i, o)))
             .collect();
-        Picks { normal, spot, overlays, emergency: first_active(&self.emergencies) }
+        Picks {
+            normal,
+            spot,
+            overlays,
+            emergency: first_active(&self.emergencies),
+        }
     }
 
     fn selected(&self, pick: (usize, Occurrence), kind: LayerKind) -> Selected {
         let rule = &self.rules[pick.0].rule;
-        Selected { rule: Some(rule.id), kind, target: rule.target, since: pick.1.start, until: Some(pick.1.end) }
+        Selected {
+            rule: Some(rule.id),
+            kind,
+            target: rule.target,
+            since: pick.1.start,
+            until: Some(pick.1.end),
+        }
     }
 
     fn layers_of(&self, picks: &Picks) -> Layers {
@@ -535,8 +645,14 @@ impl Schedule {
         };
         Layers {
             main,
-            overlays: picks.overlays.iter().map(|&p| self.selected(p, LayerKind::Overlay)).collect(),
-            emergency: picks.emergency.map(|p| self.selected(p, LayerKind::Emergency)),
+            overlays: picks
+                .overlays
+                .iter()
+                .map(|&p| self.selected(p, LayerKind::Overlay))
+                .collect(),
+            emergency: picks
+                .emergency
+                .map(|p| self.selected(p, LayerKind::Emergency)),
         }
     }
 
@@ -555,13 +671,21 @@ impl Schedule {
             }
             // Only rules ranked above the winner can displace it.
             let above = winner.map_or(indices.len(), |(w, _)| indices.partition_point(|&i| i < w));
-            candidates.extend(indices[..above].iter().filter_map(|&i| self.rules[i].next_start(clock)));
+            candidates.extend(
+                indices[..above]
+                    .iter()
+                    .filter_map(|&i| self.rules[i].next_start(clock)),
+            );
         };
         contenders(&self.normals, picks.normal);
         contenders(&self.emergencies, picks.emergency);
         for &i in &self.overlays {
             let rule = &self.rules[i];
-            candidates.extend(rule.occurrence_at(clock).map(|o| o.end).or_else(|| rule.next_start(clock)));
+            candidates.extend(
+                rule.occurrence_at(clock)
+                    .map(|o| o.end)
+                    .or_else(|| rule.next_start(clock)),
+            );
         }
         let floor = picks.normal.map(|(i, _)| self.rules[i].priority());
         for &i in &self.interrupts {
@@ -577,7 +701,13 @@ impl Schedule {
         candidates.into_iter().filter(|c| *c > clock.at).min()
     }
 
-    fn next_change(&self, tz: &TimeZone, at: Timestamp, picks: &Picks, layers: &Layers) -> Option<Timestamp> {
+    fn next_change(
+        &self,
+        tz: &TimeZone,
+        at: Timestamp,
+        picks: &Picks,
+        layers: &Layers,
+    ) -> Option<Timestamp> {
         let mut cursor = Clock::new(tz, at);
         let mut cursor_picks = picks.clone();
         for _ in 0..MAX_CHANGE_STEPS {
@@ -615,12 +745,19 @@ impl Schedule {
             zone: zone.to_owned(),
             rect,
             playlist,
-            entry: self.playlists.get(&playlist).and_then(|p| p.entry_at(selected.since, at)),
+            entry: self
+                .playlists
+                .get(&playlist)
+                .and_then(|p| p.entry_at(selected.since, at)),
         };
         match selected.target {
             Target::Playlist(playlist) => {
                 let main = Template::Fullscreen.zones()[0];
-                LayerPlay { selected, layout: None, zones: vec![zone_play(main.name, main.rect, playlist)] }
+                LayerPlay {
+                    selected,
+                    layout: None,
+                    zones: vec![zone_play(main.name, main.rect, playlist)],
+                }
             }
             Target::Layout(id) => {
                 let zones = self.layouts.get(&id).map_or_else(Vec::new, |layout| {
@@ -628,10 +765,18 @@ impl Schedule {
                         .template
                         .zones()
                         .iter()
-                        .filter_map(|spec| layout.playlist_of(spec.name).map(|p| zone_play(spec.name, spec.rect, p)))
+                        .filter_map(|spec| {
+                            layout
+                                .playlist_of(spec.name)
+                                .map(|p| zone_play(spec.name, spec.rect, p))
+                        })
                         .collect()
                 });
-                LayerPlay { selected, layout: Some(id), zones }
+                LayerPlay {
+                    selected,
+                    layout: Some(id),
+                    zones,
+                }
             }
         }
     }
@@ -659,7 +804,11 @@ impl Schedule {
                 RuleKind::Emergency => Slot::Emergency,
             };
             for occurrence in rule.occurrences(&clock, from, to) {
-                let pieces = if slot == Slot::Spot { rule.spots_in(tz, occurrence) } else { vec![occurrence] };
+                let pieces = if slot == Slot::Spot {
+                    rule.spots_in(tz, occurrence)
+                } else {
+                    vec![occurrence]
+                };
                 for piece in pieces.into_iter().filter(|p| p.end > from && p.start < to) {
                     events.push((piece.start, true, slot, i, piece));
                     events.push((piece.end, false, slot, i, piece));
@@ -674,7 +823,10 @@ impl Schedule {
             let floor = normal.map(|(i, _)| self.rules[i].priority());
             Picks {
                 normal,
-                spot: active[Slot::Spot as usize].iter().copied().find(|(i, _)| floor.is_none_or(|p| self.rules[*i].priority() >= p)),
+                spot: active[Slot::Spot as usize]
+                    .iter()
+                    .copied()
+                    .find(|(i, _)| floor.is_none_or(|p| self.rules[*i].priority() >= p)),
                 overlays: active[Slot::Overlay as usize].iter().copied().collect(),
                 emergency: active[Slot::Emergency as usize].first().copied(),
             }
@@ -682,18 +834,16 @@ impl Schedule {
         let mut spans = Vec::new();
         let mut events = events.into_iter().peekable();
         let mut span_start = from;
-        let mut current: Option<Layers> = None;
-        loop {
-            // Apply every event at the next instant, then look at the result.
-            let Some(&(time, ..)) = events.peek() else { break };
+        let mut current = self.layers_of(&Picks::default());
+        // Apply every event of one instant, then look at the result.
+        while let Some(&(time, ..)) = events.peek() {
             let time = time.max(from);
             if time >= to {
                 break;
             }
-            while let Some(&(t, is_start, slot, i, o)) = events.peek() {
-                if t.max(from) != time {
-                    break;
-                }
+            while let Some(&(_, is_start, slot, i, o)) =
+                events.peek().filter(|e| e.0.max(from) == time)
+            {
                 if is_start {
                     active[slot as usize].insert((i, o));
                 } else {
@@ -702,32 +852,22 @@ impl Schedule {
                 events.next();
             }
             let layers = self.layers_of(&picks_of(&active));
-            match &current {
-                Some(c) if *c == layers => {}
-                Some(c) => {
-                    spans.push(TimelineSpan { start: span_start, end: time, layers: c.clone() });
+            if layers != current {
+                if time > span_start {
+                    spans.push(TimelineSpan {
+                        start: span_start,
+                        end: time,
+                        layers: current,
+                    });
                     span_start = time;
-                    current = Some(layers);
                 }
-                None => {
-                    if time > from {
-                        spans.push(TimelineSpan { start: from, end: time, layers: self.layers_of(&Picks::default()) });
-                        span_start = time;
-                    }
-                    current = Some(layers);
-                }
+                current = layers;
             }
         }
-        let last = current.unwrap_or_else(|| self.layers_of(&Picks::default()));
-        spans.push(TimelineSpan { start: span_start, end: to, layers: last });
-        // Merge neighbours that ended up equal (an empty first span and its successor).
-        spans.dedup_by(|next, prev| {
-            if prev.layers == next.layers && prev.end == next.start {
-                prev.end = next.end;
-                true
-            } else {
-                false
-            }
+        spans.push(TimelineSpan {
+            start: span_start,
+            end: to,
+            layers: current,
         });
         spans
     }

@@ -6,5 +6,7 @@ pub mod engine;
 pub mod rule;
 
 pub use cron::CronExpr;
-pub use engine::{LayerKind, LayerPlay, Layers, Resolution, Schedule, Selected, TimelineSpan, ZonePlay};
+pub use engine::{
+    LayerKind, LayerPlay, Layers, Resolution, Schedule, Selected, TimelineSpan, ZonePlay,
+};
 pub use rule::{DateRange, RuleKind, ScheduleRule, Scope, Target, Weekdays, When, Window};

@@ -3,8 +3,8 @@
 use super::cron::CronExpr;
 use crate::ids::{GroupId, LayoutId, PlaylistId, RuleId, ScreenId, StoreId};
 use crate::validate::{Validate, ValidationErrors};
-use jiff::civil::{Date, Time, Weekday};
 use jiff::Timestamp;
+use jiff::civil::{Date, Time, Weekday};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What a rule shows: a layout, or a playlist shown fullscreen.
@@ -57,7 +57,15 @@ impl DateRange {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Weekdays(u8);
 
-const WEEKDAY_NAMES: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAY_NAMES: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 impl Weekdays {
     pub const EMPTY: Weekdays = Weekdays(0);
@@ -88,7 +96,10 @@ impl Weekdays {
 
 impl Serialize for Weekdays {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter().map(|d| WEEKDAY_NAMES[d.to_monday_zero_offset() as usize]))
+        serializer.collect_seq(
+            self.iter()
+                .map(|d| WEEKDAY_NAMES[d.to_monday_zero_offset() as usize]),
+        )
     }
 }
 
@@ -100,7 +111,9 @@ impl<'de> Deserialize<'de> for Weekdays {
             WEEKDAY_NAMES
                 .iter()
                 .position(|n| *n == lower || n[..3] == lower)
-                .map(|i| set.with(Weekday::from_monday_zero_offset(i as i8).expect("index of a weekday")))
+                .map(|i| {
+                    set.with(Weekday::from_monday_zero_offset(i as i8).expect("index of a weekday"))
+                })
                 .ok_or_else(|| serde::de::Error::custom(format!("unknown weekday '{name}'")))
         })
     }
@@ -137,11 +150,20 @@ pub struct When {
 
 impl When {
     pub fn always() -> When {
-        When { dates: None, weekdays: None, window: Window::AllDay, active_from: None, active_until: None }
+        When {
+            dates: None,
+            weekdays: None,
+            window: Window::AllDay,
+            active_from: None,
+            active_until: None,
+        }
     }
 
     pub fn daily(start: Time, end: Time) -> When {
-        When { window: Window::Daily { start, end }, ..When::always() }
+        When {
+            window: Window::Daily { start, end },
+            ..When::always()
+        }
     }
 
     pub fn on(mut self, days: &[Weekday]) -> When {
@@ -164,7 +186,10 @@ pub enum RuleKind {
     Normal,
     /// Takes `seconds_per_hour` of each hour, in `spots_per_hour` evenly spaced spots, over
     /// normal content of the same or lower priority.
-    Interrupt { seconds_per_hour: i64, spots_per_hour: i64 },
+    Interrupt {
+        seconds_per_hour: i64,
+        spots_per_hour: i64,
+    },
     /// Drawn on top of whatever plays (a ticker bar, a logo); several may stack.
     Overlay,
     /// Beats everything, whatever its priority.
@@ -197,18 +222,26 @@ impl Validate for ScheduleRule {
             errors.add("name", "required", "a name is required");
         }
         let when = &self.when;
-        if let Some(range) = when.dates {
-            if range.until < range.from {
-                errors.add("when.dates.until", "before_start", "the last day is before the first day");
-            }
+        if let Some(range) = when.dates
+            && range.until < range.from
+        {
+            errors.add(
+                "when.dates.until",
+                "before_start",
+                "the last day is before the first day",
+            );
         }
         if when.weekdays.is_some_and(Weekdays::is_empty) {
             errors.add("when.weekdays", "empty", "choose at least one weekday");
         }
-        if let (Some(from), Some(until)) = (when.active_from, when.active_until) {
-            if until <= from {
-                errors.add("when.active_until", "before_start", "the end must be after the start");
-            }
+        if let (Some(from), Some(until)) = (when.active_from, when.active_until)
+            && until <= from
+        {
+            errors.add(
+                "when.active_until",
+                "before_start",
+                "the end must be after the start",
+            );
         }
         match &when.window {
             Window::AllDay => {}
@@ -221,27 +254,58 @@ impl Validate for ScheduleRule {
                     );
                 }
             }
-            Window::Cron { expr, duration_secs } => {
+            Window::Cron {
+                expr,
+                duration_secs,
+            } => {
                 if let Err(message) = CronExpr::parse(expr) {
                     errors.add("when.window.expr", "invalid_cron", message);
                 }
                 if *duration_secs < 0 {
-                    errors.add("when.window.duration_secs", "negative", "a duration cannot be negative");
+                    errors.add(
+                        "when.window.duration_secs",
+                        "negative",
+                        "a duration cannot be negative",
+                    );
                 } else if *duration_secs == 0 {
-                    errors.add("when.window.duration_secs", "zero", "a duration must be longer than zero");
+                    errors.add(
+                        "when.window.duration_secs",
+                        "zero",
+                        "a duration must be longer than zero",
+                    );
                 } else if *duration_secs > MAX_CRON_DURATION_SECS {
-                    errors.add("when.window.duration_secs", "too_long", "a cron occurrence can last at most 7 days");
+                    errors.add(
+                        "when.window.duration_secs",
+                        "too_long",
+                        "a cron occurrence can last at most 7 days",
+                    );
                 }
             }
         }
-        if let RuleKind::Interrupt { seconds_per_hour, spots_per_hour } = self.kind {
+        if let RuleKind::Interrupt {
+            seconds_per_hour,
+            spots_per_hour,
+        } = self.kind
+        {
             if !(1..=3600).contains(&seconds_per_hour) {
-                errors.add("kind.seconds_per_hour", "out_of_range", "share of voice must be 1 to 3600 seconds per hour");
+                errors.add(
+                    "kind.seconds_per_hour",
+                    "out_of_range",
+                    "share of voice must be 1 to 3600 seconds per hour",
+                );
             }
             if !(1..=MAX_SPOTS_PER_HOUR).contains(&spots_per_hour) {
-                errors.add("kind.spots_per_hour", "out_of_range", "spots per hour must be 1 to 60");
+                errors.add(
+                    "kind.spots_per_hour",
+                    "out_of_range",
+                    "spots per hour must be 1 to 60",
+                );
             } else if seconds_per_hour < spots_per_hour {
-                errors.add("kind.spots_per_hour", "too_many", "each spot must last at least one second");
+                errors.add(
+                    "kind.spots_per_hour",
+                    "too_many",
+                    "each spot must last at least one second",
+                );
             }
         }
         errors.into_result()

@@ -2,16 +2,23 @@
 //! without the noise.
 #![allow(dead_code)]
 
+use jiff::Timestamp;
 use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 use vitrin_shared::ids::{ContentId, LayoutId, PlaylistId, RuleId};
 use vitrin_shared::layout::{Layout, Template, ZoneBinding};
 use vitrin_shared::playlist::{Playlist, PlaylistEntry, Transition};
-use vitrin_shared::schedule::{RuleKind, Schedule, ScheduleRule, Scope, Target, TimelineSpan, When, Window};
+use vitrin_shared::schedule::{
+    RuleKind, Schedule, ScheduleRule, Scope, Target, TimelineSpan, When, Window,
+};
 
-pub const SAT_TO_WED: [Weekday; 5] =
-    [Weekday::Saturday, Weekday::Sunday, Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday];
+pub const SAT_TO_WED: [Weekday; 5] = [
+    Weekday::Saturday,
+    Weekday::Sunday,
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+];
 
 pub fn tz(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap()
@@ -28,15 +35,35 @@ pub fn time(s: &str) -> Time {
 }
 
 pub fn rule(id: i64, target: Target, when: When, priority: i32, kind: RuleKind) -> ScheduleRule {
-    ScheduleRule { id: RuleId(id), name: format!("rule {id}"), target, scope: Scope::default(), when, priority, kind }
+    ScheduleRule {
+        id: RuleId(id),
+        name: format!("rule {id}"),
+        target,
+        scope: Scope::default(),
+        when,
+        priority,
+        kind,
+    }
 }
 
 pub fn normal(id: i64, layout: i64, when: When, priority: i32) -> ScheduleRule {
-    rule(id, Target::Layout(LayoutId(layout)), when, priority, RuleKind::Normal)
+    rule(
+        id,
+        Target::Layout(LayoutId(layout)),
+        when,
+        priority,
+        RuleKind::Normal,
+    )
 }
 
 pub fn cron(expr: &str, duration_secs: i64) -> When {
-    When { window: Window::Cron { expr: expr.into(), duration_secs }, ..When::always() }
+    When {
+        window: Window::Cron {
+            expr: expr.into(),
+            duration_secs,
+        },
+        ..When::always()
+    }
 }
 
 pub fn playlist(id: i64, entries: &[(i64, i64)]) -> Playlist {
@@ -62,14 +89,21 @@ pub fn layout(id: i64, name: &str) -> Layout {
         id: LayoutId(id),
         name: name.into(),
         template: Template::Fullscreen,
-        zones: vec![ZoneBinding { zone: "main".into(), playlist: PlaylistId(id) }],
+        zones: vec![ZoneBinding {
+            zone: "main".into(),
+            playlist: PlaylistId(id),
+        }],
     }
 }
 
 /// A schedule over fullscreen layouts 1..=n (each with a one-slide playlist of the same id).
 pub fn schedule(rules: &[ScheduleRule], layouts: usize, default_layout: Option<i64>) -> Schedule {
-    let layouts: Vec<Layout> = (1..=layouts as i64).map(|i| layout(i, &format!("layout {i}"))).collect();
-    let playlists: Vec<Playlist> = (1..=layouts.len() as i64).map(|i| playlist(i, &[(i * 100, 10_000)])).collect();
+    let layouts: Vec<Layout> = (1..=layouts as i64)
+        .map(|i| layout(i, &format!("layout {i}")))
+        .collect();
+    let playlists: Vec<Playlist> = (1..=layouts.len() as i64)
+        .map(|i| playlist(i, &[(i * 100, 10_000)]))
+        .collect();
     Schedule::new(rules, &layouts, &playlists, default_layout.map(LayoutId)).unwrap()
 }
 
@@ -77,7 +111,9 @@ pub fn schedule(rules: &[ScheduleRule], layouts: usize, default_layout: Option<i
 /// (indexed by layout id), emergencies and overlays in brackets.
 pub fn describe(spans: &[TimelineSpan], tz: &TimeZone, names: &[&str]) -> String {
     let name = |t: Target| match t {
-        Target::Layout(LayoutId(id)) | Target::Playlist(PlaylistId(id)) => names[id as usize].to_string(),
+        Target::Layout(LayoutId(id)) | Target::Playlist(PlaylistId(id)) => {
+            names[id as usize].to_string()
+        }
     };
     spans
         .iter()

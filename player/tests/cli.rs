@@ -1,0 +1,140 @@
+//! Runs the real `vitrin-player` binary against a live and a missing server.
+
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
+
+fn player() -> Command {
+    let mut command = Command::new(BIN);
+    // A VITRIN_SERVER from the developer's shell must not leak into the tests.
+    command.env_remove("VITRIN_SERVER");
+    command
+}
+
+/// The single JSON line the player prints on stdout.
+fn event_line(output: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one JSON line, got: {stdout:?}");
+    serde_json::from_str(lines[0]).unwrap()
+}
+
+#[test]
+fn help_lists_the_stable_options() {
+    let output = player().arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "--server",
+        "--data-dir",
+        "--headless",
+        "--windowed",
+        "VITRIN_SERVER",
+        "sync-engine",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
+    }
+}
+
+#[test]
+fn headless_and_windowed_exclude_each_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = player()
+        .args([
+            "--server",
+            "http://127.0.0.1:1",
+            "--headless",
+            "--windowed",
+            "--data-dir",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot be used with"), "stderr: {stderr}");
+    assert!(
+        stderr.contains("--headless") && stderr.contains("--windowed"),
+        "stderr: {stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing should run: {output:?}");
+}
+
+#[test]
+fn reports_a_reachable_server() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = vitrin_server::Config::new(addr, tmp.path().join("server"));
+    let app = vitrin_server::build_app(vitrin_server::AppState::new(config));
+    runtime.spawn(async move { axum::serve(listener, app).await });
+
+    let data_dir = tmp.path().join("player").join("data");
+    let output = player()
+        .args([
+            "--server",
+            &format!("http://{addr}/"),
+            "--headless",
+            "--data-dir",
+        ])
+        .arg(&data_dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let event = event_line(&output);
+    assert!(
+        output
+            .stdout
+            .starts_with(br#"{"event":"server_reachable","#),
+        "{output:?}"
+    );
+    assert_eq!(event["version"], vitrin_server::VERSION);
+    assert_eq!(event["api_version"], vitrin_shared::API_VERSION);
+    assert!(data_dir.is_dir(), "data dir was not created");
+}
+
+#[test]
+fn reports_an_unreachable_server() {
+    // Bind then drop: the port is free and (almost certainly) nothing listens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let tmp = tempfile::tempdir().unwrap();
+    let output = player()
+        .env("VITRIN_SERVER", format!("http://127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let event = event_line(&output);
+    assert_eq!(event["event"], "server_unreachable");
+    let error = event["error"].as_str().unwrap();
+    assert!(
+        error.contains(&port.to_string()),
+        "error should name the address: {error}"
+    );
+}
+
+#[test]
+fn rejects_non_http_urls_before_doing_anything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("never");
+    let output = player()
+        .args(["--server", "https://signage.example"])
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("only http://"),
+        "{output:?}"
+    );
+    assert!(!data_dir.exists());
+}

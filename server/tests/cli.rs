@@ -1,0 +1,180 @@
+//! Runs the real `vitrin-server` binary, as an operator would.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitrin-server");
+
+/// A running server process; killed on drop so a failing test leaves nothing behind.
+struct ServerProcess {
+    child: Child,
+    addr: SocketAddr,
+    log: Receiver<String>,
+}
+
+impl ServerProcess {
+    /// Starts the binary and waits for its `listening on http://ADDR` log line.
+    fn start(command: &mut Command) -> ServerProcess {
+        let mut child = command
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start vitrin-server");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, log) = mpsc::channel();
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        // Owned by the guard from here on, so a failed wait below still kills the process.
+        let mut process = ServerProcess {
+            child,
+            addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = process
+                .log
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no 'listening on' line; log so far: {seen:#?}"));
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                process.addr = rest.split_whitespace().next().unwrap().parse().unwrap();
+                return process;
+            }
+            seen.push(line);
+        }
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    fn terminate(&mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success(), "kill -TERM failed");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Log lines printed so far (after the listening line).
+    fn drain_log(&self) -> Vec<String> {
+        std::iter::from_fn(|| self.log.recv_timeout(Duration::from_millis(500)).ok()).collect()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn get_healthz(addr: SocketAddr) -> serde_json::Value {
+    let response = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn assert_healthy(health: &serde_json::Value) {
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(health["api_version"], vitrin_shared::API_VERSION);
+}
+
+#[tokio::test]
+async fn serves_healthz_creates_data_dir_and_stops_on_sigterm() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("nested").join("data");
+    let mut server = ServerProcess::start(
+        Command::new(BIN)
+            .args(["--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(&data_dir)
+            .args(["--demo"]),
+    );
+    assert_ne!(server.addr.port(), 0, "the log must show the real port");
+    assert!(data_dir.is_dir(), "data dir was not created");
+    assert_healthy(&get_healthz(server.addr).await);
+
+    let status = server.terminate();
+    assert!(
+        status.success(),
+        "graceful shutdown should exit 0, got {status}"
+    );
+    let log = server.drain_log().join("\n");
+    assert!(log.contains("SIGTERM received"), "log: {log}");
+}
+
+#[tokio::test]
+async fn reads_bind_and_data_dir_from_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("from-env");
+    let server = ServerProcess::start(
+        Command::new(BIN)
+            .env("VITRIN_BIND", "127.0.0.1:0")
+            .env("VITRIN_DATA_DIR", &data_dir),
+    );
+    assert!(
+        data_dir.is_dir(),
+        "data dir from VITRIN_DATA_DIR was not created"
+    );
+    assert_healthy(&get_healthz(server.addr).await);
+}
+
+#[test]
+fn unusable_data_dir_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A regular file where a directory would have to be created.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let data_dir = file.join("data");
+    let output = Command::new(BIN)
+        .args(["--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(&data_dir)
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected = format!("cannot create data dir {}", data_dir.display());
+    assert!(stderr.contains(&expected), "stderr: {stderr}");
+    assert!(
+        !stderr.contains("listening on"),
+        "must not start serving: {stderr}"
+    );
+}
+
+#[test]
+fn help_lists_the_stable_options() {
+    let output = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "--bind",
+        "--data-dir",
+        "--database-url",
+        "--demo",
+        "VITRIN_BIND",
+        "VITRIN_DATA_DIR",
+        "DATABASE_URL",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
+    }
+}
