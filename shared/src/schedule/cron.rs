@@ -1,7 +1,7 @@
 //! Cron lines as users write them: standard 5 fields (minute precision), or 6/7 fields with
 //! seconds first and an optional year. Weekdays are 0–7 with Sunday as 0 and 7, names allowed,
 //! and day-of-month OR day-of-week as in Vixie cron. `croner` implements exactly that
-//! dialect, searches forwards and backwards, and resolves DST gaps and folds.
+//! dialect, and resolves DST gaps and folds.
 
 use croner::Cron;
 use jiff::Timestamp;
@@ -31,22 +31,6 @@ impl CronExpr {
     pub fn next_after(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
         self.cron
             .find_next_occurrence(&t.to_zoned(tz.clone()), false)
-            .ok()
-            .map(|z| z.timestamp())
-    }
-
-    /// The last firing at or before `t`.
-    pub fn last_at_or_before(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        self.cron
-            .find_previous_occurrence(&t.to_zoned(tz.clone()), true)
-            .ok()
-            .map(|z| z.timestamp())
-    }
-
-    /// The last firing strictly before `t`.
-    pub fn last_before(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        self.cron
-            .find_previous_occurrence(&t.to_zoned(tz.clone()), false)
             .ok()
             .map(|z| z.timestamp())
     }

@@ -250,33 +250,64 @@ impl CompiledRule {
         )
     }
 
-    /// The occurrence of a cron firing, if the firing's day matches: it lasts `duration`, or
-    /// until the next matching firing.
-    fn firing_occurrence(
-        &self,
-        clock: &Clock,
-        expr: &CronExpr,
-        duration: SignedDuration,
-        fire: Timestamp,
-    ) -> Option<Occurrence> {
-        if !self.day_matches(clock.civil(fire).date()) {
-            return None;
-        }
-        let mut end = fire + duration;
-        let mut next = fire;
-        for _ in 0..MAX_CRON_STEPS {
-            match expr.next_after(next, clock.tz) {
-                Some(n) if n < end => {
-                    if self.day_matches(clock.civil(n).date()) {
-                        end = n;
-                        break;
-                    }
-                    next = n;
+    /// Cron firings after `after` whose day matches the rule's dates and weekdays, in order.
+    /// Stops at the end of the rule's dates or bounds.
+    fn matching_fires<'c>(
+        &'c self,
+        clock: &'c Clock,
+        expr: &'c CronExpr,
+        after: Timestamp,
+    ) -> impl Iterator<Item = Timestamp> + 'c {
+        let when = &self.rule.when;
+        // Jump to the first day of the date range instead of walking up to it.
+        let first_day = when.dates.map(|r| {
+            clock.instant(r.from.to_datetime(Time::midnight()), Edge::Start)
+                - SignedDuration::from_nanos(1)
+        });
+        let mut cursor = first_day.map_or(after, |f| after.max(f));
+        let mut misses = 0;
+        std::iter::from_fn(move || {
+            loop {
+                let fire = expr.next_after(cursor, clock.tz)?;
+                let day = clock.civil(fire).date();
+                if when.active_until.is_some_and(|until| fire >= until)
+                    || when.dates.is_some_and(|r| day > r.until)
+                    || misses > MAX_CRON_STEPS
+                {
+                    return None;
                 }
-                _ => break,
+                cursor = fire;
+                if self.day_matches(day) {
+                    return Some(fire);
+                }
+                misses += 1;
             }
-        }
-        self.clip(fire, end)
+        })
+    }
+
+    /// The occurrences of a cron rule that end after `from`, in order: each lasts `duration`
+    /// from its firing, or until the next matching firing.
+    fn cron_occurrences<'c>(
+        &'c self,
+        clock: &'c Clock,
+        expr: &'c CronExpr,
+        duration: SignedDuration,
+        from: Timestamp,
+    ) -> impl Iterator<Item = Occurrence> + 'c {
+        // Firings before `active_from - duration` cannot reach into the rule's bounds.
+        let from_active = self.rule.when.active_from.map_or(from, |f| from.max(f));
+        let mut fires = self
+            .matching_fires(clock, expr, from_active - duration)
+            .peekable();
+        std::iter::from_fn(move || {
+            let fire = fires.next()?;
+            let end = fires
+                .peek()
+                .map_or(fire + duration, |&n| n.min(fire + duration));
+            Some(self.clip(fire, end))
+        })
+        .flatten()
+        .filter(move |o| o.end > from)
     }
 
     /// The occurrence that contains `clock.at`, if any.
@@ -314,19 +345,11 @@ impl CompiledRule {
                     .filter(|o| o.contains(clock.at))
                 })
             }
-            CompiledWindow::Cron { expr, duration } => {
-                let mut fire = expr.last_at_or_before(clock.at, clock.tz)?;
-                for _ in 0..MAX_CRON_STEPS {
-                    if fire + *duration <= clock.at {
-                        return None;
-                    }
-                    if let Some(occurrence) = self.firing_occurrence(clock, expr, *duration, fire) {
-                        return occurrence.contains(clock.at).then_some(occurrence);
-                    }
-                    fire = expr.last_before(fire, clock.tz)?;
-                }
-                None
-            }
+            // The first occurrence that ends after `at` is the one containing it, if any.
+            CompiledWindow::Cron { expr, duration } => self
+                .cron_occurrences(clock, expr, *duration, clock.at)
+                .next()
+                .filter(|o| o.contains(clock.at)),
         }
     }
 
@@ -358,23 +381,10 @@ impl CompiledRule {
                 }
             }
             CompiledWindow::Cron { expr, duration } => {
-                let mut fire = expr
-                    .last_at_or_before(from - *duration, clock.tz)
-                    .or_else(|| expr.next_after(from - *duration, clock.tz));
-                let mut skipped = 0;
-                while let Some(f) = fire.filter(|f| *f < until) {
-                    match self.firing_occurrence(clock, expr, *duration, f) {
-                        Some(o) if o.end > from => found.push(o),
-                        Some(_) => {}
-                        None => {
-                            skipped += 1;
-                            if skipped > MAX_CRON_STEPS {
-                                break;
-                            }
-                        }
-                    }
-                    fire = expr.next_after(f, clock.tz);
-                }
+                found.extend(
+                    self.cron_occurrences(clock, expr, *duration, from)
+                        .take_while(|o| o.start < until),
+                );
             }
         }
         found
@@ -409,13 +419,11 @@ impl CompiledRule {
                 }
                 None
             }
-            CompiledWindow::Cron { .. } => {
-                let horizon = at + SignedDuration::from_hours(24 * SEARCH_DAYS);
-                // An occurrence may have started before `at` but be clipped to start later.
-                self.occurrences(clock, at, horizon)
-                    .into_iter()
+            CompiledWindow::Cron { expr, duration } => {
+                // An occurrence in progress may be clipped to start after `at`.
+                self.cron_occurrences(clock, expr, *duration, at)
                     .map(|o| o.start)
-                    .find(|s| *s > at)
+                    .find(|start| *start > at)
             }
         }
     }
