@@ -218,19 +218,7 @@ fn overlays_stack_on_top_in_rank_order() {
 fn interrupt_takes_its_share_of_voice_in_evenly_spaced_spots() {
     let utc = tz("UTC");
     // 60 seconds an hour in 4 spots: 15 s at :00, :15, :30 and :45.
-    let rules = [
-        normal(1, 1, When::always(), 0),
-        rule(
-            2,
-            Target::Layout(LayoutId(2)),
-            When::always(),
-            0,
-            RuleKind::Interrupt {
-                seconds_per_hour: 60,
-                spots_per_hour: 4,
-            },
-        ),
-    ];
+    let rules = [normal(1, 1, When::always(), 0), interrupt(2, 2, 0, 60, 4)];
     let s = schedule(&rules, 2, None);
     let from = at(&utc, "2026-11-22 10:00");
     let spans = s.timeline(from, from + SignedDuration::from_hours(1), &utc);
@@ -254,18 +242,7 @@ fn interrupt_takes_its_share_of_voice_in_evenly_spaced_spots() {
 #[test]
 fn two_interrupts_are_staggered_not_stacked() {
     let utc = tz("UTC");
-    let ad = |id, layout| {
-        rule(
-            id,
-            Target::Layout(LayoutId(layout)),
-            When::always(),
-            0,
-            RuleKind::Interrupt {
-                seconds_per_hour: 30,
-                spots_per_hour: 1,
-            },
-        )
-    };
+    let ad = |id, layout| interrupt(id, layout, 0, 30, 1);
     let s = schedule(
         &[normal(1, 1, When::always(), 0), ad(2, 2), ad(3, 3)],
         3,
@@ -298,19 +275,7 @@ fn two_interrupts_are_staggered_not_stacked() {
 #[test]
 fn an_interrupt_does_not_break_into_higher_priority_content() {
     let utc = tz("UTC");
-    let rules = [
-        normal(1, 1, When::always(), 10),
-        rule(
-            2,
-            Target::Layout(LayoutId(2)),
-            When::always(),
-            5,
-            RuleKind::Interrupt {
-                seconds_per_hour: 600,
-                spots_per_hour: 1,
-            },
-        ),
-    ];
+    let rules = [normal(1, 1, When::always(), 10), interrupt(2, 2, 5, 600, 1)];
     let s = schedule(&rules, 2, None);
     assert_eq!(
         s.resolve(at(&utc, "2026-11-22 10:00:10"), &utc)

@@ -152,7 +152,9 @@ enum CompiledWindow {
     },
 }
 
-/// Where an interrupt's spots fall inside each local clock hour.
+/// Where an interrupt's spots fall inside each local clock hour. Hours follow the offset at
+/// their start, so in a zone whose offset changes by half an hour (Lord Howe) the spots next
+/// to the change may sit off the grid; whole-hour changes keep it exact.
 struct SpotGrid {
     offset_ms: i64,
     period_ms: i64,

@@ -56,6 +56,21 @@ pub fn normal(id: i64, layout: i64, when: When, priority: i32) -> ScheduleRule {
     )
 }
 
+/// An interrupt over layout `layout`: `secs` seconds an hour in `spots` spots.
+pub fn interrupt(id: i64, layout: i64, priority: i32, secs: i64, spots: i64) -> ScheduleRule {
+    let kind = RuleKind::Interrupt {
+        seconds_per_hour: secs,
+        spots_per_hour: spots,
+    };
+    rule(
+        id,
+        Target::Layout(LayoutId(layout)),
+        When::always(),
+        priority,
+        kind,
+    )
+}
+
 pub fn cron(expr: &str, duration_secs: i64) -> When {
     When {
         window: Window::Cron {
