@@ -111,6 +111,8 @@ pub struct Resolution {
     pub emergency: Option<LayerPlay>,
     /// The first instant after `at` at which any layer's selection changes; `None` when
     /// nothing will change any more. Entries inside playlists change earlier, at their `until`.
+    /// (After 64 rule boundaries in a row that change nothing, the last of them is returned:
+    /// nothing changes before it, and resolving again there is always correct.)
     pub next_change: Option<Timestamp>,
 }
 
