@@ -58,7 +58,7 @@ fn cafe() -> vitrin_shared::schedule::Schedule {
         // Thursday evening promo beats dinner.
         rule(
             7,
-            vitrin_shared::schedule::Target::Layout(vitrin_shared::ids::LayoutId(5)),
+            5,
             When::daily(time("19:00"), time("21:00")).on(&[Weekday::Thursday]),
             20,
             RuleKind::Normal,

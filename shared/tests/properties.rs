@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use vitrin_shared::ids::LayoutId;
 use vitrin_shared::schedule::{
-    DateRange, RuleKind, Schedule, ScheduleRule, Target, Weekdays, When, Window,
+    DateRange, RuleKind, Schedule, ScheduleRule, Weekdays, When, Window,
 };
 
 const ZONES: [&str; 4] = ["UTC", "Asia/Tehran", "Europe/Berlin", "America/New_York"];
@@ -94,13 +94,7 @@ fn rules() -> impl Strategy<Value = Vec<ScheduleRule>> {
             .into_iter()
             .enumerate()
             .map(|(i, (when, kind, priority, layout))| {
-                rule(
-                    i as i64 + 1,
-                    Target::Layout(LayoutId(layout)),
-                    when,
-                    priority,
-                    kind,
-                )
+                rule(i as i64 + 1, layout, when, priority, kind)
             })
             .collect()
     })

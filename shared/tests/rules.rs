@@ -159,13 +159,7 @@ fn emergency_beats_any_priority_and_ends_on_time() {
     };
     let rules = [
         normal(1, 2, When::always(), 1000),
-        rule(
-            2,
-            Target::Layout(LayoutId(3)),
-            alert,
-            -5,
-            RuleKind::Emergency,
-        ),
+        rule(2, 3, alert, -5, RuleKind::Emergency),
     ];
     let s = schedule(&rules, 3, None);
     let r = s.resolve(at(&utc, "2026-11-22 12:00"), &utc);
@@ -184,16 +178,10 @@ fn overlays_stack_on_top_in_rank_order() {
     let utc = tz("UTC");
     let rules = [
         normal(1, 1, When::always(), 0),
-        rule(
-            2,
-            Target::Layout(LayoutId(2)),
-            When::always(),
-            1,
-            RuleKind::Overlay,
-        ),
+        rule(2, 2, When::always(), 1, RuleKind::Overlay),
         rule(
             3,
-            Target::Layout(LayoutId(3)),
+            3,
             When::daily(time("10:00"), time("11:00")),
             5,
             RuleKind::Overlay,

@@ -34,6 +34,8 @@ pub(crate) struct Clock<'a> {
     /// Civil times in `[lo, hi)` map to instants by subtracting `offset`.
     lo: Option<DateTime>,
     hi: Option<DateTime>,
+    /// Whether `local` itself lies in `[lo, hi)`, so civil comparisons with it are exact.
+    local_is_linear: bool,
 }
 
 impl<'a> Clock<'a> {
@@ -45,6 +47,7 @@ impl<'a> Clock<'a> {
         let next = tz.following(at).next();
         let lo = previous.map(|t| offset.to_datetime(t.timestamp()).saturating_add(MARGIN));
         let hi = next.map(|t| offset.to_datetime(t.timestamp()).saturating_sub(MARGIN));
+        let local_is_linear = lo.is_none_or(|lo| lo <= local) && hi.is_none_or(|hi| local < hi);
         Clock {
             tz,
             at,
@@ -52,6 +55,7 @@ impl<'a> Clock<'a> {
             offset,
             lo,
             hi,
+            local_is_linear,
         }
     }
 
@@ -94,7 +98,7 @@ impl<'a> Clock<'a> {
 
     /// How `instant(civil)` compares with `at`, without converting when it need not.
     pub fn cmp_at(&self, civil: DateTime, edge: Edge) -> Ordering {
-        if self.is_linear(civil) && self.is_linear(self.local) {
+        if self.local_is_linear && self.is_linear(civil) {
             civil.cmp(&self.local)
         } else {
             self.instant(civil, edge).cmp(&self.at)

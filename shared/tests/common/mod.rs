@@ -34,7 +34,9 @@ pub fn time(s: &str) -> Time {
     s.parse().unwrap()
 }
 
-pub fn rule(id: i64, target: Target, when: When, priority: i32, kind: RuleKind) -> ScheduleRule {
+/// A rule showing layout `layout`.
+pub fn rule(id: i64, layout: i64, when: When, priority: i32, kind: RuleKind) -> ScheduleRule {
+    let target = Target::Layout(LayoutId(layout));
     ScheduleRule {
         id: RuleId(id),
         name: format!("rule {id}"),
@@ -47,13 +49,7 @@ pub fn rule(id: i64, target: Target, when: When, priority: i32, kind: RuleKind) 
 }
 
 pub fn normal(id: i64, layout: i64, when: When, priority: i32) -> ScheduleRule {
-    rule(
-        id,
-        Target::Layout(LayoutId(layout)),
-        when,
-        priority,
-        RuleKind::Normal,
-    )
+    rule(id, layout, when, priority, RuleKind::Normal)
 }
 
 /// An interrupt over layout `layout`: `secs` seconds an hour in `spots` spots.
@@ -62,13 +58,7 @@ pub fn interrupt(id: i64, layout: i64, priority: i32, secs: i64, spots: i64) -> 
         seconds_per_hour: secs,
         spots_per_hour: spots,
     };
-    rule(
-        id,
-        Target::Layout(LayoutId(layout)),
-        When::always(),
-        priority,
-        kind,
-    )
+    rule(id, layout, When::always(), priority, kind)
 }
 
 pub fn cron(expr: &str, duration_secs: i64) -> When {
