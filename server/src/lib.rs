@@ -3,115 +3,88 @@
 //! Tests drive `build_app` directly (in-process with `oneshot`, or on `127.0.0.1:0`); the binary
 //! in `main.rs` only parses the command line, sets up logging and calls `run`.
 
+pub mod api;
+pub mod auth;
+pub mod changes;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod manifest;
+pub mod media;
+pub mod metrics;
+pub mod refs;
+pub mod state;
+
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use clap::Parser;
 use serde::Serialize;
 use tokio::net::TcpListener;
+use tower_http::csrf::CsrfLayer;
 use tracing::{info, warn};
+
+pub use config::{Cli, Config, default_database_url};
+pub use state::AppState;
+
+use crate::db::Db;
+use crate::media::blobs::BlobStore;
+use crate::metrics::Metrics;
 
 /// The server's crate version, reported by `/healthz`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Command line of `vitrin-server`. Flags and environment variables are a stable interface.
-#[derive(Debug, Clone, Parser)]
-#[command(
-    name = "vitrin-server",
-    version,
-    about = "Vitrin digital-signage server"
-)]
-pub struct Cli {
-    /// Address and port to listen on (port 0 picks a free port).
-    #[arg(
-        long,
-        env = "VITRIN_BIND",
-        value_name = "ADDR",
-        default_value = "127.0.0.1:8080"
-    )]
-    pub bind: SocketAddr,
-
-    /// Directory for the server's data (database file, media); created if missing.
-    #[arg(
-        long,
-        env = "VITRIN_DATA_DIR",
-        value_name = "DIR",
-        default_value = "./vitrin-data"
-    )]
-    pub data_dir: PathBuf,
-
-    /// Database URL [default: sqlite://<DATA_DIR>/vitrin.db].
-    #[arg(long, env = "DATABASE_URL", value_name = "URL")]
-    pub database_url: Option<String>,
-
-    /// Fill an empty server with demo content (the content arrives with the server-core issue).
-    #[arg(long)]
-    pub demo: bool,
-}
-
-impl Cli {
-    /// Resolves defaults that depend on other options.
-    pub fn into_config(self) -> Config {
-        let mut config = Config::new(self.bind, self.data_dir);
-        if let Some(url) = self.database_url {
-            config.database_url = url;
-        }
-        config.demo = self.demo;
-        config
-    }
-}
-
-/// The server's resolved configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    pub bind: SocketAddr,
-    pub data_dir: PathBuf,
-    /// Where the database lives. Nothing opens it yet: the database arrives in a later issue.
-    pub database_url: String,
-    pub demo: bool,
-}
-
-impl Config {
-    /// A configuration with the default database inside `data_dir` and no demo content.
-    pub fn new(bind: SocketAddr, data_dir: PathBuf) -> Self {
-        let database_url = default_database_url(&data_dir);
-        Config {
-            bind,
-            data_dir,
-            database_url,
-            demo: false,
-        }
-    }
-}
-
-/// `sqlite://<data-dir>/vitrin.db`: the embedded database is a file next to the other data.
-pub fn default_database_url(data_dir: &Path) -> String {
-    format!("sqlite://{}", data_dir.join("vitrin.db").display())
-}
-
-/// Shared state of every request handler; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-}
+/// Unreferenced media blobs are kept this long before they are deleted.
+pub const BLOB_GRACE_MS: i64 = 24 * 3600 * 1000;
 
 impl AppState {
-    pub fn new(config: Config) -> Self {
-        AppState {
+    /// Opens (and migrates) the database and the media store named by `config`.
+    pub async fn open(config: Config) -> Result<AppState, ServerError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        let db = Db::connect(&config.database_url)
+            .await
+            .map_err(|e| ServerError::Database(e.to_string()))?;
+        let blobs = BlobStore::from_url(&config.media_url, &config.data_dir)
+            .map_err(|e| ServerError::Media(e.to_string()))?;
+        Ok(AppState {
             config: Arc::new(config),
-        }
+            db,
+            blobs,
+            metrics: Arc::new(Metrics::new()),
+        })
     }
 }
 
 /// All routes of the server. Unknown paths fall through to axum's default 404.
 pub fn build_app(state: AppState) -> Router {
+    let mut csrf = CsrfLayer::new();
+    if let Some(origin) = &state.config.public_url {
+        match csrf
+            .clone()
+            .add_trusted_origin(origin.trim_end_matches('/'))
+        {
+            Ok(layer) => csrf = layer,
+            Err(e) => warn!("public URL {origin} is not a valid origin: {e}"),
+        }
+    }
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(api::routes(&state))
+        // Browsers attach cookies to cross-site requests; refuse those that change things.
+        .layer(csrf)
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
         .with_state(state)
 }
 
@@ -122,24 +95,34 @@ struct Health {
     version: &'static str,
     /// Lets a player tell whether it speaks the same wire protocol as this server.
     api_version: u32,
+    database: &'static str,
 }
 
-async fn healthz(State(_state): State<AppState>) -> Json<Health> {
+async fn healthz(State(state): State<AppState>) -> Json<Health> {
     Json(Health {
         status: "ok",
         version: VERSION,
         api_version: vitrin_shared::API_VERSION,
+        database: state.db.kind(),
     })
 }
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     #[error("cannot create data dir {path}: {source}")]
     DataDir {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot open the database: {0}")]
+    Database(String),
+    #[error("cannot open the media store: {0}")]
+    Media(String),
+    #[error("cannot load the demo content: {0}")]
+    Demo(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -149,38 +132,58 @@ pub enum ServerError {
     Serve(#[source] std::io::Error),
 }
 
-/// Prepares the data dir, binds, and serves until SIGINT/SIGTERM, then shuts down gracefully.
+async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })
+}
+
+/// Opens everything, binds, and serves until SIGINT/SIGTERM, then shuts down gracefully.
 pub async fn run(config: Config) -> Result<(), ServerError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::DataDir {
-        path: config.data_dir.clone(),
-        source,
-    })?;
-    info!(data_dir = %config.data_dir.display(), "data directory ready");
-    // Only the scheme is logged: a PostgreSQL URL may carry a password.
-    let db_kind = config.database_url.split("://").next().unwrap_or_default();
-    info!(
-        kind = db_kind,
-        "database configured; it is not opened yet (a later issue adds it)"
-    );
+    let state = AppState::open(config).await?;
+    let config = state.config.clone();
+    info!(data_dir = %config.data_dir.display(), database = state.db.kind(), "storage ready");
     if config.demo {
-        info!("--demo accepted; demo content arrives with the server-core issue");
+        match demo::seed(&state).await {
+            Ok(true) => info!("demo café created; sign in as {}", demo::OWNER_EMAIL),
+            Ok(false) => info!("--demo: the server already has data, nothing added"),
+            Err(e) => return Err(ServerError::Demo(e.to_string())),
+        }
     }
 
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: config.bind,
-            source,
-        })?;
+    if let Some(addr) = config.metrics_bind {
+        let listener = bind(addr).await?;
+        let addr = listener.local_addr().map_err(ServerError::Serve)?;
+        info!("metrics on http://{addr}/metrics");
+        let router = metrics::router(state.metrics.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
+    tokio::spawn(collect_garbage_hourly(state.clone()));
+
+    let listener = bind(config.bind).await?;
     // With port 0 only the listener knows the real port; tests read it from this line.
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
     info!("listening on http://{addr}");
 
-    serve(listener, AppState::new(config), shutdown_signal())
+    let db = state.db.clone();
+    serve(listener, state, shutdown_signal())
         .await
         .map_err(ServerError::Serve)?;
+    db.close().await;
     info!("stopped");
     Ok(())
+}
+
+async fn collect_garbage_hourly(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match api::media::collect_garbage(&state, BLOB_GRACE_MS).await {
+            Ok(0) => {}
+            Ok(n) => info!(blobs = n, "unused media deleted"),
+            Err(e) => warn!("media garbage collection failed: {e}"),
+        }
+    }
 }
 
 /// Serves the app on an already bound listener until `shutdown` completes.
@@ -189,9 +192,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, build_app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        build_app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on the first SIGINT (Ctrl-C) or SIGTERM (what systemd and `docker stop` send).
@@ -221,40 +227,5 @@ async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => info!("SIGINT received, shutting down"),
         () = terminate => info!("SIGTERM received, shutting down"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn database_url_defaults_into_data_dir() {
-        let cli = Cli::try_parse_from(["vitrin-server", "--data-dir", "/srv/vitrin"]).unwrap();
-        assert_eq!(
-            cli.into_config().database_url,
-            "sqlite:///srv/vitrin/vitrin.db"
-        );
-    }
-
-    #[test]
-    fn explicit_database_url_wins() {
-        let cli = Cli::try_parse_from([
-            "vitrin-server",
-            "--data-dir",
-            "/srv/vitrin",
-            "--database-url",
-            "postgres://db/vitrin",
-            "--demo",
-        ])
-        .unwrap();
-        let config = cli.into_config();
-        assert_eq!(config.database_url, "postgres://db/vitrin");
-        assert!(config.demo);
-    }
-
-    #[test]
-    fn bind_must_be_a_socket_address() {
-        assert!(Cli::try_parse_from(["vitrin-server", "--bind", "not-an-address"]).is_err());
     }
 }

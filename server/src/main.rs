@@ -19,7 +19,11 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 
-    match vitrin_server::run(cli.into_config()).await {
+    let result = match cli.into_config() {
+        Ok(config) => vitrin_server::run(config).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");

@@ -89,6 +89,7 @@ pub enum CalendarError {
 /// Dates from [`to_jalali`] and [`parse_jalali`] are always valid; one built by hand or
 /// deserialized is not checked until it is converted with [`JalaliDate::to_gregorian`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JalaliDate {
     pub year: i32,
     pub month: u8,
@@ -215,6 +216,7 @@ pub fn parse_jalali(s: &str) -> Result<JalaliDate, CalendarError> {
 
 /// Which digits to show numbers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Digits {
     /// 0–9, for English users.

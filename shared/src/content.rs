@@ -6,11 +6,16 @@ use serde::{Deserialize, Serialize};
 
 /// A blob in the media store, referenced by its content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediaRef {
     /// Lower-case hex sha256 of the bytes; also the blob's name in every cache.
     pub sha256: String,
+    /// Length in bytes. Optional in requests: the server fills it in from its media library.
+    #[serde(default)]
     pub size: u64,
-    /// The type sniffed from the bytes by the server, not the uploader's claim.
+    /// The type sniffed from the bytes by the server, not the uploader's claim. Optional in
+    /// requests: the server fills it in from its media library.
+    #[serde(default)]
     pub mime: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
@@ -29,6 +34,7 @@ impl MediaRef {
 
 /// How a picture fills its zone.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Fit {
     /// Whole picture visible, letterboxed.
@@ -40,6 +46,7 @@ pub enum Fit {
 
 /// Which calendar a clock or date shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarKind {
     #[default]
@@ -50,6 +57,7 @@ pub enum CalendarKind {
 
 /// Which digits numbers are shown with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DigitStyle {
     #[default]
@@ -59,6 +67,7 @@ pub enum DigitStyle {
 
 /// The language text is written in, which also sets its direction.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     #[default]
@@ -68,6 +77,7 @@ pub enum Lang {
 
 /// The currency unit prices and rates are shown in. 1 Toman = 10 Rial.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MoneyUnit {
     #[default]
@@ -77,6 +87,7 @@ pub enum MoneyUnit {
 
 /// A menu board: categories of items with prices.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Menu {
     pub title: String,
     pub categories: Vec<MenuCategory>,
@@ -88,12 +99,14 @@ pub struct Menu {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MenuCategory {
     pub name: String,
     pub items: Vec<MenuItem>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MenuItem {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -108,6 +121,7 @@ pub struct MenuItem {
 
 /// Where a ticker's lines come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum TickerSource {
     /// The newest items of a news feed; the server puts the snapshot in the manifest.
@@ -118,6 +132,7 @@ pub enum TickerSource {
 
 /// The kinds of content, each with exactly the data its renderer needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContentKind {
     Image {
@@ -128,6 +143,7 @@ pub enum ContentKind {
     Video {
         media: MediaRef,
         #[serde(default = "default_true")]
+        #[cfg_attr(feature = "openapi", schema(default = true))]
         muted: bool,
     },
     MenuBoard {
@@ -144,6 +160,7 @@ pub enum ContentKind {
         source: TickerSource,
         /// Scroll speed in pixels per second at 1080p.
         #[serde(default = "default_ticker_speed")]
+        #[cfg_attr(feature = "openapi", schema(default = 120))]
         speed: u32,
         #[serde(default)]
         lang: Lang,
@@ -188,6 +205,7 @@ fn default_ticker_speed() -> u32 {
 
 /// A content item as it travels to the player.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContentItem {
     pub id: ContentId,
     pub name: String,

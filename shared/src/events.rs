@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A remote command for a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Fetch the manifest now.
@@ -22,6 +23,7 @@ pub enum Command {
 
 /// One Server-Sent Event. The SSE `event:` field is the tag, `data:` the JSON of the rest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum PushEvent {
     /// The screen's manifest changed; fetch it.
@@ -36,6 +38,7 @@ pub enum PushEvent {
     Emergency {
         rule: RuleId,
         text: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         until: Option<Timestamp>,
     },
 }
@@ -53,6 +56,7 @@ impl PushEvent {
 
 /// The player's answer to a command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommandAck {
     pub id: CommandId,
     pub ok: bool,
@@ -62,6 +66,7 @@ pub struct CommandAck {
 
 /// What a screen shows in one zone, as reported in heartbeats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NowShowing {
     pub zone: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +77,7 @@ pub struct NowShowing {
 
 /// A screen's periodic status report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Heartbeat {
     pub player_version: String,
     pub uptime_secs: u64,
@@ -81,12 +87,14 @@ pub struct Heartbeat {
     pub disk_free_bytes: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub sent_at: Timestamp,
 }
 
 /// One thing that was on screen, from start to end. `event_id` is made by the player and is
 /// unique per screen, so a batch sent twice is counted once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProofOfPlay {
     pub event_id: String,
     pub content: ContentId,
@@ -96,12 +104,15 @@ pub struct ProofOfPlay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<RuleId>,
     pub zone: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub started_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ended_at: Timestamp,
 }
 
 /// Proof-of-play records sent together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProofOfPlayBatch {
     pub records: Vec<ProofOfPlay>,
 }

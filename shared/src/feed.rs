@@ -6,8 +6,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedSnapshot {
     pub feed: FeedId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub fetched_at: Timestamp,
     /// Older than the source's freshness limit: shown, but marked.
     #[serde(default)]
@@ -17,6 +19,7 @@ pub struct FeedSnapshot {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FeedData {
     News { items: Vec<NewsItem> },
@@ -25,13 +28,16 @@ pub enum FeedData {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewsItem {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub published: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Weather {
     /// `C` or `F`.
     pub unit: String,
@@ -40,6 +46,7 @@ pub struct Weather {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeatherNow {
     pub temperature: f32,
     /// WMO weather interpretation code, as Open-Meteo reports it.
@@ -47,7 +54,9 @@ pub struct WeatherNow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeatherDay {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-03-21"))]
     pub date: jiff::civil::Date,
     pub min: f32,
     pub max: f32,
@@ -55,6 +64,7 @@ pub struct WeatherDay {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rate {
     pub symbol: String,
     /// In Rial, the unit sources report; shown in Toman or Rial per content item.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A zone's place on the screen, in fractions of the screen (0.0–1.0), origin top-left.
 /// Right-to-left layouts mirror `x` at render time; the template stays the same.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rect {
     pub x: f32,
     pub y: f32,
@@ -16,6 +17,7 @@ pub struct Rect {
 
 /// One zone of a template.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneSpec {
     pub name: &'static str,
     pub rect: Rect,
@@ -23,6 +25,7 @@ pub struct ZoneSpec {
 
 /// The zone templates a layout can use. Portrait variants are for screens mounted on end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Template {
     Fullscreen,
@@ -103,12 +106,14 @@ impl Template {
 
 /// A zone of a layout and the playlist it plays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneBinding {
     pub zone: String,
     pub playlist: PlaylistId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Layout {
     pub id: LayoutId,
     pub name: String,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which way the screen is mounted; the player rotates its output to match.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Orientation {
     #[default]
@@ -35,6 +36,7 @@ impl Orientation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreenSettings {
     pub id: ScreenId,
     pub name: String,
@@ -89,10 +91,12 @@ impl Validate for ScreenSettings {
 /// Everything one screen plays, as one document. `version` grows with every change that
 /// affects the screen; the HTTP ETag is a hash of the body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Manifest {
     pub api_version: u32,
     pub version: u64,
     /// The server's clock when the manifest was made, so a player can notice its own clock is off.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub server_time: Timestamp,
     pub screen: ScreenSettings,
     pub layouts: Vec<Layout>,

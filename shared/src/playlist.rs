@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// How one entry replaces the previous one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Transition {
     #[default]
@@ -24,6 +25,7 @@ pub enum Transition {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaylistEntry {
     pub content: ContentId,
     /// How long the entry shows. Signed on the wire so that a negative value is reported by
@@ -33,8 +35,10 @@ pub struct PlaylistEntry {
     pub transition: Transition,
     /// A promo entry plays only from `valid_from` (inclusive) to `valid_until` (exclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub valid_from: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub valid_until: Option<Timestamp>,
 }
 
@@ -46,6 +50,7 @@ impl PlaylistEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Playlist {
     pub id: PlaylistId,
     pub name: String,
@@ -54,13 +59,16 @@ pub struct Playlist {
 
 /// The entry a playlist shows at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntryAt {
     /// Index into `Playlist::entries`.
     pub index: usize,
     pub content: ContentId,
     /// When this showing of the entry began.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub since: Timestamp,
     /// When the next entry (or the same one again, in a one-entry playlist) takes over.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub until: Timestamp,
 }
 

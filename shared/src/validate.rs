@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// One problem with one field. `field` is a dotted path into the JSON document
 /// (`when.window.expr`, `entries.2.duration_ms`), `code` a stable machine-readable word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: String,
@@ -14,6 +15,7 @@ pub struct FieldError {
 
 /// Every problem found in one object, not just the first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("{}", self.summary())]
 pub struct ValidationErrors {
     pub errors: Vec<FieldError>,

@@ -43,6 +43,7 @@ impl Occurrence {
 
 /// Which layer a selection fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LayerKind {
     Default,
@@ -55,18 +56,22 @@ pub enum LayerKind {
 /// What fills one layer, and since when: `since` is where the target's playlists start
 /// counting, so every screen that selects the same thing shows the same slide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Selected {
     /// `None` for the screen's default layout.
     pub rule: Option<RuleId>,
     pub kind: LayerKind,
     pub target: Target,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub since: Timestamp,
     /// When this occurrence ends on its own; `None` for the default layout.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub until: Option<Timestamp>,
 }
 
 /// Everything selected at one instant.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Layers {
     pub main: Option<Selected>,
     pub overlays: Vec<Selected>,
@@ -75,8 +80,11 @@ pub struct Layers {
 
 /// A stretch of a timeline in which the selection does not change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineSpan {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub start: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub end: Timestamp,
     #[serde(flatten)]
     pub layers: Layers,
@@ -84,6 +92,7 @@ pub struct TimelineSpan {
 
 /// One zone of a selected layout and the entry it shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZonePlay {
     pub zone: String,
     pub rect: Rect,
@@ -94,6 +103,7 @@ pub struct ZonePlay {
 
 /// A selection with its zones filled in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LayerPlay {
     #[serde(flatten)]
     pub selected: Selected,
@@ -104,7 +114,9 @@ pub struct LayerPlay {
 
 /// What plays at one instant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resolution {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     pub main: Option<LayerPlay>,
     pub overlays: Vec<LayerPlay>,
@@ -113,6 +125,7 @@ pub struct Resolution {
     /// nothing will change any more. Entries inside playlists change earlier, at their `until`.
     /// (After 64 rule boundaries in a row that change nothing, the last of them is returned:
     /// nothing changes before it, and resolving again there is always correct.)
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub next_change: Option<Timestamp>,
 }
 

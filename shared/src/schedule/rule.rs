@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What a rule shows: a layout, or a playlist shown fullscreen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Target {
     Layout(LayoutId),
@@ -18,6 +19,7 @@ pub enum Target {
 /// Which screens a rule applies to. The server uses it to put the rule into the right
 /// manifests; the engine itself only sees rules that already apply to its screen.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     /// Every screen of the organization.
     #[serde(default)]
@@ -28,21 +30,34 @@ pub struct Scope {
     pub groups: Vec<GroupId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub screens: Vec<ScreenId>,
+    /// Screens carrying any of these tags, in whichever store.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 impl Scope {
-    pub fn applies_to(&self, screen: ScreenId, store: StoreId, groups: &[GroupId]) -> bool {
+    pub fn applies_to(
+        &self,
+        screen: ScreenId,
+        store: StoreId,
+        groups: &[GroupId],
+        tags: &[String],
+    ) -> bool {
         self.all
             || self.screens.contains(&screen)
             || self.stores.contains(&store)
             || self.groups.iter().any(|g| groups.contains(g))
+            || self.tags.iter().any(|t| tags.contains(t))
     }
 }
 
 /// An inclusive range of local dates, in the screen's timezone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DateRange {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-03-21"))]
     pub from: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-04-02"))]
     pub until: Date,
 }
 
@@ -119,15 +134,47 @@ impl<'de> Deserialize<'de> for Weekdays {
     }
 }
 
+/// Documents the form `Weekdays` writes: an array of lower-case English names. Reading is more
+/// lenient (any case, three-letter abbreviations, repeats); the description mentions it.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Weekdays {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        ArrayBuilder::new()
+            .items(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(WEEKDAY_NAMES)),
+            )
+            .description(Some(
+                "A set of weekdays as lower-case English names, written Monday first. \
+                 Requests may also use any case and three-letter abbreviations (`sat`).",
+            ))
+            .examples([serde_json::json!(["saturday", "sunday"])])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Weekdays {}
+
 /// The part of a day (or the moments) a rule is active.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Window {
     /// From local midnight to the next local midnight.
     AllDay,
     /// A daily window in local time. `end <= start` means it ends the next day
     /// (22:00–02:00); the day it starts on is the one that must match dates and weekdays.
-    Daily { start: Time, end: Time },
+    Daily {
+        /// Local wall-clock time, written `HH:MM:SS` (`HH:MM` is accepted).
+        #[cfg_attr(feature = "openapi", schema(value_type = String, example = "07:30:00"))]
+        start: Time,
+        /// Local wall-clock time, written `HH:MM:SS` (`HH:MM` is accepted).
+        #[cfg_attr(feature = "openapi", schema(value_type = String, example = "22:00:00"))]
+        end: Time,
+    },
     /// Active for `duration_secs` from each time the cron line fires (5, 6 or 7 fields).
     /// A new firing starts a new occurrence, so occurrences never overlap.
     Cron { expr: String, duration_secs: i64 },
@@ -135,6 +182,7 @@ pub enum Window {
 
 /// When a rule is active. All parts must agree; an empty part means "no restriction".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct When {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates: Option<DateRange>,
@@ -143,8 +191,10 @@ pub struct When {
     pub window: Window,
     /// Absolute bounds, for one-off messages such as an emergency with an end time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub active_from: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub active_until: Option<Timestamp>,
 }
 
@@ -179,6 +229,7 @@ impl When {
 
 /// How a rule competes with others.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RuleKind {
     /// Fills the screen; among active normal rules the highest priority wins.
@@ -197,6 +248,7 @@ pub enum RuleKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleRule {
     pub id: RuleId,
     pub name: String,

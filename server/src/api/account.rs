@@ -1,0 +1,368 @@
+//! First-run setup, login/logout, the current user, and API tokens.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vitrin_shared::ValidationErrors;
+use vitrin_shared::ids::StoreId;
+
+use super::extract::{ApiJson, ClientIp, Id};
+use crate::auth::{Principal, Role, password, ratelimit, session, token};
+use crate::changes::{Audit, record_audit};
+use crate::db::{now_ms, sql};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SetupRequest {
+    /// The organization: a franchise or a single shop.
+    pub organization: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SetupState {
+    /// True until the first owner exists.
+    pub needed: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub organization_id: i64,
+    pub email: String,
+    pub role: Role,
+    #[schema(value_type = Vec<i64>)]
+    pub stores: Vec<StoreId>,
+}
+
+impl From<&Principal> for Me {
+    fn from(p: &Principal) -> Self {
+        Me {
+            id: p.user_id,
+            organization_id: p.org.0,
+            email: p.email.clone(),
+            role: p.role,
+            stores: p.stores.clone(),
+        }
+    }
+}
+
+/// Lower-cased and trimmed, so `Ali@Cafe.ir ` and `ali@cafe.ir` are one account.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Field errors for an e-mail address and a new password.
+pub fn check_credentials(email: &str, password: Option<&str>, errors: &mut ValidationErrors) {
+    let at = email.find('@');
+    if !at.is_some_and(|i| i > 0 && i + 1 < email.len()) || email.chars().any(char::is_whitespace) {
+        errors.add(
+            "email",
+            "invalid",
+            "enter an e-mail address like name@example.com",
+        );
+    }
+    if let Some(password) = password
+        && password.chars().count() < password::MIN_LENGTH
+    {
+        errors.add(
+            "password",
+            "too_short",
+            format!("use at least {} characters", password::MIN_LENGTH),
+        );
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/setup", tag = "account",
+    responses((status = 200, body = SetupState)))]
+pub async fn setup_state(State(state): State<AppState>) -> ApiResult<Json<SetupState>> {
+    let users = sql("SELECT COUNT(*) FROM users")
+        .fetch_i64(&state.db)
+        .await?;
+    Ok(Json(SetupState { needed: users == 0 }))
+}
+
+/// Creates the organization and its owner, then signs the owner in. Only on an empty server.
+#[utoipa::path(post, path = "/api/v1/setup", tag = "account", request_body = SetupRequest,
+    responses((status = 201, body = Me), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn setup(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<SetupRequest>,
+) -> ApiResult<Response> {
+    let email = normalize_email(&req.email);
+    let mut errors = ValidationErrors::new();
+    if req.organization.trim().is_empty() {
+        errors.add("organization", "required", "name your shop or franchise");
+    }
+    if req.name.trim().is_empty() {
+        errors.add("name", "required", "a name is required");
+    }
+    check_credentials(&email, Some(&req.password), &mut errors);
+    errors.into_result()?;
+    let hash = password::hash(req.password).await?;
+
+    let mut tx = state.db.begin().await?;
+    // Inside the transaction: two setups racing cannot both create an owner.
+    let users = sql("SELECT COUNT(*) FROM users").fetch_i64(&mut tx).await?;
+    if users > 0 {
+        return Err(ApiError::Conflict("this server is already set up".into()));
+    }
+    let now = now_ms();
+    let org = sql("INSERT INTO orgs (name, created_at) VALUES ($1, $2) RETURNING id")
+        .bind(req.organization.trim())
+        .bind(now)
+        .fetch_i64(&mut tx)
+        .await?;
+    let user = create_user_row(&mut tx, org, &email, req.name.trim(), &hash, Role::Owner).await?;
+    sql("INSERT INTO audit_log (org_id, user_id, actor, action, object_type, object_id, summary, at) \
+         VALUES ($1, $2, $3, 'create', 'organization', $1, 'first-run setup', $4)")
+    .bind(org)
+    .bind(user)
+    .bind(&email)
+    .bind(now)
+    .execute(&mut tx)
+    .await?;
+    tx.commit().await?;
+    signed_in(&state, user, StatusCode::CREATED).await
+}
+
+pub async fn create_user_row(
+    tx: &mut crate::db::Tx,
+    org: i64,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    role: Role,
+) -> ApiResult<i64> {
+    let now = now_ms();
+    sql(
+        "INSERT INTO users (org_id, email, name, password_hash, role, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(org)
+    .bind(email)
+    .bind(name)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_i64(tx)
+    .await
+    .map_err(|e| match e {
+        crate::db::DbError::Conflict => ApiError::field(
+            "email",
+            "taken",
+            "an account with this e-mail already exists",
+        ),
+        other => other.into(),
+    })
+}
+
+/// Starts a session and answers with the user and the cookie.
+async fn signed_in(state: &AppState, user_id: i64, status: StatusCode) -> ApiResult<Response> {
+    let secret = session::create(&state.db, user_id).await?;
+    let (id, org_id, role, email): (i64, i64, String, String) =
+        sql("SELECT id, org_id, role, email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&state.db)
+            .await?;
+    let stores: Vec<(i64,)> = sql("SELECT store_id FROM user_stores WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&state.db)
+        .await?;
+    let me = Me {
+        id,
+        organization_id: org_id,
+        email,
+        role: Role::parse(&role).unwrap_or(Role::Viewer),
+        stores: stores.into_iter().map(|(s,)| StoreId(s)).collect(),
+    };
+    let cookie = session::set_cookie(&secret, state.config.https());
+    Ok((status, [(header::SET_COOKIE, cookie)], Json(me)).into_response())
+}
+
+/// Signs in with e-mail and password. Five failures in 15 minutes (per account, and per client
+/// address) lock further attempts until the window ends.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "account", request_body = LoginRequest,
+    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
+    let email = normalize_email(&req.email);
+    let mut keys = vec![format!("email:{email}")];
+    if let Some(ip) = ip {
+        keys.push(format!("ip:{ip}"));
+    }
+    for key in &keys {
+        if let Some(retry_after_secs) = ratelimit::blocked_for(&state.db, key).await? {
+            return Err(ApiError::TooManyRequests { retry_after_secs });
+        }
+    }
+    let user: Option<(i64, String)> = sql("SELECT id, password_hash FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&state.db)
+        .await?;
+    let ok = match user.clone() {
+        Some((_, hash)) => password::verify(req.password, hash).await?,
+        None => {
+            password::verify_dummy(req.password).await;
+            false
+        }
+    };
+    if !ok {
+        for key in &keys {
+            ratelimit::record_failure(&state.db, key).await?;
+        }
+        tracing::info!("failed login");
+        return Err(ApiError::Unauthenticated);
+    }
+    ratelimit::clear(&state.db, &keys[0]).await?;
+    let (user_id, _) = user.expect("verified users exist");
+    signed_in(&state, user_id, StatusCode::OK).await
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "account",
+    responses((status = 204), (status = 401, body = Problem)))]
+pub async fn logout(State(state): State<AppState>, principal: Principal) -> ApiResult<Response> {
+    if let Some(hash) = &principal.session_hash {
+        session::delete(&state.db, hash).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session::clear_cookie())],
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+pub async fn me(principal: Principal) -> Json<Me> {
+    Json(Me::from(&principal))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewToken {
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub token: ApiToken,
+    /// Shown once; only its hash is kept. Send it as `Authorization: Bearer <token>`.
+    pub secret: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
+    responses((status = 200, body = Vec<ApiToken>)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> ApiResult<Json<Vec<ApiToken>>> {
+    Ok(Json(
+        sql("SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
+            .bind(principal.user_id)
+            .fetch_all(&state.db)
+            .await?,
+    ))
+}
+
+/// A token acts as the user who made it, with the same role.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
+    responses((status = 201, body = CreatedToken), (status = 409, body = Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(req): ApiJson<NewToken>,
+) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+    let name = req.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::field("name", "required", "name the integration"));
+    }
+    let secret = token::generate("vt_");
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let id = sql(
+        "INSERT INTO api_tokens (org_id, user_id, name, token_hash, created_at) \
+                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(principal.org.0)
+    .bind(principal.user_id)
+    .bind(name)
+    .bind(token::hash(&secret))
+    .bind(now)
+    .fetch_i64(&mut tx)
+    .await?;
+    record_audit(
+        &mut tx,
+        &principal,
+        Audit {
+            action: "create",
+            object_type: "api_token",
+            object_id: Some(id),
+            summary: format!("create API token '{name}'"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let token = ApiToken {
+        id,
+        name: name.to_owned(),
+        created_at: now,
+        last_used_at: None,
+    };
+    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    let gone = sql("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(principal.user_id)
+        .execute(&mut tx)
+        .await?;
+    if gone == 0 {
+        return Err(ApiError::NotFound);
+    }
+    record_audit(
+        &mut tx,
+        &principal,
+        Audit {
+            action: "delete",
+            object_type: "api_token",
+            object_id: Some(id),
+            summary: "revoke API token".into(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,466 @@
+//! The content library: content items, playlists, layouts and schedule rules. All four are
+//! named JSON documents of the organization whose wire type lives in `shared`; one generic
+//! implementation stores them, checks their references and keeps the `refs` table current.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use vitrin_shared::content::{ContentItem, ContentKind, MediaRef};
+use vitrin_shared::ids::{ContentId, LayoutId, OrgId, PlaylistId, RuleId};
+use vitrin_shared::layout::Layout;
+use vitrin_shared::playlist::Playlist;
+use vitrin_shared::schedule::{ScheduleRule, Target};
+use vitrin_shared::{Validate, ValidationErrors};
+
+use crate::auth::{Principal, Role};
+use crate::changes::{Audit, Change};
+use crate::db::{DbResult, Tx, now_ms, sql};
+use crate::error::{ApiError, ApiResult};
+use crate::manifest::{DocRow, decode_doc};
+use crate::refs::{self, Ref};
+use crate::state::AppState;
+
+/// A library document type.
+pub trait Doc: Serialize + DeserializeOwned + Validate + Send + Sync + 'static {
+    /// Table name, also the `refs` kind and the audit object type.
+    const TABLE: &'static str;
+    const KIND: &'static str;
+
+    fn id(&self) -> i64;
+    fn set_id(&mut self, id: i64);
+    fn name(&self) -> &str;
+
+    /// Checks that everything the document points at exists in `org` (and may be used by
+    /// `principal`), completes what the server knows better than the client, and returns the
+    /// references to record.
+    fn resolve(
+        &mut self,
+        tx: &mut Tx,
+        org: OrgId,
+        principal: &Principal,
+    ) -> impl Future<Output = ApiResult<Vec<Ref>>> + Send;
+}
+
+/// Parses a request body as `T`; `id` is the server's to choose, so any given one is ignored.
+fn parse<T: Doc>(mut body: serde_json::Value, id: i64) -> ApiResult<T> {
+    let object = body
+        .as_object_mut()
+        .ok_or_else(|| ApiError::field("body", "invalid", "expected a JSON object"))?;
+    object.insert("id".into(), id.into());
+    serde_json::from_value(body).map_err(|e| ApiError::field("body", "invalid", e.to_string()))
+}
+
+/// What is stored: the wire form without `id` and `name`, which have columns of their own.
+fn body_of<T: Doc>(doc: &T) -> String {
+    let mut value = serde_json::to_value(doc).expect("documents serialize");
+    if let Some(object) = value.as_object_mut() {
+        object.remove("id");
+        object.remove("name");
+    }
+    value.to_string()
+}
+
+pub async fn list<T: Doc>(state: &AppState, principal: &Principal) -> ApiResult<Vec<T>> {
+    let rows: Vec<DocRow> = sql(format!(
+        "SELECT id, name, body FROM {} WHERE org_id = $1 ORDER BY name, id",
+        T::TABLE
+    ))
+    .bind(principal.org.0)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows.iter().map(decode_doc).collect::<DbResult<_>>()?)
+}
+
+pub async fn get<T: Doc>(state: &AppState, principal: &Principal, id: i64) -> ApiResult<T> {
+    let row: DocRow = sql(format!(
+        "SELECT id, name, body FROM {} WHERE org_id = $1 AND id = $2",
+        T::TABLE
+    ))
+    .bind(principal.org.0)
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    Ok(decode_doc(&row)?)
+}
+
+/// Creates (`id == None`) or replaces a document.
+pub async fn save<T: Doc>(
+    state: &AppState,
+    principal: &Principal,
+    id: Option<i64>,
+    body: serde_json::Value,
+) -> ApiResult<(StatusCode, T)> {
+    principal.require(principal.can_edit_content())?;
+    let mut doc: T = parse(body, id.unwrap_or(0))?;
+    doc.validate()?;
+    let org = principal.org;
+    let mut change = Change::begin(state, principal).await?;
+    let now = now_ms();
+    let status = match id {
+        None => {
+            let new_id = sql(format!(
+                "INSERT INTO {} (org_id, name, body, created_at, updated_at) \
+                 VALUES ($1, $2, '{{}}', $3, $3) RETURNING id",
+                T::TABLE
+            ))
+            .bind(org.0)
+            .bind(doc.name())
+            .bind(now)
+            .fetch_i64(change.ex())
+            .await?;
+            doc.set_id(new_id);
+            StatusCode::CREATED
+        }
+        Some(id) => {
+            let found = sql(format!(
+                "UPDATE {} SET name = $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
+                T::TABLE
+            ))
+            .bind(doc.name())
+            .bind(now)
+            .bind(org.0)
+            .bind(id)
+            .execute(change.ex())
+            .await?;
+            if found == 0 {
+                return Err(ApiError::NotFound);
+            }
+            StatusCode::OK
+        }
+    };
+    let references = doc.resolve(&mut change.tx, org, principal).await?;
+    sql(format!("UPDATE {} SET body = $1 WHERE id = $2", T::TABLE))
+        .bind(body_of(&doc))
+        .bind(doc.id())
+        .execute(change.ex())
+        .await?;
+    refs::set(&mut change.tx, org, T::KIND, doc.id(), &references).await?;
+    let action = if status == StatusCode::CREATED {
+        "create"
+    } else {
+        "update"
+    };
+    change
+        .commit(Audit {
+            action,
+            object_type: T::KIND,
+            object_id: Some(doc.id()),
+            summary: format!("{action} {} '{}'", T::KIND, doc.name()),
+        })
+        .await?;
+    Ok((status, doc))
+}
+
+pub async fn delete<T: Doc>(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<StatusCode> {
+    principal.require(principal.can_edit_content())?;
+    let org = principal.org;
+    let mut change = Change::begin(state, principal).await?;
+    let name: Option<(String,)> = sql(format!(
+        "SELECT name FROM {} WHERE org_id = $1 AND id = $2",
+        T::TABLE
+    ))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(change.ex())
+    .await?;
+    let (name,) = name.ok_or(ApiError::NotFound)?;
+    refs::ensure_unused(&mut change.tx, org, T::KIND, &id.to_string()).await?;
+    sql(format!("DELETE FROM {} WHERE id = $1", T::TABLE))
+        .bind(id)
+        .execute(change.ex())
+        .await?;
+    refs::clear(&mut change.tx, T::KIND, id).await?;
+    change
+        .commit(Audit {
+            action: "delete",
+            object_type: T::KIND,
+            object_id: Some(id),
+            summary: format!("delete {} '{name}'", T::KIND),
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ids of one table that exist in `org`.
+async fn ids_in(tx: &mut Tx, table: &str, org: OrgId) -> DbResult<HashSet<i64>> {
+    let rows: Vec<(i64,)> = sql(format!("SELECT id FROM {table} WHERE org_id = $1"))
+        .bind(org.0)
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct MediaRow {
+    kind: String,
+    mime: String,
+    size: i64,
+    width: i64,
+    height: i64,
+    duration_ms: Option<i64>,
+}
+
+/// Every media reference of a content item, with the field path it sits at and the kind of
+/// media it must be (`None`: a picture or a video would do).
+fn media_of(kind: &mut ContentKind) -> Vec<(String, &'static str, &mut MediaRef)> {
+    match kind {
+        ContentKind::Image { media, .. } => vec![("media".into(), "image", media)],
+        ContentKind::Video { media, .. } => vec![("media".into(), "video", media)],
+        ContentKind::MenuBoard { menu } => menu
+            .categories
+            .iter_mut()
+            .enumerate()
+            .flat_map(|(c, category)| {
+                category
+                    .items
+                    .iter_mut()
+                    .enumerate()
+                    .filter_map(move |(i, item)| {
+                        item.image
+                            .as_mut()
+                            .map(|m| (format!("menu.categories.{c}.items.{i}.image"), "image", m))
+                    })
+            })
+            .collect(),
+        ContentKind::QrPromo { image, .. } => image
+            .iter_mut()
+            .map(|m| ("image".into(), "image", m))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Doc for ContentItem {
+    const TABLE: &'static str = "content";
+    const KIND: &'static str = "content";
+
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+    fn set_id(&mut self, id: i64) {
+        self.id = ContentId(id);
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn resolve(
+        &mut self,
+        tx: &mut Tx,
+        org: OrgId,
+        _principal: &Principal,
+    ) -> ApiResult<Vec<Ref>> {
+        let mut errors = ValidationErrors::new();
+        let mut references = Vec::new();
+        for (field, want, media) in media_of(&mut self.kind) {
+            let row: Option<MediaRow> = sql(
+                "SELECT kind, mime, size, width, height, duration_ms FROM media \
+                 WHERE org_id = $1 AND sha256 = $2",
+            )
+            .bind(org.0)
+            .bind(&media.sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match row {
+                None => errors.add(
+                    format!("{field}.sha256"),
+                    "unknown_media",
+                    "no media with this sha256 in your library; upload it first",
+                ),
+                Some(row) if row.kind != want => errors.add(
+                    format!("{field}.sha256"),
+                    "wrong_media_kind",
+                    format!("this field needs an {want}, the media is a {}", row.kind),
+                ),
+                Some(row) => {
+                    // The library's facts, not the client's claims, travel to the players.
+                    media.mime = row.mime;
+                    media.size = row.size as u64;
+                    media.width = Some(row.width as u32);
+                    media.height = Some(row.height as u32);
+                    media.duration_ms = row.duration_ms.map(|d| d as u64);
+                    references.push(("media", media.sha256.clone()));
+                }
+            }
+        }
+        errors.into_result()?;
+        Ok(references)
+    }
+}
+
+impl Doc for Playlist {
+    const TABLE: &'static str = "playlists";
+    const KIND: &'static str = "playlist";
+
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+    fn set_id(&mut self, id: i64) {
+        self.id = PlaylistId(id);
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn resolve(
+        &mut self,
+        tx: &mut Tx,
+        org: OrgId,
+        _principal: &Principal,
+    ) -> ApiResult<Vec<Ref>> {
+        let known = ids_in(tx, "content", org).await?;
+        let mut errors = ValidationErrors::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            if !known.contains(&entry.content.0) {
+                errors.add(
+                    format!("entries.{i}.content"),
+                    "unknown",
+                    "no such content item",
+                );
+            }
+        }
+        errors.into_result()?;
+        Ok(self
+            .entries
+            .iter()
+            .map(|e| ("content", e.content.0.to_string()))
+            .collect())
+    }
+}
+
+impl Doc for Layout {
+    const TABLE: &'static str = "layouts";
+    const KIND: &'static str = "layout";
+
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+    fn set_id(&mut self, id: i64) {
+        self.id = LayoutId(id);
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn resolve(
+        &mut self,
+        tx: &mut Tx,
+        org: OrgId,
+        _principal: &Principal,
+    ) -> ApiResult<Vec<Ref>> {
+        let known = ids_in(tx, "playlists", org).await?;
+        let mut errors = ValidationErrors::new();
+        for (i, zone) in self.zones.iter().enumerate() {
+            if !known.contains(&zone.playlist.0) {
+                errors.add(format!("zones.{i}.playlist"), "unknown", "no such playlist");
+            }
+        }
+        errors.into_result()?;
+        Ok(self
+            .zones
+            .iter()
+            .map(|z| ("playlist", z.playlist.0.to_string()))
+            .collect())
+    }
+}
+
+impl Doc for ScheduleRule {
+    const TABLE: &'static str = "rules";
+    const KIND: &'static str = "rule";
+
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+    fn set_id(&mut self, id: i64) {
+        self.id = RuleId(id);
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn resolve(
+        &mut self,
+        tx: &mut Tx,
+        org: OrgId,
+        principal: &Principal,
+    ) -> ApiResult<Vec<Ref>> {
+        if principal.role == Role::StoreManager {
+            let scope = &self.scope;
+            let own_screens = screens_of_stores(tx, &principal.stores).await?;
+            let inside = !scope.all
+                && scope.groups.is_empty()
+                && scope.tags.is_empty()
+                && scope.stores.iter().all(|s| principal.stores.contains(s))
+                && scope.screens.iter().all(|s| own_screens.contains(&s.0));
+            principal.require(inside)?;
+        }
+        let mut errors = ValidationErrors::new();
+        let mut references = Vec::new();
+        let (table, kind, id) = match self.target {
+            Target::Layout(id) => ("layouts", "layout", id.0),
+            Target::Playlist(id) => ("playlists", "playlist", id.0),
+        };
+        if ids_in(tx, table, org).await?.contains(&id) {
+            references.push((kind, id.to_string()));
+        } else {
+            errors.add("target.id", "unknown", format!("no such {kind}"));
+        }
+        let scope_parts: [(&str, &str, Vec<i64>); 3] = [
+            (
+                "stores",
+                "store",
+                self.scope.stores.iter().map(|s| s.0).collect(),
+            ),
+            (
+                "screen_groups",
+                "group",
+                self.scope.groups.iter().map(|g| g.0).collect(),
+            ),
+            (
+                "screens",
+                "screen",
+                self.scope.screens.iter().map(|s| s.0).collect(),
+            ),
+        ];
+        for (table, kind, ids) in scope_parts {
+            let known = ids_in(tx, table, org).await?;
+            for (i, id) in ids.iter().enumerate() {
+                if known.contains(id) {
+                    references.push((kind, id.to_string()));
+                } else {
+                    let field = if kind == "group" { "groups" } else { table };
+                    errors.add(
+                        format!("scope.{field}.{i}"),
+                        "unknown",
+                        format!("no such {kind}"),
+                    );
+                }
+            }
+        }
+        errors.into_result()?;
+        Ok(references)
+    }
+}
+
+async fn screens_of_stores(
+    tx: &mut Tx,
+    stores: &[vitrin_shared::ids::StoreId],
+) -> DbResult<HashSet<i64>> {
+    let mut screens = HashSet::new();
+    for store in stores {
+        let rows: Vec<(i64,)> = sql("SELECT id FROM screens WHERE store_id = $1")
+            .bind(store.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        screens.extend(rows.into_iter().map(|(id,)| id));
+    }
+    Ok(screens)
+}

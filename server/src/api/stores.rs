@@ -1,0 +1,219 @@
+//! Stores: a branch of the organization, with its address and IANA timezone.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vitrin_shared::ValidationErrors;
+use vitrin_shared::ids::StoreId;
+
+use super::extract::{ApiJson, Id};
+use crate::auth::Principal;
+use crate::changes::{Audit, Change};
+use crate::db::{now_ms, sql};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::refs;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct Store {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    /// IANA name, e.g. `Asia/Tehran`; the store's screens follow it.
+    pub timezone: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StoreInput {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    pub timezone: String,
+}
+
+impl StoreInput {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        check_name(&self.name, &mut errors);
+        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
+            errors.add(
+                "timezone",
+                "unknown_timezone",
+                format!(
+                    "'{}' is not an IANA timezone such as Asia/Tehran",
+                    self.timezone
+                ),
+            );
+        }
+        errors.into_result()
+    }
+}
+
+/// Names are required and kept to one line of reasonable length.
+pub fn check_name(name: &str, errors: &mut ValidationErrors) {
+    if name.trim().is_empty() {
+        errors.add("name", "required", "a name is required");
+    } else if name.chars().count() > 200 {
+        errors.add("name", "too_long", "use at most 200 characters");
+    }
+}
+
+const COLUMNS: &str = "id, name, address, timezone, created_at, updated_at";
+
+/// A store of the principal's organization that the principal may see, or 404.
+pub async fn visible_store(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Store> {
+    let store: Store = sql(format!(
+        "SELECT {COLUMNS} FROM stores WHERE org_id = $1 AND id = $2"
+    ))
+    .bind(principal.org.0)
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    if !principal.sees_store(StoreId(store.id)) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(store)
+}
+
+#[utoipa::path(get, path = "/api/v1/stores", tag = "stores",
+    responses((status = 200, body = Vec<Store>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> ApiResult<Json<Vec<Store>>> {
+    let stores: Vec<Store> = sql(format!(
+        "SELECT {COLUMNS} FROM stores WHERE org_id = $1 ORDER BY name"
+    ))
+    .bind(principal.org.0)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(
+        stores
+            .into_iter()
+            .filter(|s| principal.sees_store(StoreId(s.id)))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/stores/{id}", tag = "stores", params(("id" = i64, Path)),
+    responses((status = 200, body = Store), (status = 404, body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id,
+) -> ApiResult<Json<Store>> {
+    Ok(Json(visible_store(&state, &principal, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/stores", tag = "stores", request_body = StoreInput,
+    responses((status = 201, body = Store), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(input): ApiJson<StoreInput>,
+) -> ApiResult<(StatusCode, Json<Store>)> {
+    principal.require(principal.is_owner())?;
+    input.validate()?;
+    let mut change = Change::begin(&state, &principal).await?;
+    let now = now_ms();
+    let store: Store = sql(format!(
+        "INSERT INTO stores (org_id, name, address, timezone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMNS}"
+    ))
+    .bind(principal.org.0)
+    .bind(input.name.trim())
+    .bind(input.address.trim())
+    .bind(&input.timezone)
+    .bind(now)
+    .fetch_one(change.ex())
+    .await?;
+    change
+        .commit(Audit {
+            action: "create",
+            object_type: "store",
+            object_id: Some(store.id),
+            summary: format!("create store '{}'", store.name),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(store)))
+}
+
+#[utoipa::path(put, path = "/api/v1/stores/{id}", tag = "stores", params(("id" = i64, Path)),
+    request_body = StoreInput,
+    responses((status = 200, body = Store), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id,
+    ApiJson(input): ApiJson<StoreInput>,
+) -> ApiResult<Json<Store>> {
+    visible_store(&state, &principal, id).await?;
+    principal.require(principal.can_manage_store(StoreId(id)))?;
+    input.validate()?;
+    let mut change = Change::begin(&state, &principal).await?;
+    let store: Store = sql(format!(
+        "UPDATE stores SET name = $1, address = $2, timezone = $3, updated_at = $4 \
+         WHERE org_id = $5 AND id = $6 RETURNING {COLUMNS}"
+    ))
+    .bind(input.name.trim())
+    .bind(input.address.trim())
+    .bind(&input.timezone)
+    .bind(now_ms())
+    .bind(principal.org.0)
+    .bind(id)
+    .fetch_one(change.ex())
+    .await?;
+    change
+        .commit(Audit {
+            action: "update",
+            object_type: "store",
+            object_id: Some(id),
+            summary: format!("update store '{}'", store.name),
+        })
+        .await?;
+    Ok(Json(store))
+}
+
+/// Refused (409) while the store still has screens or a rule names it.
+#[utoipa::path(delete, path = "/api/v1/stores/{id}", tag = "stores", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id,
+) -> ApiResult<StatusCode> {
+    let store = visible_store(&state, &principal, id).await?;
+    principal.require(principal.is_owner())?;
+    let mut change = Change::begin(&state, &principal).await?;
+    let screens = sql("SELECT COUNT(*) FROM screens WHERE store_id = $1")
+        .bind(id)
+        .fetch_i64(change.ex())
+        .await?;
+    if screens > 0 {
+        return Err(ApiError::Conflict(format!(
+            "the store still has {screens} screen(s); move or delete them first"
+        )));
+    }
+    refs::ensure_unused(&mut change.tx, principal.org, "store", &id.to_string()).await?;
+    sql("DELETE FROM stores WHERE id = $1")
+        .bind(id)
+        .execute(change.ex())
+        .await?;
+    change
+        .commit(Audit {
+            action: "delete",
+            object_type: "store",
+            object_id: Some(id),
+            summary: format!("delete store '{}'", store.name),
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,233 @@
+//! Configuration: command-line flags, then environment variables, then an optional TOML file,
+//! then built-in defaults (in that order of precedence).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use serde::Deserialize;
+
+/// Command line of `vitrin-server`. Flags and environment variables are a stable interface.
+#[derive(Debug, Clone, Default, Parser)]
+#[command(
+    name = "vitrin-server",
+    version,
+    about = "Vitrin digital-signage server"
+)]
+pub struct Cli {
+    /// TOML file with any of the settings below (flags and environment win over it).
+    #[arg(long, env = "VITRIN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Address and port to listen on (port 0 picks a free port) [default: 127.0.0.1:8080].
+    #[arg(long, env = "VITRIN_BIND", value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+
+    /// Separate address for Prometheus `/metrics`; off unless given.
+    #[arg(long, env = "VITRIN_METRICS_BIND", value_name = "ADDR")]
+    pub metrics_bind: Option<SocketAddr>,
+
+    /// Directory for the server's data (database file, media); created if missing
+    /// [default: ./vitrin-data].
+    #[arg(long, env = "VITRIN_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Database URL: sqlite://FILE or postgres://… [default: sqlite://<DATA_DIR>/vitrin.db].
+    #[arg(long, env = "DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Where media blobs live: a folder (file://…) or an S3-compatible bucket (s3://…)
+    /// [default: file://<DATA_DIR>/media].
+    #[arg(long, env = "VITRIN_MEDIA_URL", value_name = "URL")]
+    pub media_url: Option<String>,
+
+    /// The URL people and players reach the server at, e.g. https://signage.example.com.
+    /// Sets the `Secure` cookie flag when https, and the origin trusted for browser requests.
+    #[arg(long, env = "VITRIN_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Largest accepted upload in MiB [default: 512].
+    #[arg(long, env = "VITRIN_MAX_UPLOAD_MB", value_name = "MIB")]
+    pub max_upload_mb: Option<u64>,
+
+    /// Fill an empty server with a demo café (Persian and English menus, a promo, a ticker).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// The settings a configuration file may hold; the same names as the flags.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+    bind: Option<SocketAddr>,
+    metrics_bind: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    media_url: Option<String>,
+    public_url: Option<String>,
+    max_upload_mb: Option<u64>,
+    demo: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+}
+
+impl Cli {
+    /// Merges flags/env with the config file (if any) and the defaults.
+    pub fn into_config(self) -> Result<Config, ConfigError> {
+        let file = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                    path: path.clone(),
+                    source,
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let bind = self
+            .bind
+            .or(file.bind)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let data_dir = self
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./vitrin-data"));
+        let mut config = Config::new(bind, data_dir);
+        if let Some(url) = self.database_url.or(file.database_url) {
+            config.database_url = url;
+        }
+        if let Some(url) = self.media_url.or(file.media_url) {
+            config.media_url = url;
+        }
+        if let Some(mb) = self.max_upload_mb.or(file.max_upload_mb) {
+            config.max_upload_bytes = mb * 1024 * 1024;
+        }
+        config.metrics_bind = self.metrics_bind.or(file.metrics_bind);
+        config.public_url = self.public_url.or(file.public_url);
+        config.demo = self.demo || file.demo.unwrap_or(false);
+        Ok(config)
+    }
+}
+
+/// The server's resolved configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub metrics_bind: Option<SocketAddr>,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub media_url: String,
+    pub public_url: Option<String>,
+    pub max_upload_bytes: u64,
+    pub demo: bool,
+}
+
+impl Config {
+    /// A configuration with everything inside `data_dir` and no demo content.
+    pub fn new(bind: SocketAddr, data_dir: PathBuf) -> Self {
+        Config {
+            bind,
+            metrics_bind: None,
+            database_url: default_database_url(&data_dir),
+            media_url: format!("file://{}", data_dir.join("media").display()),
+            data_dir,
+            public_url: None,
+            max_upload_bytes: 512 * 1024 * 1024,
+            demo: false,
+        }
+    }
+
+    /// Whether cookies must be `Secure`.
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// `sqlite://<data-dir>/vitrin.db`: the embedded database is a file next to the other data.
+pub fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("vitrin.db").display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Config {
+        let mut argv = vec!["vitrin-server"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).unwrap().into_config().unwrap()
+    }
+
+    #[test]
+    fn defaults_live_in_the_data_dir() {
+        let config = parse(&["--data-dir", "/srv/vitrin"]);
+        assert_eq!(config.database_url, "sqlite:///srv/vitrin/vitrin.db");
+        assert_eq!(config.media_url, "file:///srv/vitrin/media");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.max_upload_bytes, 512 * 1024 * 1024);
+    }
+
+    #[test]
+    fn explicit_values_win() {
+        let config = parse(&[
+            "--data-dir",
+            "/srv/vitrin",
+            "--database-url",
+            "postgres://db/vitrin",
+            "--max-upload-mb",
+            "8",
+            "--demo",
+        ]);
+        assert_eq!(config.database_url, "postgres://db/vitrin");
+        assert_eq!(config.max_upload_bytes, 8 * 1024 * 1024);
+        assert!(config.demo);
+    }
+
+    #[test]
+    fn file_fills_what_flags_leave_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vitrin.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\npublic-url = \"https://signage.example\"\nmax-upload-mb = 64\n",
+        )
+        .unwrap();
+        let config = parse(&["--config", path.to_str().unwrap(), "--max-upload-mb", "32"]);
+        assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
+        assert!(config.https());
+        assert_eq!(config.max_upload_bytes, 32 * 1024 * 1024);
+    }
+
+    #[test]
+    fn unknown_file_keys_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vitrin.toml");
+        std::fs::write(&path, "bindd = \"0.0.0.0:9000\"\n").unwrap();
+        let cli =
+            Cli::try_parse_from(["vitrin-server", "--config", path.to_str().unwrap()]).unwrap();
+        let err = cli.into_config().unwrap_err().to_string();
+        assert!(err.contains("bindd"), "{err}");
+    }
+
+    #[test]
+    fn bind_must_be_a_socket_address() {
+        assert!(Cli::try_parse_from(["vitrin-server", "--bind", "not-an-address"]).is_err());
+    }
+}

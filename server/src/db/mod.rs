@@ -1,0 +1,338 @@
+//! The database: SQLite (embedded default) or PostgreSQL, behind one enum over native pools.
+//!
+//! Every statement is written once, in the SQL both engines accept (`$N` placeholders,
+//! `ON CONFLICT`, `RETURNING`, timestamps as epoch milliseconds passed from Rust). `sqlx::Any`
+//! is avoided on purpose: it lacks types and its query builder emits `?`, which PostgreSQL
+//! rejects (FIELD-NOTES).
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction};
+
+/// A connection pool to one of the two supported engines. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction; dropped without `commit` it rolls back, so nothing is half-written.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Where a statement runs: straight on the pool, or inside a transaction.
+pub enum Ex<'a> {
+    Db(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Ex<'a> {
+    fn from(db: &'a Db) -> Self {
+        Ex::Db(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Ex<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Ex::Tx(tx)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique constraint refused the row (a duplicate name, say).
+    #[error("already exists")]
+    Conflict,
+    /// A foreign key refused the row or its deletion.
+    #[error("referenced row missing or still in use")]
+    ForeignKey,
+    #[error("database error: {0}")]
+    Other(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl DbError {
+    fn from_sqlx(e: sqlx::Error) -> Self {
+        // SQLite reports no constraint names through sqlx: classify by kind (FIELD-NOTES).
+        if let Some(db) = e.as_database_error() {
+            match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => return DbError::Conflict,
+                sqlx::error::ErrorKind::ForeignKeyViolation => return DbError::ForeignKey,
+                _ => {}
+            }
+        }
+        DbError::Other(e)
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Db {
+    /// Opens (creating an SQLite file if needed) and migrates the database at `url`.
+    pub async fn connect(url: &str) -> DbResult<Db> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Db::Postgres(pool)
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL lets readers go on while one writer writes.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Db::Sqlite(pool)
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A bind parameter of one of the portable types.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Bool(bool),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::I64(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::I64(v)
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_owned()))
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(v)
+    }
+}
+
+/// A row type decodable from both engines; `#[derive(sqlx::FromRow)]` gives both.
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// One statement and its arguments, run on either engine.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Query {
+    sql: Cow<'static, str>,
+    args: Vec<Arg>,
+}
+
+/// Starts a statement: `sql("SELECT … WHERE id = $1").bind(id).fetch_one(&db)`.
+///
+/// The text is built by the server from constants (table and column names); every value a
+/// client sends goes through `bind`, never into the text.
+pub fn sql(text: impl Into<Cow<'static, str>>) -> Query {
+    Query {
+        sql: text.into(),
+        args: Vec::new(),
+    }
+}
+
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::I64(v) => query.bind(*v),
+                Arg::Text(v) => query.bind(v.clone()),
+                Arg::Bool(v) => query.bind(*v),
+            };
+        }
+        query
+    }};
+}
+
+impl Query {
+    pub fn bind(mut self, arg: impl Into<Arg>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Runs the statement and returns the number of rows it changed.
+    pub async fn execute<'a>(self, ex: impl Into<Ex<'a>>) -> DbResult<u64> {
+        let Query { sql: text, args } = self;
+        let result = match ex.into() {
+            Ex::Db(Db::Sqlite(pool)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+            Ex::Db(Db::Postgres(pool)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+            Ex::Tx(Tx::Sqlite(tx)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+            Ex::Tx(Tx::Postgres(tx)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+        };
+        result.map_err(DbError::from_sqlx)
+    }
+
+    pub async fn fetch_all<'a, T: Record>(self, ex: impl Into<Ex<'a>>) -> DbResult<Vec<T>> {
+        let Query { sql: text, args } = self;
+        let result = match ex.into() {
+            Ex::Db(Db::Sqlite(pool)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_all(pool)
+                    .await
+            }
+            Ex::Db(Db::Postgres(pool)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_all(pool)
+                    .await
+            }
+            Ex::Tx(Tx::Sqlite(tx)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
+            Ex::Tx(Tx::Postgres(tx)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
+        };
+        result.map_err(DbError::from_sqlx)
+    }
+
+    pub async fn fetch_optional<'a, T: Record>(self, ex: impl Into<Ex<'a>>) -> DbResult<Option<T>> {
+        let Query { sql: text, args } = self;
+        let result = match ex.into() {
+            Ex::Db(Db::Sqlite(pool)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_optional(pool)
+                    .await
+            }
+            Ex::Db(Db::Postgres(pool)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_optional(pool)
+                    .await
+            }
+            Ex::Tx(Tx::Sqlite(tx)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_optional(&mut **tx)
+                    .await
+            }
+            Ex::Tx(Tx::Postgres(tx)) => {
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_optional(&mut **tx)
+                    .await
+            }
+        };
+        result.map_err(DbError::from_sqlx)
+    }
+
+    pub async fn fetch_one<'a, T: Record>(self, ex: impl Into<Ex<'a>>) -> DbResult<T> {
+        self.fetch_optional(ex)
+            .await?
+            .ok_or(DbError::Other(sqlx::Error::RowNotFound))
+    }
+
+    /// The single `BIGINT` a statement returns (an id from `RETURNING id`, a count).
+    pub async fn fetch_i64<'a>(self, ex: impl Into<Ex<'a>>) -> DbResult<i64> {
+        let (value,): (i64,) = self.fetch_one(ex).await?;
+        Ok(value)
+    }
+}
+
+/// Milliseconds since the Unix epoch: how every timestamp is stored on both engines.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}

@@ -1,0 +1,173 @@
+//! One error type for every handler, answered as RFC 9457 problem details.
+//!
+//! 4xx carry a precise, stable `code` and, for validation, one entry per field. 5xx are logged
+//! with their cause and answered opaquely: internals never reach a client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use vitrin_shared::ValidationErrors;
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    /// The body parsed but some fields are wrong.
+    #[error("validation failed")]
+    Validation(ValidationErrors),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Also the answer for another tenant's objects: their existence is not admitted.
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// `application/problem+json` body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A stable identifier of the kind of problem, e.g. `validation`, `conflict`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Field-level messages, present for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    /// Dotted path into the request body, e.g. `zones.0.zone`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Validation(_) => "validation",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMedia(_) => "unsupported_media",
+            ApiError::TooManyRequests { .. } => "rate_limited",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// A single-field validation error.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> ApiError {
+        let mut errors = ValidationErrors::new();
+        errors.add(field, code, message.into());
+        ApiError::Validation(errors)
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let (detail, errors) = match self {
+            ApiError::Validation(errors) => (
+                "some fields are invalid".to_owned(),
+                errors
+                    .errors
+                    .iter()
+                    .map(|e| ProblemField {
+                        field: e.field.clone(),
+                        code: e.code.clone(),
+                        message: e.message.clone(),
+                    })
+                    .collect(),
+            ),
+            ApiError::Internal(_) => (
+                "the server could not complete the request".to_owned(),
+                vec![],
+            ),
+            other => (other.to_string(), vec![]),
+        };
+        Problem {
+            kind: self.kind().to_owned(),
+            title: status.canonical_reason().unwrap_or("error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let mut response = (self.status(), axum::Json(self.problem())).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Conflict => {
+                ApiError::Conflict("an object with this name already exists".into())
+            }
+            DbError::ForeignKey => {
+                ApiError::Conflict("the object refers to, or is used by, another object".into())
+            }
+            DbError::Other(sqlx::Error::RowNotFound) => ApiError::NotFound,
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        ApiError::Validation(errors)
+    }
+}

@@ -1,0 +1,272 @@
+//! Builds a screen's manifest from the organization's rows, and bumps manifest versions.
+//!
+//! A screen's manifest version changes exactly when the manifest's content changes: after every
+//! write, the manifests of the organization's screens are rebuilt from one snapshot and hashed;
+//! a screen whose hash differs from the stored one gets `version + 1`. So a content edit bumps
+//! precisely the screens that show that content, however it reaches them (rule, default
+//! layout, group, tag), and an edit that changes nothing visible bumps nobody.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use vitrin_shared::content::ContentItem;
+use vitrin_shared::ids::{ContentId, GroupId, LayoutId, OrgId, PlaylistId, ScreenId, StoreId};
+use vitrin_shared::layout::Layout;
+use vitrin_shared::manifest::{Manifest, Orientation, ScreenSettings};
+use vitrin_shared::playlist::Playlist;
+use vitrin_shared::schedule::{ScheduleRule, Target};
+
+use crate::db::{Db, DbError, DbResult, Tx, sql};
+
+#[derive(sqlx::FromRow)]
+struct ScreenRow {
+    id: i64,
+    store_id: i64,
+    name: String,
+    orientation: String,
+    default_layout_id: Option<i64>,
+    heartbeat_secs: i64,
+    manifest_version: i64,
+    manifest_hash: String,
+    timezone: String,
+}
+
+/// A named JSON document row (content, playlist, layout, rule).
+#[derive(sqlx::FromRow)]
+pub struct DocRow {
+    pub id: i64,
+    pub name: String,
+    pub body: String,
+}
+
+/// Turns a stored document into its wire type: the body plus `id` and `name`.
+pub fn decode_doc<T: DeserializeOwned>(row: &DocRow) -> DbResult<T> {
+    let mut value: serde_json::Value = serde_json::from_str(&row.body)
+        .map_err(|e| DbError::Other(sqlx::Error::Decode(Box::new(e))))?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("id".into(), row.id.into());
+        object.insert("name".into(), row.name.clone().into());
+    }
+    serde_json::from_value(value).map_err(|e| DbError::Other(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// Everything of one organization that can appear in a manifest.
+pub struct OrgSnapshot {
+    screens: Vec<ScreenRow>,
+    groups: HashMap<i64, Vec<GroupId>>,
+    tags: HashMap<i64, Vec<String>>,
+    layouts: BTreeMap<LayoutId, Layout>,
+    playlists: BTreeMap<PlaylistId, Playlist>,
+    content: BTreeMap<ContentId, ContentItem>,
+    rules: Vec<ScheduleRule>,
+}
+
+const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default_layout_id, \
+     s.heartbeat_secs, s.manifest_version, s.manifest_hash, st.timezone";
+
+impl OrgSnapshot {
+    pub async fn load(ex: &mut Tx, org: OrgId) -> DbResult<OrgSnapshot> {
+        let screens: Vec<ScreenRow> = sql(format!(
+            "SELECT {SCREEN_COLUMNS} FROM screens s JOIN stores st ON st.id = s.store_id \
+             WHERE s.org_id = $1 ORDER BY s.id"
+        ))
+        .bind(org.0)
+        .fetch_all(&mut *ex)
+        .await?;
+        let mut groups: HashMap<i64, Vec<GroupId>> = HashMap::new();
+        let rows: Vec<(i64, i64)> = sql("SELECT m.screen_id, m.group_id FROM group_members m \
+             JOIN screen_groups g ON g.id = m.group_id WHERE g.org_id = $1")
+        .bind(org.0)
+        .fetch_all(&mut *ex)
+        .await?;
+        for (screen, group) in rows {
+            groups.entry(screen).or_default().push(GroupId(group));
+        }
+        let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+        let rows: Vec<(i64, String)> = sql("SELECT t.screen_id, t.tag FROM screen_tags t \
+             JOIN screens s ON s.id = t.screen_id WHERE s.org_id = $1")
+        .bind(org.0)
+        .fetch_all(&mut *ex)
+        .await?;
+        for (screen, tag) in rows {
+            tags.entry(screen).or_default().push(tag);
+        }
+        Ok(OrgSnapshot {
+            screens,
+            groups,
+            tags,
+            layouts: load_docs(ex, "layouts", org, |l: &Layout| l.id).await?,
+            playlists: load_docs(ex, "playlists", org, |p: &Playlist| p.id).await?,
+            content: load_docs(ex, "content", org, |c: &ContentItem| c.id).await?,
+            rules: load_docs(ex, "rules", org, |r: &ScheduleRule| r.id)
+                .await?
+                .into_values()
+                .collect(),
+        })
+    }
+
+    /// The manifest of one screen of this organization (version and time left for the caller).
+    fn build(&self, screen: &ScreenRow) -> Manifest {
+        let screen_id = ScreenId(screen.id);
+        let store = StoreId(screen.store_id);
+        let groups = self
+            .groups
+            .get(&screen.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let tags = self.tags.get(&screen.id).map(Vec::as_slice).unwrap_or(&[]);
+        let rules: Vec<ScheduleRule> = self
+            .rules
+            .iter()
+            .filter(|r| r.scope.applies_to(screen_id, store, groups, tags))
+            .cloned()
+            .collect();
+
+        let default_layout = screen.default_layout_id.map(LayoutId);
+        let mut layout_ids: BTreeSet<LayoutId> = default_layout.into_iter().collect();
+        let mut playlist_ids = BTreeSet::new();
+        for rule in &rules {
+            match rule.target {
+                Target::Layout(id) => layout_ids.insert(id),
+                Target::Playlist(id) => playlist_ids.insert(id),
+            };
+        }
+        let layouts: Vec<Layout> = layout_ids
+            .iter()
+            .filter_map(|id| self.layouts.get(id).cloned())
+            .collect();
+        playlist_ids.extend(
+            layouts
+                .iter()
+                .flat_map(|l| l.zones.iter().map(|z| z.playlist)),
+        );
+        let playlists: Vec<Playlist> = playlist_ids
+            .iter()
+            .filter_map(|id| self.playlists.get(id).cloned())
+            .collect();
+        let content_ids: BTreeSet<ContentId> = playlists
+            .iter()
+            .flat_map(|p| p.entries.iter().map(|e| e.content))
+            .collect();
+        let content = content_ids
+            .iter()
+            .filter_map(|id| self.content.get(id).cloned())
+            .collect();
+
+        Manifest {
+            api_version: vitrin_shared::API_VERSION,
+            version: screen.manifest_version as u64,
+            server_time: Timestamp::UNIX_EPOCH,
+            screen: ScreenSettings {
+                id: screen_id,
+                name: screen.name.clone(),
+                store,
+                timezone: screen.timezone.clone(),
+                orientation: parse_orientation(&screen.orientation),
+                default_layout,
+                heartbeat_secs: screen.heartbeat_secs as u32,
+            },
+            layouts,
+            playlists,
+            content,
+            rules,
+            feeds: Vec::new(),
+        }
+    }
+}
+
+pub fn parse_orientation(s: &str) -> Orientation {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).unwrap_or_default()
+}
+
+async fn load_docs<T: DeserializeOwned, K: Ord>(
+    ex: &mut Tx,
+    table: &str,
+    org: OrgId,
+    key: impl Fn(&T) -> K,
+) -> DbResult<BTreeMap<K, T>> {
+    let rows: Vec<DocRow> = sql(format!(
+        "SELECT id, name, body FROM {table} WHERE org_id = $1 ORDER BY id"
+    ))
+    .bind(org.0)
+    .fetch_all(&mut *ex)
+    .await?;
+    rows.iter()
+        .map(|row| decode_doc(row).map(|doc: T| (key(&doc), doc)))
+        .collect()
+}
+
+/// sha256 of everything in the manifest except its version and clock.
+fn content_hash(manifest: &Manifest) -> String {
+    let json = serde_json::to_vec(&Manifest {
+        version: 0,
+        ..manifest.clone()
+    })
+    .expect("manifests serialize");
+    hex::encode(Sha256::digest(json))
+}
+
+/// Rebuilds the manifests of `org`'s screens inside `tx` and bumps those that changed.
+pub async fn bump_changed(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
+    if let Tx::Postgres(_) = tx {
+        // Concurrent writers of one organization take turns, so each compares against the
+        // hash the previous one stored. (SQLite already allows one writer at a time.)
+        sql("SELECT pg_advisory_xact_lock($1)")
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let snapshot = OrgSnapshot::load(tx, org).await?;
+    let mut bumped = Vec::new();
+    for screen in &snapshot.screens {
+        let hash = content_hash(&snapshot.build(screen));
+        if hash != screen.manifest_hash {
+            // A brand-new screen has an empty hash: it starts at version 1, not 2.
+            let step = i64::from(!screen.manifest_hash.is_empty());
+            sql(
+                "UPDATE screens SET manifest_version = manifest_version + $1, manifest_hash = $2 \
+                 WHERE id = $3",
+            )
+            .bind(step)
+            .bind(hash)
+            .bind(screen.id)
+            .execute(&mut *tx)
+            .await?;
+            if step == 1 {
+                bumped.push(ScreenId(screen.id));
+            }
+        }
+    }
+    Ok(bumped)
+}
+
+/// The manifest a screen gets now, or `None` when the screen is not in `org`.
+pub async fn for_screen(db: &Db, org: OrgId, screen: ScreenId) -> DbResult<Option<Manifest>> {
+    // One read transaction: the snapshot is consistent even while someone publishes.
+    let mut tx = db.begin().await?;
+    let snapshot = OrgSnapshot::load(&mut tx, org).await?;
+    tx.commit().await?;
+    Ok(snapshot
+        .screens
+        .iter()
+        .find(|s| s.id == screen.0)
+        .map(|row| Manifest {
+            server_time: Timestamp::now(),
+            ..snapshot.build(row)
+        }))
+}
+
+/// The distinct stores of some screens.
+pub async fn stores_of(tx: &mut Tx, screens: &[ScreenId]) -> DbResult<Vec<StoreId>> {
+    let mut stores = BTreeSet::new();
+    for screen in screens {
+        let (store,): (i64,) = sql("SELECT store_id FROM screens WHERE id = $1")
+            .bind(screen.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        stores.insert(StoreId(store));
+    }
+    Ok(stores.into_iter().collect())
+}
