@@ -69,7 +69,10 @@ fn reports_a_reachable_server() {
     let addr = listener.local_addr().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let config = vitrin_server::Config::new(addr, tmp.path().join("server"));
-    let app = vitrin_server::build_app(vitrin_server::AppState::new(config));
+    let state = runtime
+        .block_on(vitrin_server::AppState::open(config))
+        .unwrap();
+    let app = vitrin_server::build_app(state);
     runtime.spawn(async move { axum::serve(listener, app).await });
 
     let data_dir = tmp.path().join("player").join("data");

@@ -145,7 +145,11 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     info!(data_dir = %config.data_dir.display(), database = state.db.kind(), "storage ready");
     if config.demo {
         match demo::seed(&state).await {
-            Ok(true) => info!("demo café created; sign in as {}", demo::OWNER_EMAIL),
+            Ok(true) => info!(
+                "demo café created; sign in as {} with the demo password {}",
+                demo::OWNER_EMAIL,
+                demo::OWNER_PASSWORD
+            ),
             Ok(false) => info!("--demo: the server already has data, nothing added"),
             Err(e) => return Err(ServerError::Demo(e.to_string())),
         }

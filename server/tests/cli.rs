@@ -99,19 +99,86 @@ fn assert_healthy(health: &serde_json::Value) {
     assert_eq!(health["api_version"], vitrin_shared::API_VERSION);
 }
 
+/// A free port on 127.0.0.1 for a second listener (closed again before the server binds it).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Signs in as the demo owner and returns the names of the demo's layouts.
+async fn demo_layouts(addr: SocketAddr) -> Vec<String> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = client
+        .post(format!("http://{addr}/api/v1/auth/login"))
+        .json(&serde_json::json!({
+            "email": vitrin_server::demo::OWNER_EMAIL,
+            "password": vitrin_server::demo::OWNER_PASSWORD,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let layouts: serde_json::Value = client
+        .get(format!("http://{addr}/api/v1/layouts"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    layouts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[tokio::test]
-async fn serves_healthz_creates_data_dir_and_stops_on_sigterm() {
+async fn demo_server_serves_the_cafe_keeps_it_and_stops_on_sigterm() {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("nested").join("data");
-    let mut server = ServerProcess::start(
-        Command::new(BIN)
-            .args(["--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(&data_dir)
-            .args(["--demo"]),
-    );
+    let metrics_port = free_port();
+    let start = || {
+        ServerProcess::start(
+            Command::new(BIN)
+                .args(["--bind", "127.0.0.1:0", "--data-dir"])
+                .arg(&data_dir)
+                .args([
+                    "--metrics-bind",
+                    &format!("127.0.0.1:{metrics_port}"),
+                    "--demo",
+                ]),
+        )
+    };
+    let mut server = start();
     assert_ne!(server.addr.port(), 0, "the log must show the real port");
-    assert!(data_dir.is_dir(), "data dir was not created");
+    assert!(
+        data_dir.join("vitrin.db").is_file(),
+        "SQLite file in the data dir"
+    );
+    assert!(
+        data_dir.join("media").is_dir(),
+        "media folder in the data dir"
+    );
     assert_healthy(&get_healthz(server.addr).await);
+    assert_eq!(
+        demo_layouts(server.addr).await,
+        ["Breakfast", "Dinner", "Lunch"]
+    );
+    let metrics = reqwest::get(format!("http://127.0.0.1:{metrics_port}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("vitrin_http_requests_total"), "{metrics}");
 
     let status = server.terminate();
     assert!(
@@ -120,6 +187,13 @@ async fn serves_healthz_creates_data_dir_and_stops_on_sigterm() {
     );
     let log = server.drain_log().join("\n");
     assert!(log.contains("SIGTERM received"), "log: {log}");
+
+    // Started again on the same data: the café is still there, and not seeded twice.
+    let server = start();
+    assert_eq!(
+        demo_layouts(server.addr).await,
+        ["Breakfast", "Dinner", "Lunch"]
+    );
 }
 
 #[tokio::test]
@@ -171,6 +245,11 @@ fn help_lists_the_stable_options() {
         "--data-dir",
         "--database-url",
         "--demo",
+        "--config",
+        "--metrics-bind",
+        "--media-url",
+        "--public-url",
+        "--max-upload-mb",
         "VITRIN_BIND",
         "VITRIN_DATA_DIR",
         "DATABASE_URL",

@@ -15,6 +15,13 @@ pub fn test_config(data_dir: &Path) -> Config {
     )
 }
 
+/// A server state with an empty SQLite database and media folder under `data_dir`.
+pub async fn test_state(data_dir: &Path) -> AppState {
+    AppState::open(test_config(data_dir))
+        .await
+        .expect("server state opens")
+}
+
 /// `build_app` served on `127.0.0.1:<free port>`, for tests that need real sockets.
 /// Stops when dropped.
 pub struct TestServer {
@@ -27,7 +34,13 @@ impl TestServer {
         let listener = TcpListener::bind(state.config.bind).await?;
         let addr = listener.local_addr()?;
         let app = vitrin_server::build_app(state);
-        let task = tokio::spawn(async move { axum::serve(listener, app).await });
+        let task = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+        });
         Ok(TestServer { addr, task })
     }
 

@@ -1,22 +1,14 @@
 //! `/healthz` and routing, in-process and over a real socket.
 
-use std::path::Path;
-
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
-use vitrin_server::{AppState, build_app};
-use vitrin_tests::{TestServer, test_config};
-
-fn app() -> axum::Router {
-    // build_app touches no disk, so the data dir need not exist.
-    build_app(AppState::new(test_config(Path::new(
-        "/nonexistent/vitrin-data",
-    ))))
-}
+use vitrin_server::build_app;
+use vitrin_tests::{TestServer, test_state};
 
 async fn get(path: &str) -> axum::response::Response {
-    app()
+    let dir = tempfile::tempdir().unwrap();
+    build_app(test_state(dir.path()).await)
         .oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await
         .unwrap()
@@ -35,20 +27,22 @@ async fn healthz_reports_status_version_and_api_version() {
             "status": "ok",
             "version": vitrin_server::VERSION,
             "api_version": vitrin_shared::API_VERSION,
+            "database": "sqlite",
         })
     );
 }
 
 #[tokio::test]
 async fn unknown_paths_are_not_found() {
-    for path in ["/", "/nope", "/healthz/extra", "/api/v1/screens"] {
+    for path in ["/", "/nope", "/healthz/extra", "/api/v2/screens"] {
         assert_eq!(get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
 
 #[tokio::test]
 async fn healthz_over_a_socket() {
-    let server = TestServer::start(AppState::new(test_config(Path::new("/nonexistent"))))
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(test_state(dir.path()).await)
         .await
         .unwrap();
     assert_ne!(server.addr.port(), 0);
