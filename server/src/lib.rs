@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -76,6 +77,9 @@ pub fn build_app(state: AppState) -> Router {
             Err(e) => warn!("public URL {origin} is not a valid origin: {e}"),
         }
     }
+    let csrf = csrf.with_rejection_response(|_| {
+        error::ApiError::Forbidden("cross-site request refused").into_response()
+    });
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api::routes(&state))

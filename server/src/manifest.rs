@@ -107,24 +107,24 @@ impl OrgSnapshot {
         })
     }
 
-    /// The manifest of one screen of this organization (version and time left for the caller).
-    fn build(&self, screen: &ScreenRow) -> Manifest {
-        let screen_id = ScreenId(screen.id);
-        let store = StoreId(screen.store_id);
+    /// The indices of the rules whose scope includes `screen`.
+    fn rules_for(&self, screen: &ScreenRow) -> Vec<usize> {
         let groups = self
             .groups
             .get(&screen.id)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let tags = self.tags.get(&screen.id).map(Vec::as_slice).unwrap_or(&[]);
-        let rules: Vec<ScheduleRule> = self
-            .rules
-            .iter()
-            .filter(|r| r.scope.applies_to(screen_id, store, groups, tags))
-            .cloned()
-            .collect();
+        let (id, store) = (ScreenId(screen.id), StoreId(screen.store_id));
+        (0..self.rules.len())
+            .filter(|&i| self.rules[i].scope.applies_to(id, store, groups, tags))
+            .collect()
+    }
 
-        let default_layout = screen.default_layout_id.map(LayoutId);
+    /// Everything a manifest holds besides the screen's own settings. Screens with the same
+    /// rules and default layout get the same body.
+    fn body(&self, rules: &[usize], default_layout: Option<LayoutId>) -> Body {
+        let rules: Vec<ScheduleRule> = rules.iter().map(|&i| self.rules[i].clone()).collect();
         let mut layout_ids: BTreeSet<LayoutId> = default_layout.into_iter().collect();
         let mut playlist_ids = BTreeSet::new();
         for rule in &rules {
@@ -154,27 +154,76 @@ impl OrgSnapshot {
             .iter()
             .filter_map(|id| self.content.get(id).cloned())
             .collect();
-
-        Manifest {
-            api_version: vitrin_shared::API_VERSION,
-            version: screen.manifest_version as u64,
-            server_time: Timestamp::UNIX_EPOCH,
-            screen: ScreenSettings {
-                id: screen_id,
-                name: screen.name.clone(),
-                store,
-                timezone: screen.timezone.clone(),
-                orientation: parse_orientation(&screen.orientation),
-                default_layout,
-                heartbeat_secs: screen.heartbeat_secs as u32,
-            },
+        Body {
             layouts,
             playlists,
             content,
             rules,
+        }
+    }
+
+    fn settings(screen: &ScreenRow) -> ScreenSettings {
+        ScreenSettings {
+            id: ScreenId(screen.id),
+            name: screen.name.clone(),
+            store: StoreId(screen.store_id),
+            timezone: screen.timezone.clone(),
+            orientation: parse_orientation(&screen.orientation),
+            default_layout: screen.default_layout_id.map(LayoutId),
+            heartbeat_secs: screen.heartbeat_secs as u32,
+        }
+    }
+
+    /// The manifest of one screen of this organization.
+    fn build(&self, screen: &ScreenRow, server_time: Timestamp) -> Manifest {
+        let body = self.body(
+            &self.rules_for(screen),
+            screen.default_layout_id.map(LayoutId),
+        );
+        Manifest {
+            api_version: vitrin_shared::API_VERSION,
+            version: screen.manifest_version as u64,
+            server_time,
+            screen: Self::settings(screen),
+            layouts: body.layouts,
+            playlists: body.playlists,
+            content: body.content,
+            rules: body.rules,
             feeds: Vec::new(),
         }
     }
+
+    /// sha256 of everything in each screen's manifest except its version and clock. Bodies
+    /// are hashed once per distinct (rules, default layout): a franchise's screens mostly
+    /// share them, so a write costs one serialization per variant, not per screen.
+    fn hashes(&self) -> Vec<String> {
+        let mut bodies: HashMap<(Vec<usize>, Option<i64>), [u8; 32]> = HashMap::new();
+        self.screens
+            .iter()
+            .map(|screen| {
+                let key = (self.rules_for(screen), screen.default_layout_id);
+                let body = *bodies.entry(key).or_insert_with_key(|(rules, layout)| {
+                    let body = self.body(rules, layout.map(LayoutId));
+                    Sha256::digest(serde_json::to_vec(&body).expect("bodies serialize")).into()
+                });
+                let settings = serde_json::to_vec(&Self::settings(screen)).expect("serializes");
+                let mut hasher = Sha256::new();
+                hasher.update(vitrin_shared::API_VERSION.to_be_bytes());
+                hasher.update(&settings);
+                hasher.update(body);
+                hex::encode(hasher.finalize())
+            })
+            .collect()
+    }
+}
+
+/// The part of a manifest that screens can share.
+#[derive(serde::Serialize)]
+struct Body {
+    layouts: Vec<Layout>,
+    playlists: Vec<Playlist>,
+    content: Vec<ContentItem>,
+    rules: Vec<ScheduleRule>,
 }
 
 pub fn parse_orientation(s: &str) -> Orientation {
@@ -198,16 +247,6 @@ async fn load_docs<T: DeserializeOwned, K: Ord>(
         .collect()
 }
 
-/// sha256 of everything in the manifest except its version and clock.
-fn content_hash(manifest: &Manifest) -> String {
-    let json = serde_json::to_vec(&Manifest {
-        version: 0,
-        ..manifest.clone()
-    })
-    .expect("manifests serialize");
-    hex::encode(Sha256::digest(json))
-}
-
 /// Rebuilds the manifests of `org`'s screens inside `tx` and bumps those that changed.
 pub async fn bump_changed(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
     if let Tx::Postgres(_) = tx {
@@ -220,8 +259,7 @@ pub async fn bump_changed(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
     }
     let snapshot = OrgSnapshot::load(tx, org).await?;
     let mut bumped = Vec::new();
-    for screen in &snapshot.screens {
-        let hash = content_hash(&snapshot.build(screen));
+    for (screen, hash) in snapshot.screens.iter().zip(snapshot.hashes()) {
         if hash != screen.manifest_hash {
             // A brand-new screen has an empty hash: it starts at version 1, not 2.
             let step = i64::from(!screen.manifest_hash.is_empty());
@@ -252,10 +290,7 @@ pub async fn for_screen(db: &Db, org: OrgId, screen: ScreenId) -> DbResult<Optio
         .screens
         .iter()
         .find(|s| s.id == screen.0)
-        .map(|row| Manifest {
-            server_time: Timestamp::now(),
-            ..snapshot.build(row)
-        }))
+        .map(|row| snapshot.build(row, Timestamp::now())))
 }
 
 /// The distinct stores of some screens.

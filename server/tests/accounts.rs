@@ -144,6 +144,8 @@ async fn cross_site_writes_are_refused() {
         let response = client.post(format!("{base}/api/v1/stores")).headers(evil)
             .json(&store).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["detail"], "cross-site request refused");
         let stores: Value = client.get(format!("{base}/api/v1/stores")).send().await.unwrap()
             .json().await.unwrap();
         assert_eq!(stores, json!([]), "the cross-site write changed nothing");

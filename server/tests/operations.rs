@@ -103,6 +103,13 @@ async fn healthz_names_the_database() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(health["database"], env.backend);
         assert_eq!(health["api_version"], vitrin_shared::API_VERSION);
+        if let vitrin_server::db::Db::Sqlite(pool) = &env.state.db {
+            let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!(mode, "wal", "readers never wait for the writer");
+        }
     })
     .await;
 }
