@@ -13,6 +13,9 @@ use crate::state::AppState;
 pub struct Change<'a> {
     pub tx: Tx,
     pub principal: &'a Principal,
+    hub: std::sync::Arc<crate::push::Hub>,
+    /// Screens to wake besides those whose manifest changed (commands, emergencies).
+    pub wake: Vec<ScreenId>,
 }
 
 /// One line of the audit log: who did what to which object.
@@ -28,6 +31,8 @@ impl<'a> Change<'a> {
         Ok(Change {
             tx: state.db.begin().await?,
             principal,
+            hub: state.push.clone(),
+            wake: Vec::new(),
         })
     }
 
@@ -49,7 +54,11 @@ impl<'a> Change<'a> {
             }
         }
         record_audit(&mut self.tx, self.principal, audit).await?;
+        let mut wake = self.wake.clone();
+        wake.extend(&bumped);
+        crate::push::announce(&mut self.tx, &wake).await?;
         self.tx.commit().await?;
+        self.hub.poke(&wake);
         Ok(bumped)
     }
 }

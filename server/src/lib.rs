@@ -13,6 +13,8 @@ pub mod error;
 pub mod manifest;
 pub mod media;
 pub mod metrics;
+pub mod player;
+pub mod push;
 pub mod refs;
 pub mod state;
 
@@ -56,11 +58,15 @@ impl AppState {
             .map_err(|e| ServerError::Database(e.to_string()))?;
         let blobs = BlobStore::from_url(&config.media_url, &config.data_dir)
             .map_err(|e| ServerError::Media(e.to_string()))?;
+        let push = Arc::new(push::Hub::default());
+        push::start_listener(&db, &push);
         Ok(AppState {
             config: Arc::new(config),
             db,
             blobs,
             metrics: Arc::new(Metrics::new()),
+            push,
+            media_index: Arc::default(),
         })
     }
 }

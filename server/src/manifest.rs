@@ -16,7 +16,7 @@ use vitrin_shared::ids::{ContentId, GroupId, LayoutId, OrgId, PlaylistId, Screen
 use vitrin_shared::layout::Layout;
 use vitrin_shared::manifest::{Manifest, Orientation, ScreenSettings};
 use vitrin_shared::playlist::Playlist;
-use vitrin_shared::schedule::{ScheduleRule, Target};
+use vitrin_shared::schedule::{ScheduleRule, Scope, Target};
 
 use crate::db::{Db, DbError, DbResult, Tx, sql};
 
@@ -291,6 +291,31 @@ pub async fn for_screen(db: &Db, org: OrgId, screen: ScreenId) -> DbResult<Optio
         .iter()
         .find(|s| s.id == screen.0)
         .map(|row| snapshot.build(row, Timestamp::now())))
+}
+
+/// The screens of `org` that a rule with `scope` reaches.
+pub async fn screens_in_scope(db: &Db, org: OrgId, scope: &Scope) -> DbResult<Vec<ScreenId>> {
+    let mut tx = db.begin().await?;
+    let snapshot = OrgSnapshot::load(&mut tx, org).await?;
+    tx.commit().await?;
+    Ok(snapshot
+        .screens
+        .iter()
+        .filter(|screen| {
+            let groups = snapshot
+                .groups
+                .get(&screen.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let tags = snapshot
+                .tags
+                .get(&screen.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            scope.applies_to(ScreenId(screen.id), StoreId(screen.store_id), groups, tags)
+        })
+        .map(|screen| ScreenId(screen.id))
+        .collect())
 }
 
 /// The distinct stores of some screens.

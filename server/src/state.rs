@@ -6,6 +6,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::media::blobs::BlobStore;
 use crate::metrics::Metrics;
+use crate::player::MediaIndex;
+use crate::push::Hub;
 
 /// Cheap to clone: every field is a handle.
 #[derive(Clone)]
@@ -14,4 +16,6 @@ pub struct AppState {
     pub db: Db,
     pub blobs: BlobStore,
     pub metrics: Arc<Metrics>,
+    pub push: Arc<Hub>,
+    pub media_index: Arc<MediaIndex>,
 }

@@ -2,6 +2,7 @@
 //! `/api/docs`). Errors are problem details (`crate::error`).
 
 pub mod account;
+pub mod devices;
 pub mod extract;
 pub mod groups;
 pub mod library;
@@ -34,7 +35,13 @@ use library_routes::{content, layouts, playlists, rules};
         users::list, users::get, users::create, users::update, users::delete, users::audit_log,
         stores::list, stores::get, stores::create, stores::update, stores::delete,
         screens::list, screens::get, screens::manifest, screens::create, screens::update,
-        screens::delete,
+        screens::delete, devices::pair, devices::unpair, devices::send_command, devices::commands,
+        devices::screenshot, devices::publish_emergency, devices::end_emergency,
+        crate::player::pairing::start, crate::player::pairing::status,
+        crate::player::pairing::rotate, crate::player::sync::manifest, crate::player::sync::media,
+        crate::player::events::stream, crate::player::events::ack,
+        crate::player::telemetry::heartbeat, crate::player::telemetry::plays,
+        crate::player::telemetry::screenshot,
         groups::list, groups::get, groups::create, groups::update, groups::delete,
         media::list, media::get, media::upload, media::delete, media::thumbnail,
         content::list, content::get, content::create, content::update, content::delete,
@@ -108,6 +115,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .delete(screens::delete),
         )
         .route("/api/v1/screens/{id}/manifest", get(screens::manifest))
+        .route("/api/v1/screens/pair", post(devices::pair))
+        .route("/api/v1/screens/{id}/unpair", post(devices::unpair))
+        .route(
+            "/api/v1/screens/{id}/commands",
+            get(devices::commands).post(devices::send_command),
+        )
+        .route("/api/v1/screens/{id}/screenshot", get(devices::screenshot))
+        .route("/api/v1/emergencies", post(devices::publish_emergency))
+        .route(
+            "/api/v1/emergencies/{id}",
+            axum::routing::delete(devices::end_emergency),
+        )
         .route("/api/v1/groups", get(groups::list).post(groups::create))
         .route(
             "/api/v1/groups/{id}",
@@ -148,6 +167,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/v1/rules/{id}",
             put(rules::update).get(rules::get).delete(rules::delete),
         )
+        .merge(crate::player::routes())
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")
                 .url("/api/openapi.json", ApiDoc::openapi()),

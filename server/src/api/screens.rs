@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
+use vitrin_shared::events::Heartbeat;
 use vitrin_shared::ids::{ScreenId, StoreId};
 use vitrin_shared::manifest::{Manifest, Orientation};
 
@@ -31,6 +32,14 @@ pub struct Screen {
     pub groups: Vec<i64>,
     /// Grows by one whenever what the screen should show changes.
     pub manifest_version: i64,
+    /// A player holds a device token for this screen.
+    pub paired: bool,
+    /// Heard from within 1.1 × its heartbeat interval.
+    pub online: bool,
+    /// Epoch milliseconds of the last request from its player.
+    pub last_seen_at: Option<i64>,
+    /// The last heartbeat: player version, what it shows, cache and disk, last error.
+    pub status: Option<Heartbeat>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -56,20 +65,29 @@ fn default_heartbeat() -> i64 {
 }
 
 #[derive(sqlx::FromRow)]
-struct ScreenRow {
-    id: i64,
-    store_id: i64,
-    name: String,
+pub(crate) struct ScreenRow {
+    pub id: i64,
+    pub store_id: i64,
+    pub name: String,
     orientation: String,
     default_layout_id: Option<i64>,
     heartbeat_secs: i64,
     manifest_version: i64,
+    paired: bool,
+    last_seen_at: Option<i64>,
+    status: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
 
 const COLUMNS: &str = "id, store_id, name, orientation, default_layout_id, heartbeat_secs, \
-                       manifest_version, created_at, updated_at";
+                       manifest_version, (device_token_hash IS NOT NULL) AS paired, \
+                       last_seen_at, status, created_at, updated_at";
+
+/// Online means heard from within 1.1 × the expected heartbeat interval.
+pub fn is_online(last_seen_at: Option<i64>, heartbeat_secs: i64, now: i64) -> bool {
+    last_seen_at.is_some_and(|seen| now - seen <= heartbeat_secs * 1100)
+}
 
 impl ScreenInput {
     async fn validate(&mut self, ex: &mut Tx, principal: &Principal) -> ApiResult<()> {
@@ -139,13 +157,21 @@ async fn with_details(db: &Db, row: ScreenRow) -> DbResult<Screen> {
         tags: tags.into_iter().map(|(t,)| t).collect(),
         groups: groups.into_iter().map(|(g,)| g).collect(),
         manifest_version: row.manifest_version,
+        paired: row.paired,
+        online: is_online(row.last_seen_at, row.heartbeat_secs, now_ms()),
+        last_seen_at: row.last_seen_at,
+        status: row.status.and_then(|s| serde_json::from_str(&s).ok()),
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
 }
 
 /// A screen of the principal's organization in a store the principal sees, or 404.
-async fn visible_row(state: &AppState, principal: &Principal, id: i64) -> ApiResult<ScreenRow> {
+pub(crate) async fn visible_row(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<ScreenRow> {
     let row: ScreenRow = sql(format!(
         "SELECT {COLUMNS} FROM screens WHERE org_id = $1 AND id = $2"
     ))
@@ -240,31 +266,7 @@ pub async fn create(
     ApiJson(mut input): ApiJson<ScreenInput>,
 ) -> ApiResult<(StatusCode, Json<Screen>)> {
     let mut change = Change::begin(&state, &principal).await?;
-    input.validate(&mut change.tx, &principal).await?;
-    let now = now_ms();
-    let id = sql(
-        "INSERT INTO screens (org_id, store_id, name, orientation, default_layout_id, \
-                  heartbeat_secs, created_at, updated_at) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-    )
-    .bind(principal.org.0)
-    .bind(input.store_id)
-    .bind(input.name.trim())
-    .bind(orientation_name(input.orientation))
-    .bind(input.default_layout_id)
-    .bind(input.heartbeat_secs)
-    .bind(now)
-    .fetch_i64(change.ex())
-    .await?;
-    set_tags(&mut change.tx, id, &input.tags).await?;
-    refs::set(
-        &mut change.tx,
-        principal.org,
-        "screen",
-        id,
-        &layout_refs(&input),
-    )
-    .await?;
+    let id = insert(&mut change, &mut input).await?;
     change
         .commit(Audit {
             action: "create",
@@ -356,6 +358,37 @@ pub async fn delete(
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Validates and inserts a new screen inside `change`; returns its id.
+pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResult<i64> {
+    let principal = change.principal;
+    input.validate(&mut change.tx, principal).await?;
+    let now = now_ms();
+    let id = sql(
+        "INSERT INTO screens (org_id, store_id, name, orientation, default_layout_id, \
+                  heartbeat_secs, created_at, updated_at) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(principal.org.0)
+    .bind(input.store_id)
+    .bind(input.name.trim())
+    .bind(orientation_name(input.orientation))
+    .bind(input.default_layout_id)
+    .bind(input.heartbeat_secs)
+    .bind(now)
+    .fetch_i64(change.ex())
+    .await?;
+    set_tags(&mut change.tx, id, &input.tags).await?;
+    refs::set(
+        &mut change.tx,
+        principal.org,
+        "screen",
+        id,
+        &layout_refs(input),
+    )
+    .await?;
+    Ok(id)
 }
 
 fn orientation_name(o: Orientation) -> String {

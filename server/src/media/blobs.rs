@@ -80,6 +80,11 @@ pub fn thumb_key(sha256_hex: &str) -> Result<Key, BlobError> {
     Ok(Key::from(format!("thumb/{}/{}/{h}.jpg", &h[..2], &h[2..4])))
 }
 
+/// Key of a screen's latest screenshot: `screenshots/<screen id>`.
+pub fn screenshot_key(screen: i64) -> Key {
+    Key::from(format!("screenshots/{screen}"))
+}
+
 /// Digests often come from URLs: only the one canonical spelling may become a key.
 fn checked_hex(h: &str) -> Result<&str, BlobError> {
     if h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
@@ -185,6 +190,14 @@ impl BlobStore {
     ) -> Result<(), BlobError> {
         let key = thumb_key(sha256_hex)?;
         self.store.put(&key, PutPayload::from(jpeg.into())).await?;
+        Ok(())
+    }
+
+    /// Stores a screen's latest screenshot, replacing the previous one.
+    pub async fn put_screenshot(&self, screen: i64, image: Bytes) -> Result<(), BlobError> {
+        self.store
+            .put(&screenshot_key(screen), PutPayload::from(image))
+            .await?;
         Ok(())
     }
 

@@ -306,3 +306,93 @@ pub fn field_codes(problem: &Value, field: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// `build_app` on `127.0.0.1:<free port>` with client addresses; returns the base URL.
+pub async fn serve(state: &AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = build_app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    format!("http://{addr}")
+}
+
+/// One Server-Sent Event as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseEvent {
+    pub event: String,
+    pub id: String,
+    pub data: Value,
+}
+
+/// A minimal `text/event-stream` reader over a reqwest response.
+pub struct SseClient {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl SseClient {
+    pub async fn connect(url: &str, token: &str, last_event_id: Option<&str>) -> SseClient {
+        let mut request = reqwest::Client::new().get(url).bearer_auth(token);
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            "text/event-stream"
+        );
+        SseClient {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event (comments such as keep-alives are skipped), or `None` after `timeout`.
+    pub async fn next(&mut self, timeout: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut event = SseEvent {
+                    event: String::new(),
+                    id: String::new(),
+                    data: Value::Null,
+                };
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        event.event = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        event.id = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        event.data = serde_json::from_str(v.trim()).unwrap();
+                    }
+                }
+                if !event.event.is_empty() {
+                    return Some(event);
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await;
+            match chunk {
+                Ok(Ok(Some(bytes))) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Gives `screen` a device token directly, as pairing would; returns the token.
+pub async fn device_token(env: &TestEnv, screen: i64) -> String {
+    let mut tx = env.state.db.begin().await.unwrap();
+    let token = vitrin_server::player::pairing::set_new_token(&mut tx, screen)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    token
+}

@@ -1,0 +1,250 @@
+//! The manifest (ETag, 304, long-poll) and media blobs (Range, immutable caching).
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use vitrin_shared::manifest::Manifest;
+
+use super::pairing::{MAX_WAIT_SECS, Wait};
+use super::{Device, seen};
+use crate::db::sql;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::manifest;
+use crate::media::blobs::blob_key;
+use crate::state::AppState;
+
+/// The screen's manifest version and content hash.
+async fn current(state: &AppState, device: Device) -> ApiResult<(u64, String)> {
+    let (version, hash): (i64, String) =
+        sql("SELECT manifest_version, manifest_hash FROM screens WHERE id = $1")
+            .bind(device.screen.0)
+            .fetch_one(&state.db)
+            .await?;
+    Ok((version as u64, hash))
+}
+
+fn etag(hash: &str) -> String {
+    format!("\"{hash}\"")
+}
+
+fn matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|candidate| {
+            let candidate = candidate.trim();
+            candidate == "*" || candidate.trim_start_matches("W/") == etag
+        })
+}
+
+/// The screen's full manifest. `ETag` is the hash of its content; with a matching
+/// `If-None-Match` the answer is 304 without a body, and `?wait=N` first waits up to N seconds
+/// for a change.
+#[utoipa::path(get, path = "/api/player/v1/manifest", tag = "player", params(Wait),
+    responses((status = 200, body = Manifest), (status = 304, description = "unchanged"),
+        (status = 401, body = Problem)))]
+pub async fn manifest(
+    State(state): State<AppState>,
+    device: Device,
+    Query(wait): Query<Wait>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    seen(&state, device).await?;
+    // Subscribed before reading, so a change in between is not missed.
+    let mut changes = state.push.subscribe(device.screen);
+    let (_, mut hash) = current(&state, device).await?;
+    if matches(&headers, &etag(&hash)) {
+        let wait = Duration::from_secs(wait.wait.unwrap_or(0).min(MAX_WAIT_SECS));
+        let deadline = tokio::time::Instant::now() + wait;
+        while matches(&headers, &etag(&hash)) {
+            match tokio::time::timeout_at(deadline, changes.changed()).await {
+                Ok(Ok(())) => hash = current(&state, device).await?.1,
+                // Out of time (or the hub went away): nothing new.
+                _ => {
+                    return Ok(
+                        (StatusCode::NOT_MODIFIED, [(header::ETAG, etag(&hash))]).into_response()
+                    );
+                }
+            }
+        }
+    }
+    let manifest = manifest::for_screen(&state.db, device.org, device.screen)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (version, hash) = current(&state, device).await?;
+    let index: HashSet<String> = manifest
+        .media()
+        .into_iter()
+        .map(|m| m.sha256.clone())
+        .collect();
+    state
+        .media_index
+        .put(device.screen, version, Arc::new(index));
+    Ok((
+        [
+            (header::ETAG, etag(&hash)),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+        axum::Json(manifest),
+    )
+        .into_response())
+}
+
+/// Whether the screen's current manifest references the blob.
+async fn referenced(state: &AppState, device: Device, sha256: &str) -> ApiResult<bool> {
+    let (version, _) = current(state, device).await?;
+    if let Some(index) = state.media_index.get(device.screen, version) {
+        return Ok(index.contains(sha256));
+    }
+    let manifest = manifest::for_screen(&state.db, device.org, device.screen)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let index: HashSet<String> = manifest
+        .media()
+        .into_iter()
+        .map(|m| m.sha256.clone())
+        .collect();
+    let found = index.contains(sha256);
+    state
+        .media_index
+        .put(device.screen, version, Arc::new(index));
+    Ok(found)
+}
+
+/// Parses a single `bytes=` range against a file of `size` bytes. `Ok(None)`: no Range header,
+/// or one this server ignores (several ranges), so the whole file is sent.
+fn parse_range(headers: &HeaderMap, size: u64) -> Result<Option<Range<u64>>, ApiError> {
+    let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    let unsatisfiable = || {
+        ApiError::RangeNotSatisfiable(format!("the range '{value}' is outside the {size} bytes"))
+    };
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let (start, end) = spec.split_once('-').ok_or_else(unsatisfiable)?;
+    let range = match (start.trim(), end.trim()) {
+        ("", suffix) => {
+            let n: u64 = suffix.parse().map_err(|_| unsatisfiable())?;
+            if n == 0 {
+                return Err(unsatisfiable());
+            }
+            size.saturating_sub(n)..size
+        }
+        (start, "") => start.parse().map_err(|_| unsatisfiable())?..size,
+        (start, end) => {
+            let start: u64 = start.parse().map_err(|_| unsatisfiable())?;
+            let end: u64 = end.parse().map_err(|_| unsatisfiable())?;
+            if end < start {
+                return Err(unsatisfiable());
+            }
+            start..(end + 1).min(size)
+        }
+    };
+    if range.start >= size {
+        return Err(unsatisfiable());
+    }
+    Ok(Some(range))
+}
+
+/// A blob of the screen's manifest, by sha256. Range requests get 206; the content never
+/// changes under its name, so it may be cached forever.
+#[utoipa::path(get, path = "/api/player/v1/media/{sha256}", tag = "player",
+    params(("sha256" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, description = "the requested range"),
+        (status = 304, description = "the ETag matches"),
+        (status = 404, body = Problem), (status = 416, body = Problem)))]
+pub async fn media(
+    State(state): State<AppState>,
+    device: Device,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    // Anything not in this screen's manifest does not exist for it: another tenant's media
+    // cannot be probed by hash.
+    if !referenced(&state, device, &sha256).await? {
+        return Err(ApiError::NotFound);
+    }
+    let key = blob_key(&sha256).map_err(|_| ApiError::NotFound)?;
+    let tag = etag(&sha256);
+    let cache = [
+        (
+            header::ETAG,
+            HeaderValue::from_str(&tag).expect("hex is a valid header"),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ),
+        (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
+    ];
+    if matches(&headers, &tag) {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    let size = state.blobs.head(&sha256).await?.ok_or(ApiError::NotFound)?;
+    let range = parse_range(&headers, size)?;
+    let stream = state.blobs.get_stream(&key, range.clone()).await?;
+    let body = Body::from_stream(stream.body);
+    let mut response = (cache, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(stream.range.end - stream.range.start),
+    );
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if range.is_some() {
+        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        response.headers_mut().insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&format!(
+                "bytes {}-{}/{size}",
+                stream.range.start,
+                stream.range.end - 1
+            ))
+            .expect("digits are a valid header"),
+        );
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(value: &str, size: u64) -> Result<Option<Range<u64>>, ApiError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RANGE, value.parse().unwrap());
+        parse_range(&headers, size)
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(range("bytes=0-9", 100).unwrap(), Some(0..10));
+        assert_eq!(range("bytes=90-", 100).unwrap(), Some(90..100));
+        assert_eq!(range("bytes=-10", 100).unwrap(), Some(90..100));
+        assert_eq!(range("bytes=95-200", 100).unwrap(), Some(95..100));
+        assert_eq!(range("bytes=-500", 100).unwrap(), Some(0..100));
+        assert!(range("bytes=100-", 100).is_err());
+        assert!(range("bytes=9-2", 100).is_err());
+        assert!(range("bytes=-0", 100).is_err());
+        assert!(range("bytes=abc", 100).is_err());
+        assert_eq!(range("bytes=0-1,5-6", 100).unwrap(), None);
+        assert_eq!(range("items=0-1", 100).unwrap(), None);
+    }
+}

@@ -1,0 +1,233 @@
+//! What players report: heartbeats, proof of play, screenshots.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use vitrin_shared::ValidationErrors;
+use vitrin_shared::events::{Heartbeat, ProofOfPlayBatch};
+
+use super::{Device, seen};
+use crate::api::extract::ApiJson;
+use crate::db::{now_ms, sql};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+pub const MAX_SCREENSHOT_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_BATCH: usize = 1000;
+const HOUR_MS: i64 = 3600 * 1000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeartbeatReply {
+    /// The version the screen should have; a different one means fetch the manifest.
+    pub manifest_version: i64,
+    /// The server's clock (epoch milliseconds), to notice a wrong screen clock.
+    pub server_time: i64,
+}
+
+/// The screen's status report; the server shows the screen online until 1.1 × its heartbeat
+/// interval passes without one.
+#[utoipa::path(post, path = "/api/player/v1/heartbeat", tag = "player",
+    request_body = Heartbeat,
+    responses((status = 200, body = HeartbeatReply), (status = 401, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn heartbeat(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(beat): ApiJson<Heartbeat>,
+) -> ApiResult<Json<HeartbeatReply>> {
+    let mut errors = ValidationErrors::new();
+    if beat.player_version.len() > 64 {
+        errors.add("player_version", "too_long", "at most 64 characters");
+    }
+    if beat.showing.len() > 32 {
+        errors.add("showing", "too_many", "at most 32 zones");
+    }
+    if beat.last_error.as_ref().is_some_and(|e| e.len() > 2000) {
+        errors.add("last_error", "too_long", "at most 2000 characters");
+    }
+    errors.into_result()?;
+    let now = now_ms();
+    sql("UPDATE screens SET last_seen_at = $1, status = $2 WHERE id = $3")
+        .bind(now)
+        .bind(serde_json::to_string(&beat).expect("heartbeats serialize"))
+        .bind(device.screen.0)
+        .execute(&state.db)
+        .await?;
+    let (version,): (i64,) = sql("SELECT manifest_version FROM screens WHERE id = $1")
+        .bind(device.screen.0)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(Json(HeartbeatReply {
+        manifest_version: version,
+        server_time: now,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaysReply {
+    /// Records stored now.
+    pub accepted: usize,
+    /// Records already stored by an earlier upload of the same events.
+    pub duplicates: usize,
+}
+
+fn check_batch(batch: &ProofOfPlayBatch, now: i64) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    if batch.records.len() > MAX_BATCH {
+        errors.add(
+            "records",
+            "too_many",
+            format!("at most {MAX_BATCH} records per batch"),
+        );
+    }
+    for (i, record) in batch.records.iter().enumerate() {
+        let field = |name: &str| format!("records.{i}.{name}");
+        let id_ok = (1..=64).contains(&record.event_id.len())
+            && record
+                .event_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b));
+        if !id_ok {
+            errors.add(
+                field("event_id"),
+                "invalid",
+                "1 to 64 of A-Z a-z 0-9 - _ : .",
+            );
+        }
+        if record.zone.is_empty() || record.zone.len() > 64 {
+            errors.add(field("zone"), "invalid", "1 to 64 characters");
+        }
+        let (start, end) = (
+            record.started_at.as_millisecond(),
+            record.ended_at.as_millisecond(),
+        );
+        if end < start {
+            errors.add(field("ended_at"), "before_start", "ends before it starts");
+        } else if end - start > DAY_MS {
+            errors.add(
+                field("ended_at"),
+                "too_long",
+                "one record covers at most a day",
+            );
+        }
+        if end > now + DAY_MS {
+            errors.add(
+                field("ended_at"),
+                "in_future",
+                "more than a day ahead of the server",
+            );
+        }
+    }
+    errors.into_result()
+}
+
+/// Proof of play, in batches. A batch is checked whole (one bad record refuses it, and
+/// nothing of it is stored); a record whose `event_id` the screen already sent is counted
+/// once, so a retried upload is harmless.
+#[utoipa::path(post, path = "/api/player/v1/plays", tag = "player",
+    request_body = ProofOfPlayBatch,
+    responses((status = 200, body = PlaysReply), (status = 401, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn plays(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(batch): ApiJson<ProofOfPlayBatch>,
+) -> ApiResult<Json<PlaysReply>> {
+    check_batch(&batch, now_ms())?;
+    seen(&state, device).await?;
+    let mut tx = state.db.begin().await?;
+    let mut accepted = 0;
+    for record in &batch.records {
+        let (start, end) = (
+            record.started_at.as_millisecond(),
+            record.ended_at.as_millisecond(),
+        );
+        let inserted = sql(
+            "INSERT INTO plays (screen_id, event_id, content_id, playlist_id, \
+                            layout_id, rule_id, zone, started_at, ended_at) \
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                            ON CONFLICT (screen_id, event_id) DO NOTHING",
+        )
+        .bind(device.screen.0)
+        .bind(&record.event_id)
+        .bind(record.content.0)
+        .bind(record.playlist.0)
+        .bind(record.layout.map(|l| l.0))
+        .bind(record.rule.map(|r| r.0))
+        .bind(&record.zone)
+        .bind(start)
+        .bind(end)
+        .execute(&mut tx)
+        .await?;
+        if inserted == 0 {
+            continue;
+        }
+        accepted += 1;
+        sql(
+            "INSERT INTO play_hours (org_id, screen_id, content_id, hour, plays, play_ms) \
+             VALUES ($1, $2, $3, $4, 1, $5) \
+             ON CONFLICT (screen_id, content_id, hour) DO UPDATE SET \
+               plays = play_hours.plays + 1, play_ms = play_hours.play_ms + $5",
+        )
+        .bind(device.org.0)
+        .bind(device.screen.0)
+        .bind(record.content.0)
+        .bind(start - start.rem_euclid(HOUR_MS))
+        .bind(end - start)
+        .execute(&mut tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(PlaysReply {
+        accepted,
+        duplicates: batch.records.len() - accepted,
+    }))
+}
+
+/// The answer to a `screenshot` command: the raw PNG or JPEG, at most 8 MiB. The type is
+/// taken from the bytes.
+#[utoipa::path(put, path = "/api/player/v1/screenshot", tag = "player",
+    request_body(content_type = "image/png", content = Vec<u8>),
+    responses((status = 204), (status = 413, body = Problem), (status = 415, body = Problem)))]
+pub async fn screenshot(
+    State(state): State<AppState>,
+    device: Device,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<StatusCode> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!(
+                "screenshots are at most {} MiB",
+                MAX_SCREENSHOT_BYTES / (1024 * 1024)
+            ))
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })?;
+    let mime = if body.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if body.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else {
+        return Err(ApiError::UnsupportedMedia(
+            "a screenshot is a PNG or JPEG image".into(),
+        ));
+    };
+    let size = body.len() as i64;
+    state.blobs.put_screenshot(device.screen.0, body).await?;
+    sql(
+        "INSERT INTO screenshots (screen_id, mime, size, taken_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (screen_id) DO UPDATE SET mime = $2, size = $3, taken_at = $4",
+    )
+    .bind(device.screen.0)
+    .bind(mime)
+    .bind(size)
+    .bind(now_ms())
+    .execute(&state.db)
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
