@@ -2,6 +2,8 @@
 //! when `VITRIN_TEST_POSTGRES_URL` names an administrative connection (CI always sets it).
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
