@@ -94,6 +94,10 @@ pub async fn save<T: Doc>(
     id: Option<i64>,
     body: serde_json::Value,
 ) -> ApiResult<(StatusCode, T)> {
+    if let Some(id) = id {
+        // Another organization's document is 404 before it is 403.
+        get::<T>(state, principal, id).await?;
+    }
     principal.require(principal.can_edit_content())?;
     let mut doc: T = parse(body, id.unwrap_or(0))?;
     doc.validate()?;
@@ -160,6 +164,7 @@ pub async fn delete<T: Doc>(
     principal: &Principal,
     id: i64,
 ) -> ApiResult<StatusCode> {
+    get::<T>(state, principal, id).await?;
     principal.require(principal.can_edit_content())?;
     let org = principal.org;
     let mut change = Change::begin(state, principal).await?;

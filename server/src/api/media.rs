@@ -273,8 +273,8 @@ pub async fn delete(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    principal.require(principal.can_edit_content())?;
     let media = load(&state.db, principal.org.0, id).await?;
+    principal.require(principal.can_edit_content())?;
     let mut change = Change::begin(&state, &principal).await?;
     refs::ensure_unused(&mut change.tx, principal.org, "media", &media.sha256).await?;
     sql("DELETE FROM media WHERE id = $1")

@@ -12,7 +12,7 @@ use vitrin_shared::manifest::{Manifest, Orientation};
 
 use super::extract::{ApiJson, Id};
 use super::stores::check_name;
-use crate::auth::Principal;
+use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
 use crate::db::{Db, DbResult, Tx, now_ms, sql};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -363,6 +363,8 @@ pub async fn delete(
 /// Validates and inserts a new screen inside `change`; returns its id.
 pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResult<i64> {
     let principal = change.principal;
+    // Only owners and store managers add screens; others learn nothing about the body.
+    principal.require(matches!(principal.role, Role::Owner | Role::StoreManager))?;
     input.validate(&mut change.tx, principal).await?;
     let now = now_ms();
     let id = sql(

@@ -135,8 +135,10 @@ pub async fn get(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<Json<User>> {
+    // Another organization's user is 404 before it is 403.
+    let user = load(&state.db, principal.org.0, id).await?;
     principal.require(principal.is_owner())?;
-    Ok(Json(load(&state.db, principal.org.0, id).await?))
+    Ok(Json(user))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
@@ -188,9 +190,9 @@ pub async fn update(
     Id(id): Id,
     ApiJson(input): ApiJson<UserInput>,
 ) -> ApiResult<Json<User>> {
-    principal.require(principal.is_owner())?;
     let org = principal.org.0;
     let before = load(&state.db, org, id).await?;
+    principal.require(principal.is_owner())?;
     let email = normalize_email(&input.email);
     let mut errors = ValidationErrors::new();
     super::stores::check_name(&input.name, &mut errors);
@@ -253,9 +255,9 @@ pub async fn delete(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    principal.require(principal.is_owner())?;
     let org = principal.org.0;
     let user = load(&state.db, org, id).await?;
+    principal.require(principal.is_owner())?;
     let mut tx = state.db.begin().await?;
     if user.role == Role::Owner {
         ensure_other_owner(&mut tx, org, id).await?;
