@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod maintenance;
 pub mod manifest;
 pub mod media;
 pub mod metrics;
@@ -22,7 +23,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -42,9 +42,6 @@ use crate::metrics::Metrics;
 
 /// The server's crate version, reported by `/healthz`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Unreferenced media blobs are kept this long before they are deleted.
-pub const BLOB_GRACE_MS: i64 = 24 * 3600 * 1000;
 
 impl AppState {
     /// Opens (and migrates) the database and the media store named by `config`.
@@ -172,7 +169,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         let router = metrics::router(state.metrics.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
     }
-    tokio::spawn(collect_garbage_hourly(state.clone()));
+    tokio::spawn(maintenance::hourly(state.clone()));
 
     let listener = bind(config.bind).await?;
     // With port 0 only the listener knows the real port; tests read it from this line.
@@ -186,18 +183,6 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     db.close().await;
     info!("stopped");
     Ok(())
-}
-
-async fn collect_garbage_hourly(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        match api::media::collect_garbage(&state, BLOB_GRACE_MS).await {
-            Ok(0) => {}
-            Ok(n) => info!(blobs = n, "unused media deleted"),
-            Err(e) => warn!("media garbage collection failed: {e}"),
-        }
-    }
 }
 
 /// Serves the app on an already bound listener until `shutdown` completes.

@@ -685,6 +685,25 @@ async fn a_retried_proof_of_play_batch_is_counted_once() {
             .await
             .unwrap();
         assert_eq!(count, 3);
+
+        // Housekeeping drops raw rows past their retention; the hourly counts stay.
+        vitrin_server::db::sql("UPDATE plays SET ended_at = ended_at - $1 WHERE event_id <> 'e3'")
+            .bind(vitrin_server::maintenance::PLAY_RETENTION_MS * 2)
+            .execute(&env.state.db)
+            .await
+            .unwrap();
+        let swept = vitrin_server::maintenance::sweep(&env.state).await.unwrap();
+        assert_eq!(swept.plays, 2);
+        let (count,): (i64,) = vitrin_server::db::sql("SELECT COUNT(*) FROM plays")
+            .fetch_one(&env.state.db)
+            .await
+            .unwrap();
+        assert_eq!(count, 1);
+        let (plays,): (i64,) = vitrin_server::db::sql("SELECT CAST(SUM(plays) AS BIGINT) FROM play_hours")
+            .fetch_one(&env.state.db)
+            .await
+            .unwrap();
+        assert_eq!(plays, 3);
     })
     .await;
 }

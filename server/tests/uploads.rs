@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use vitrin_server::api::media::collect_garbage;
 use vitrin_server::db::sql;
-use vitrin_server::{AppState, BLOB_GRACE_MS, build_app};
+use vitrin_server::maintenance::BLOB_GRACE_MS;
+use vitrin_server::{AppState, build_app};
 
 // ---------------------------------------------------------------------------------------------
 // Requests
