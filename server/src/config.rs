@@ -3,8 +3,10 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Parser;
+use ipnet::IpNet;
 use serde::Deserialize;
 
 /// Command line of `vitrin-server`. Flags and environment variables are a stable interface.
@@ -53,6 +55,29 @@ pub struct Cli {
     /// Fill an empty server with a demo café (Persian and English menus, a promo, a ticker).
     #[arg(long)]
     pub demo: bool,
+
+    /// A network feeds may be fetched from although it is private, loopback or link-local
+    /// (an on-premises source), as CIDR (10.1.0.0/16) or a single address; repeat the flag
+    /// for more. The environment variable takes a comma-separated list. [default: none]
+    #[arg(
+        long = "feed-allow",
+        env = "VITRIN_FEED_ALLOW",
+        value_name = "CIDR",
+        value_delimiter = ',',
+        value_parser = parse_cidr
+    )]
+    pub feed_allow: Vec<IpNet>,
+}
+
+/// `10.0.0.0/8`, or a single address (`192.168.1.5`, `::1`) meaning just that address.
+pub fn parse_cidr(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    if let Ok(net) = text.parse::<IpNet>() {
+        return Ok(net.trunc());
+    }
+    text.parse::<std::net::IpAddr>()
+        .map(IpNet::from)
+        .map_err(|_| format!("'{text}' is neither a network like 10.0.0.0/8 nor an IP address"))
 }
 
 /// The settings a configuration file may hold; the same names as the flags.
@@ -67,6 +92,7 @@ struct FileConfig {
     public_url: Option<String>,
     max_upload_mb: Option<u64>,
     demo: Option<bool>,
+    feed_allow: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +107,8 @@ pub enum ConfigError {
         path: PathBuf,
         source: toml::de::Error,
     },
+    #[error("invalid config file {path}: feed-allow: {message}")]
+    FeedAllow { path: PathBuf, message: String },
 }
 
 impl Cli {
@@ -120,6 +148,19 @@ impl Cli {
         config.metrics_bind = self.metrics_bind.or(file.metrics_bind);
         config.public_url = self.public_url.or(file.public_url);
         config.demo = self.demo || file.demo.unwrap_or(false);
+        config.feed_allow = if self.feed_allow.is_empty() {
+            file.feed_allow
+                .unwrap_or_default()
+                .iter()
+                .map(|cidr| parse_cidr(cidr))
+                .collect::<Result<_, _>>()
+                .map_err(|message| ConfigError::FeedAllow {
+                    path: self.config.clone().unwrap_or_default(),
+                    message,
+                })?
+        } else {
+            self.feed_allow
+        };
         Ok(config)
     }
 }
@@ -135,6 +176,37 @@ pub struct Config {
     pub public_url: Option<String>,
     pub max_upload_bytes: u64,
     pub demo: bool,
+    /// Networks feeds may be fetched from although they are private (`--feed-allow`).
+    pub feed_allow: Vec<IpNet>,
+    pub feed_limits: FeedLimits,
+}
+
+/// How far the feed fetcher goes for one source before it gives up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedLimits {
+    /// To open a connection, per redirect hop.
+    pub connect_timeout: Duration,
+    /// For the whole fetch, every redirect hop and the full body included: a server that
+    /// drips its answer a byte at a time is cut off here.
+    pub total_timeout: Duration,
+    /// Largest response body, counted while it streams in.
+    pub max_bytes: u64,
+    /// Redirects followed (each hop checked like the first URL).
+    pub max_redirects: u32,
+    /// How often the refresh loop looks for due sources.
+    pub tick: Duration,
+}
+
+impl Default for FeedLimits {
+    fn default() -> Self {
+        FeedLimits {
+            connect_timeout: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(30),
+            max_bytes: 4 * 1024 * 1024,
+            max_redirects: 5,
+            tick: Duration::from_secs(5),
+        }
+    }
 }
 
 impl Config {
@@ -149,6 +221,8 @@ impl Config {
             public_url: None,
             max_upload_bytes: 512 * 1024 * 1024,
             demo: false,
+            feed_allow: Vec::new(),
+            feed_limits: FeedLimits::default(),
         }
     }
 
@@ -224,6 +298,34 @@ mod tests {
             Cli::try_parse_from(["vitrin-server", "--config", path.to_str().unwrap()]).unwrap();
         let err = cli.into_config().unwrap_err().to_string();
         assert!(err.contains("bindd"), "{err}");
+    }
+
+    #[test]
+    fn feed_allow_comes_from_flags_or_the_file() {
+        let config = parse(&[
+            "--feed-allow",
+            "127.0.0.1",
+            "--feed-allow",
+            "10.1.2.0/24,fd00::/8",
+        ]);
+        let allow: Vec<String> = config.feed_allow.iter().map(|n| n.to_string()).collect();
+        assert_eq!(allow, ["127.0.0.1/32", "10.1.2.0/24", "fd00::/8"]);
+        assert!(parse(&[]).feed_allow.is_empty());
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vitrin.toml");
+        std::fs::write(&path, "feed-allow = [\"192.168.7.9/16\", \"::1\"]\n").unwrap();
+        let config = parse(&["--config", path.to_str().unwrap()]);
+        let allow: Vec<String> = config.feed_allow.iter().map(|n| n.to_string()).collect();
+        // A network is kept as a network, host bits cleared.
+        assert_eq!(allow, ["192.168.0.0/16", "::1/128"]);
+
+        std::fs::write(&path, "feed-allow = [\"intranet\"]\n").unwrap();
+        let cli =
+            Cli::try_parse_from(["vitrin-server", "--config", path.to_str().unwrap()]).unwrap();
+        let err = cli.into_config().unwrap_err().to_string();
+        assert!(err.contains("intranet"), "{err}");
+        assert!(Cli::try_parse_from(["vitrin-server", "--feed-allow", "10.0.0.0/33"]).is_err());
     }
 
     #[test]

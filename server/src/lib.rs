@@ -145,6 +145,33 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
         .map_err(|source| ServerError::Bind { addr, source })
 }
 
+/// The `vitrin-server` program: parse the command line, set up logging, run until a signal.
+pub async fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    use std::io::IsTerminal;
+    let cli = Cli::parse();
+    // RUST_LOG picks what is logged; without it, info and above.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        // Colour codes only for people: logs read by journald or tests stay plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let result = match cli.into_config() {
+        Ok(config) => run(config).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Opens everything, binds, and serves until SIGINT/SIGTERM, then shuts down gracefully.
 pub async fn run(config: Config) -> Result<(), ServerError> {
     let state = AppState::open(config).await?;

@@ -11,8 +11,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
-use vitrin_shared::content::ContentItem;
-use vitrin_shared::ids::{ContentId, GroupId, LayoutId, OrgId, PlaylistId, ScreenId, StoreId};
+use vitrin_shared::content::{ContentItem, ContentKind, TickerSource};
+use vitrin_shared::feed::{FeedData, FeedSnapshot};
+use vitrin_shared::ids::{
+    ContentId, FeedId, GroupId, LayoutId, OrgId, PlaylistId, ScreenId, StoreId,
+};
 use vitrin_shared::layout::Layout;
 use vitrin_shared::manifest::{Manifest, Orientation, ScreenSettings};
 use vitrin_shared::playlist::Playlist;
@@ -61,6 +64,8 @@ pub struct OrgSnapshot {
     playlists: BTreeMap<PlaylistId, Playlist>,
     content: BTreeMap<ContentId, ContentItem>,
     rules: Vec<ScheduleRule>,
+    /// The last good data of every feed that has some.
+    feeds: BTreeMap<FeedId, FeedSnapshot>,
 }
 
 const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default_layout_id, \
@@ -104,6 +109,7 @@ impl OrgSnapshot {
                 .await?
                 .into_values()
                 .collect(),
+            feeds: crate::feeds::snapshots(ex, org).await?,
         })
     }
 
@@ -150,16 +156,76 @@ impl OrgSnapshot {
             .iter()
             .flat_map(|p| p.entries.iter().map(|e| e.content))
             .collect();
-        let content = content_ids
+        let content: Vec<ContentItem> = content_ids
             .iter()
             .filter_map(|id| self.content.get(id).cloned())
             .collect();
+        let feeds = self.feeds_for(&content);
         Body {
             layouts,
             playlists,
             content,
             rules,
+            feeds,
         }
+    }
+
+    /// The snapshots of exactly the feeds `content` shows, each cut to what its users need:
+    /// news to the most items a ticker takes, currency to the symbols the boards list (all,
+    /// when a board lists none). A feed without data yet is left out.
+    fn feeds_for(&self, content: &[ContentItem]) -> Vec<FeedSnapshot> {
+        /// How much of one feed the content uses; `None` is all of it.
+        #[derive(Default)]
+        struct Use {
+            items: Option<usize>,
+            symbols: Option<BTreeSet<String>>,
+            all_symbols: bool,
+        }
+        let mut uses: BTreeMap<FeedId, Use> = BTreeMap::new();
+        for item in content {
+            match &item.kind {
+                ContentKind::Ticker {
+                    source: TickerSource::Feed { feed, max_items },
+                    ..
+                } => {
+                    let used = uses.entry(*feed).or_default();
+                    used.items = Some(used.items.unwrap_or(0).max(*max_items as usize));
+                }
+                ContentKind::Weather { feed, .. } => {
+                    uses.entry(*feed).or_default();
+                }
+                ContentKind::CurrencyBoard { feed, symbols, .. } => {
+                    let used = uses.entry(*feed).or_default();
+                    if symbols.is_empty() {
+                        used.all_symbols = true;
+                    } else {
+                        used.symbols
+                            .get_or_insert_with(BTreeSet::new)
+                            .extend(symbols.iter().cloned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        uses.into_iter()
+            .filter_map(|(feed, used)| {
+                let mut snapshot = self.feeds.get(&feed)?.clone();
+                match &mut snapshot.data {
+                    FeedData::News { items } => {
+                        if let Some(max) = used.items {
+                            items.truncate(max);
+                        }
+                    }
+                    FeedData::Currency { rates } => {
+                        if let (Some(symbols), false) = (&used.symbols, used.all_symbols) {
+                            rates.retain(|r| symbols.contains(&r.symbol));
+                        }
+                    }
+                    FeedData::Weather(_) => {}
+                }
+                Some(snapshot)
+            })
+            .collect()
     }
 
     fn settings(screen: &ScreenRow) -> ScreenSettings {
@@ -189,7 +255,7 @@ impl OrgSnapshot {
             playlists: body.playlists,
             content: body.content,
             rules: body.rules,
-            feeds: Vec::new(),
+            feeds: body.feeds,
         }
     }
 
@@ -224,6 +290,7 @@ struct Body {
     playlists: Vec<Playlist>,
     content: Vec<ContentItem>,
     rules: Vec<ScheduleRule>,
+    feeds: Vec<FeedSnapshot>,
 }
 
 pub fn parse_orientation(s: &str) -> Orientation {
@@ -294,10 +361,8 @@ pub async fn for_screen(db: &Db, org: OrgId, screen: ScreenId) -> DbResult<Optio
 }
 
 /// The screens of `org` that a rule with `scope` reaches.
-pub async fn screens_in_scope(db: &Db, org: OrgId, scope: &Scope) -> DbResult<Vec<ScreenId>> {
-    let mut tx = db.begin().await?;
-    let snapshot = OrgSnapshot::load(&mut tx, org).await?;
-    tx.commit().await?;
+pub async fn screens_in_scope(tx: &mut Tx, org: OrgId, scope: &Scope) -> DbResult<Vec<ScreenId>> {
+    let snapshot = OrgSnapshot::load(tx, org).await?;
     Ok(snapshot
         .screens
         .iter()

@@ -16,14 +16,25 @@
 //! - users and the audit log: owners only (403 for the others); `/me` and tokens: everyone;
 //! - another organization's objects: 404 for every role and method, never listed;
 //! - anonymous: 401 everywhere but `GET/POST /setup` and `POST /auth/login`.
+//!
+//! Screens' devices follow store visibility: pairing, unpairing and sending commands are for
+//! those who manage the screen's store (owner; store manager in their stores; 403 for editor
+//! and viewer), reading commands and screenshots for everyone who sees the screen. Emergency
+//! messages are for owners anywhere and store managers inside their stores (403 otherwise,
+//! editors and viewers included).
+//!
+//! A last test covers the player API's side: a device token acts for its own screen only, and
+//! device tokens and user credentials never stand in for one another.
 
 mod common;
 
 use std::collections::HashSet;
 
-use axum::http::{Method, StatusCode};
-use common::{Auth, PASSWORD, TestEnv, each_backend};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Auth, PASSWORD, TestEnv, device_token, each_backend};
 use serde_json::{Value, json};
+use tower::ServiceExt;
 use vitrin_server::db::sql;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +73,8 @@ const SHA_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 /// A: stores S1 and S2 with one screen each; screen 1 shows layout L1 → playlist P1 → C1,
 /// screen 2 shows L2 → P2 → C2; rule R1 (scope S1, L1), rule R2 (scope S2, L2); a group with
 /// both screens; one media item. Users: the owner, a store manager of S1, an editor, a viewer
-/// and a second owner. B: one of each kind of object and a user besides its owner.
+/// and a second owner. B: one of each kind of object and a user besides its owner. Every
+/// screen is paired and has sent a screenshot.
 struct World {
     owner: Auth,
     manager: Auth,
@@ -154,6 +166,32 @@ async fn insert_media(env: &TestEnv, org: i64, sha256: &str) -> i64 {
     .unwrap();
     tx.commit().await.unwrap();
     id
+}
+
+/// A small PNG, as a player's screenshot.
+fn png() -> Vec<u8> {
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(4, 4, image::Rgb([1, 2, 3]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+/// Pairs the screen (directly, as pairing would) and sends a screenshot as its player.
+async fn put_screenshot(env: &TestEnv, screen: i64) {
+    let token = device_token(env, screen).await;
+    let request = Request::builder()
+        .method(Method::PUT)
+        .uri("/api/player/v1/screenshot")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(png()))
+        .unwrap();
+    let response = env.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::NO_CONTENT,
+        "screenshot of {screen}"
+    );
 }
 
 async fn build_world(env: &TestEnv) -> World {
@@ -252,6 +290,9 @@ async fn build_world(env: &TestEnv) -> World {
         .await;
     let org_b = me_json(env, b).await["organization_id"].as_i64().unwrap();
     let b_media = insert_media(env, org_b, SHA_B).await;
+    for screen in [screen1, screen2, b_screen] {
+        put_screenshot(env, screen).await;
+    }
 
     World {
         owner,
@@ -350,6 +391,14 @@ enum Fx {
     Token(TokenOf),
     /// A fresh session of the caller (for logout), sent instead of the usual one.
     Session,
+    /// A fresh screen with a device token, as its paired player holds.
+    Paired(Place),
+    /// A fresh pairing code, asked for as an unpaired player does, which takes the place of
+    /// the body's `code`; with a place, also a fresh paired screen there to claim it for.
+    Pairing(Option<Place>),
+    /// A fresh emergency message (its rule's id), published by the owner of its organization
+    /// to the screens it names (`OrgB`: one of organization B reaching none of its screens).
+    Emergency(Shown),
 }
 
 /// A request body built for one case: (world, target id, case number).
@@ -368,6 +417,8 @@ struct Row {
 struct Prepared {
     id: i64,
     auth: Option<Auth>,
+    /// A fresh pairing code for the body.
+    code: Option<String>,
     /// DELETEs undoing the fixture, in creation order.
     cleanup: Vec<(Auth, String)>,
 }
@@ -399,6 +450,7 @@ async fn prepare(env: &TestEnv, w: &World, fx: Fx, role: Role, n: u64) -> Prepar
     let mut p = Prepared {
         id: 0,
         auth: None,
+        code: None,
         cleanup: Vec::new(),
     };
     let c = &mut p.cleanup;
@@ -409,15 +461,16 @@ async fn prepare(env: &TestEnv, w: &World, fx: Fx, role: Role, n: u64) -> Prepar
             let body = json!({"name": format!("case{n} store"), "timezone": "UTC"});
             make(env, owner_of(org), "/api/v1/stores", body, c).await
         }
-        Fx::Screen(place) => {
-            let (owner, store) = match place {
-                Place::Store1 => (&w.owner, w.s1),
-                Place::Store2 => (&w.owner, w.s2),
-                Place::OrgB => (&w.owner_b, w.b_store),
-            };
-            let body = json!({"store_id": store, "name": format!("case{n} screen")});
-            make(env, owner, "/api/v1/screens", body, c).await
+        Fx::Screen(place) => fresh_screen(env, w, place, n, c).await,
+        Fx::Paired(place) => paired_screen(env, w, place, n, c).await,
+        Fx::Pairing(place) => {
+            p.code = Some(pairing_code(env).await);
+            match place {
+                Some(place) => paired_screen(env, w, place, n, c).await,
+                None => 0,
+            }
         }
+        Fx::Emergency(shown) => fresh_emergency(env, w, shown, n, c).await,
         Fx::Group(org) => {
             let screens = match org {
                 Org::A => vec![w.screen1, w.screen2],
@@ -452,6 +505,88 @@ async fn prepare(env: &TestEnv, w: &World, fx: Fx, role: Role, n: u64) -> Prepar
     p
 }
 
+async fn fresh_screen(
+    env: &TestEnv,
+    w: &World,
+    place: Place,
+    n: u64,
+    c: &mut Vec<(Auth, String)>,
+) -> i64 {
+    let (owner, store) = match place {
+        Place::Store1 => (&w.owner, w.s1),
+        Place::Store2 => (&w.owner, w.s2),
+        Place::OrgB => (&w.owner_b, w.b_store),
+    };
+    let body = json!({"store_id": store, "name": format!("case{n} screen")});
+    make(env, owner, "/api/v1/screens", body, c).await
+}
+
+async fn paired_screen(
+    env: &TestEnv,
+    w: &World,
+    place: Place,
+    n: u64,
+    c: &mut Vec<(Auth, String)>,
+) -> i64 {
+    let screen = fresh_screen(env, w, place, n, c).await;
+    device_token(env, screen).await;
+    screen
+}
+
+/// A code from `POST /api/player/v1/pair`. In-process requests have no client address, so
+/// they all count against one rate-limit key: its count is forgotten first.
+async fn pairing_code(env: &TestEnv) -> String {
+    sql("DELETE FROM pairing_requests")
+        .execute(&env.state.db)
+        .await
+        .unwrap();
+    let (status, started) = env
+        .call(&Auth::None, Method::POST, "/api/player/v1/pair", None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{started}");
+    started["code"].as_str().unwrap().to_owned()
+}
+
+/// Which screens a rule of a fresh document or emergency reaches.
+fn scope_of(w: &World, shown: Shown) -> Value {
+    match shown {
+        Shown::Store1 => json!({"stores": [w.s1]}),
+        Shown::Store2 => json!({"stores": [w.s2]}),
+        Shown::Everywhere => json!({"all": true}),
+        Shown::Nowhere | Shown::OrgB => json!({}),
+    }
+}
+
+/// Publishes an emergency; its content and playlist are queued for removal besides the
+/// emergency itself, in case the case deletes only its rule.
+async fn fresh_emergency(
+    env: &TestEnv,
+    w: &World,
+    shown: Shown,
+    n: u64,
+    c: &mut Vec<(Auth, String)>,
+) -> i64 {
+    let owner = if shown == Shown::OrgB {
+        &w.owner_b
+    } else {
+        &w.owner
+    };
+    let body = json!({"text": format!("case{n}"), "scope": scope_of(w, shown)});
+    let (status, published) = env.post(owner, "/api/v1/emergencies", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{published}");
+    let rule = published["rule_id"].as_i64().unwrap();
+    let (_, doc) = env.get(owner, &format!("/api/v1/rules/{rule}")).await;
+    let playlist = doc["target"]["id"].as_i64().unwrap();
+    let (_, list) = env
+        .get(owner, &format!("/api/v1/playlists/{playlist}"))
+        .await;
+    let content = list["entries"][0]["content"].as_i64().unwrap();
+    c.push((owner.clone(), format!("/api/v1/content/{content}")));
+    c.push((owner.clone(), format!("/api/v1/playlists/{playlist}")));
+    c.push((owner.clone(), format!("/api/v1/emergencies/{rule}")));
+    rule
+}
+
 /// A fresh document and, when it is to be shown somewhere, what it takes to show it there:
 /// content → playlist → (layout) → rule of the given scope.
 async fn fresh_doc(
@@ -467,12 +602,7 @@ async fn fresh_doc(
     } else {
         &w.owner
     };
-    let scope = match shown {
-        Shown::Store1 => json!({"stores": [w.s1]}),
-        Shown::Store2 => json!({"stores": [w.s2]}),
-        Shown::Everywhere => json!({"all": true}),
-        Shown::Nowhere | Shown::OrgB => json!({}),
-    };
+    let scope = scope_of(w, shown);
     let name = format!("case{n}");
     if doc == Doc::Rule {
         let layout = if shown == Shown::OrgB {
@@ -676,6 +806,61 @@ fn rule_layout_of_b(w: &World, _: i64, n: u64) -> Value {
     )
 }
 
+/// An emergency-kind rule through the plain rules API.
+fn emergency_rule_s1(w: &World, _: i64, n: u64) -> Value {
+    let mut rule = rule_s1(w, 0, n);
+    rule["kind"] = json!({"type": "emergency"});
+    rule
+}
+/// Pairing bodies: the case's fresh code replaces `code` (see `Fx::Pairing`).
+fn pair_screen(_: &World, screen: i64, _: u64) -> Value {
+    json!({"code": "", "screen_id": screen})
+}
+fn pair_new_screen(store: i64, n: u64) -> Value {
+    json!({"code": "", "screen": {"store_id": store, "name": format!("case{n} screen")}})
+}
+fn pair_new_s1(w: &World, _: i64, n: u64) -> Value {
+    pair_new_screen(w.s1, n)
+}
+fn pair_new_s2(w: &World, _: i64, n: u64) -> Value {
+    pair_new_screen(w.s2, n)
+}
+fn pair_new_b(w: &World, _: i64, n: u64) -> Value {
+    pair_new_screen(w.b_store, n)
+}
+/// Zeros are not in the pairing alphabet: no player was ever shown this code.
+fn pair_unknown_code(w: &World, _: i64, n: u64) -> Value {
+    let mut body = pair_new_screen(w.s1, n);
+    body["code"] = json!("000000");
+    body
+}
+fn identify(_: &World, _: i64, _: u64) -> Value {
+    json!({"command": "identify"})
+}
+fn emergency(scope: Value, n: u64) -> Value {
+    json!({"text": format!("case{n}"), "scope": scope, "until": "2099-01-01T00:00:00Z"})
+}
+fn emergency_s1(w: &World, _: i64, n: u64) -> Value {
+    emergency(json!({"stores": [w.s1]}), n)
+}
+fn emergency_s2(w: &World, _: i64, n: u64) -> Value {
+    emergency(json!({"stores": [w.s2]}), n)
+}
+fn emergency_all(_: &World, _: i64, n: u64) -> Value {
+    emergency(json!({"all": true}), n)
+}
+fn emergency_group(w: &World, _: i64, n: u64) -> Value {
+    emergency(json!({"groups": [w.group]}), n)
+}
+fn emergency_store_of_b(w: &World, _: i64, n: u64) -> Value {
+    emergency(json!({"stores": [w.b_store]}), n)
+}
+fn emergency_image_of_b(w: &World, _: i64, n: u64) -> Value {
+    let mut body = emergency(json!({"stores": [w.s1]}), n);
+    body["image_sha256"] = json!(SHA_B);
+    body
+}
+
 const GET: Method = Method::GET;
 const POST: Method = Method::POST;
 const PUT: Method = Method::PUT;
@@ -709,137 +894,174 @@ fn b(f: BodyFn) -> Option<BodyFn> {
 fn matrix() -> Vec<Row> {
     use Fx::*;
     vec![
-        //  method   path                              target                              fixture                                body                    owner  s_mgr  editor viewer anon
+        //  method   path                                target                               fixture                                body                       owner  s_mgr  editor viewer anon
         // --- first run and sessions
-        row(GET,     "/api/v1/setup",                  "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   200]),
-        row(POST,    "/api/v1/setup",                  "server already set up",            Bare,                                  b(setup_body),         [409,   409,   409,   409,   409]),
-        row(POST,    "/api/v1/auth/login",             "the viewer's credentials",         Bare,                                  b(login_viewer),       [200,   200,   200,   200,   200]),
-        row(POST,    "/api/v1/auth/logout",            "a fresh session of the caller",    Session,                               NO_BODY,               [204,   204,   204,   204,   401]),
-        row(GET,     "/api/v1/me",                     "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/setup",                    "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   200]),
+        row(POST,    "/api/v1/setup",                    "server already set up",             Bare,                                  b(setup_body),            [409,   409,   409,   409,   409]),
+        row(POST,    "/api/v1/auth/login",               "the viewer's credentials",          Bare,                                  b(login_viewer),          [200,   200,   200,   200,   200]),
+        row(POST,    "/api/v1/auth/logout",              "a fresh session of the caller",     Session,                               NO_BODY,                  [204,   204,   204,   204,   401]),
+        row(GET,     "/api/v1/me",                       "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
         // --- API tokens: per user
-        row(GET,     "/api/v1/tokens",                 "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(POST,    "/api/v1/tokens",                 "-",                                Bare,                                  b(new_token),          [201,   201,   201,   201,   401]),
-        row(DELETE,  "/api/v1/tokens/{id}",            "the caller's own token",           Token(TokenOf::Caller),                NO_BODY,               [204,   204,   204,   204,   401]),
-        row(DELETE,  "/api/v1/tokens/{id}",            "another user's token (same org)",  Token(TokenOf::Owner2),                NO_BODY,               [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/tokens/{id}",            "org B owner's token",              Token(TokenOf::OwnerB),                NO_BODY,               [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/tokens",                   "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(POST,    "/api/v1/tokens",                   "-",                                 Bare,                                  b(new_token),             [201,   201,   201,   201,   401]),
+        row(DELETE,  "/api/v1/tokens/{id}",              "the caller's own token",            Token(TokenOf::Caller),                NO_BODY,                  [204,   204,   204,   204,   401]),
+        row(DELETE,  "/api/v1/tokens/{id}",              "another user's token (same org)",   Token(TokenOf::Owner2),                NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/tokens/{id}",              "org B owner's token",               Token(TokenOf::OwnerB),                NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- users and the audit log: owners only
-        row(GET,     "/api/v1/users",                  "-",                                Bare,                                  NO_BODY,               [200,   403,   403,   403,   401]),
-        row(GET,     "/api/v1/users/{id}",             "the second owner",                 Fixed(|w| w.owner2_id),                NO_BODY,               [200,   403,   403,   403,   401]),
+        row(GET,     "/api/v1/users",                    "-",                                 Bare,                                  NO_BODY,                  [200,   403,   403,   403,   401]),
+        row(GET,     "/api/v1/users/{id}",               "the second owner",                  Fixed(|w| w.owner2_id),                NO_BODY,                  [200,   403,   403,   403,   401]),
         // Another organization's objects are 404 to every role, users included: never 403.
-        row(GET,     "/api/v1/users/{id}",             "org B's user",                     Fixed(|w| w.b_user),                   NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/users",                  "new viewer",                       Bare,                                  b(new_user),           [201,   403,   403,   403,   401]),
-        row(POST,    "/api/v1/users",                  "manager → org B's store",          Bare,                                  b(new_manager_of_b),   [422,   403,   403,   403,   401]),
-        row(PUT,     "/api/v1/users/{id}",             "fresh org A user",                 User(Org::A),                          b(edit_user_a),        [200,   403,   403,   403,   401]),
-        row(PUT,     "/api/v1/users/{id}",             "fresh org B user",                 User(Org::B),                          b(edit_user_b),        [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/users/{id}",             "fresh org A user",                 User(Org::A),                          NO_BODY,               [204,   403,   403,   403,   401]),
-        row(DELETE,  "/api/v1/users/{id}",             "fresh org B user",                 User(Org::B),                          NO_BODY,               [404,   404,   404,   404,   401]),
-        row(GET,     "/api/v1/audit",                  "-",                                Bare,                                  NO_BODY,               [200,   403,   403,   403,   401]),
+        row(GET,     "/api/v1/users/{id}",               "org B's user",                      Fixed(|w| w.b_user),                   NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/users",                    "new viewer",                        Bare,                                  b(new_user),              [201,   403,   403,   403,   401]),
+        row(POST,    "/api/v1/users",                    "manager → org B's store",           Bare,                                  b(new_manager_of_b),      [422,   403,   403,   403,   401]),
+        row(PUT,     "/api/v1/users/{id}",               "fresh org A user",                  User(Org::A),                          b(edit_user_a),           [200,   403,   403,   403,   401]),
+        row(PUT,     "/api/v1/users/{id}",               "fresh org B user",                  User(Org::B),                          b(edit_user_b),           [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/users/{id}",               "fresh org A user",                  User(Org::A),                          NO_BODY,                  [204,   403,   403,   403,   401]),
+        row(DELETE,  "/api/v1/users/{id}",               "fresh org B user",                  User(Org::B),                          NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/audit",                    "-",                                 Bare,                                  NO_BODY,                  [200,   403,   403,   403,   401]),
         // --- stores
-        row(GET,     "/api/v1/stores",                 "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/stores/{id}",            "S1 (the manager's)",               Fixed(|w| w.s1),                       NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/stores/{id}",            "S2 (another store)",               Fixed(|w| w.s2),                       NO_BODY,               [200,   404,   200,   200,   401]),
-        row(GET,     "/api/v1/stores/{id}",            "org B's store",                    Fixed(|w| w.b_store),                  NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/stores",                 "-",                                Bare,                                  b(new_store),          [201,   403,   403,   403,   401]),
-        row(PUT,     "/api/v1/stores/{id}",            "S1",                               Fixed(|w| w.s1),                       b(edit_s1),            [200,   200,   403,   403,   401]),
-        row(PUT,     "/api/v1/stores/{id}",            "S2",                               Fixed(|w| w.s2),                       b(edit_s2),            [200,   404,   403,   403,   401]),
-        row(PUT,     "/api/v1/stores/{id}",            "org B's store",                    Fixed(|w| w.b_store),                  b(edit_sb),            [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/stores/{id}",            "S1 (still has a screen)",          Fixed(|w| w.s1),                       NO_BODY,               [409,   403,   403,   403,   401]),
-        row(DELETE,  "/api/v1/stores/{id}",            "fresh empty org A store",          Store(Org::A),                         NO_BODY,               [204,   404,   403,   403,   401]),
-        row(DELETE,  "/api/v1/stores/{id}",            "fresh org B store",                Store(Org::B),                         NO_BODY,               [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/stores",                   "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}",              "S1 (the manager's)",                Fixed(|w| w.s1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}",              "S2 (another store)",                Fixed(|w| w.s2),                       NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}",              "org B's store",                     Fixed(|w| w.b_store),                  NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/stores",                   "-",                                 Bare,                                  b(new_store),             [201,   403,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}",              "S1",                                Fixed(|w| w.s1),                       b(edit_s1),               [200,   200,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}",              "S2",                                Fixed(|w| w.s2),                       b(edit_s2),               [200,   404,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}",              "org B's store",                     Fixed(|w| w.b_store),                  b(edit_sb),               [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/stores/{id}",              "S1 (still has a screen)",           Fixed(|w| w.s1),                       NO_BODY,                  [409,   403,   403,   403,   401]),
+        row(DELETE,  "/api/v1/stores/{id}",              "fresh empty org A store",           Store(Org::A),                         NO_BODY,                  [204,   404,   403,   403,   401]),
+        row(DELETE,  "/api/v1/stores/{id}",              "fresh org B store",                 Store(Org::B),                         NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- screens
-        row(GET,     "/api/v1/screens",                "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/screens/{id}",           "screen 1 (in S1)",                 Fixed(|w| w.screen1),                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/screens/{id}",           "screen 2 (in S2)",                 Fixed(|w| w.screen2),                  NO_BODY,               [200,   404,   200,   200,   401]),
-        row(GET,     "/api/v1/screens/{id}",           "org B's screen",                   Fixed(|w| w.b_screen),                 NO_BODY,               [404,   404,   404,   404,   401]),
-        row(GET,     "/api/v1/screens/{id}/manifest",  "screen 1",                         Fixed(|w| w.screen1),                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/screens/{id}/manifest",  "screen 2",                         Fixed(|w| w.screen2),                  NO_BODY,               [200,   404,   200,   200,   401]),
-        row(GET,     "/api/v1/screens/{id}/manifest",  "org B's screen",                   Fixed(|w| w.b_screen),                 NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/screens",                "into S1",                          Bare,                                  b(new_screen_s1),      [201,   201,   403,   403,   401]),
-        row(POST,    "/api/v1/screens",                "into S2",                          Bare,                                  b(new_screen_s2),      [201,   422,   403,   403,   401]),
+        row(GET,     "/api/v1/screens",                  "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}",             "screen 1 (in S1)",                  Fixed(|w| w.screen1),                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}",             "screen 2 (in S2)",                  Fixed(|w| w.screen2),                  NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}",             "org B's screen",                    Fixed(|w| w.b_screen),                 NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/screens/{id}/manifest",    "screen 1",                          Fixed(|w| w.screen1),                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}/manifest",    "screen 2",                          Fixed(|w| w.screen2),                  NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}/manifest",    "org B's screen",                    Fixed(|w| w.b_screen),                 NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/screens",                  "into S1",                           Bare,                                  b(new_screen_s1),         [201,   201,   403,   403,   401]),
+        row(POST,    "/api/v1/screens",                  "into S2",                           Bare,                                  b(new_screen_s2),         [201,   422,   403,   403,   401]),
         // Editors and viewers may not create screens at all: 403 whatever the body holds.
-        row(POST,    "/api/v1/screens",                "into org B's store",               Bare,                                  b(new_screen_b),       [422,   422,   403,   403,   401]),
-        row(PUT,     "/api/v1/screens/{id}",           "screen 1",                         Fixed(|w| w.screen1),                  b(edit_screen1),       [200,   200,   403,   403,   401]),
-        row(PUT,     "/api/v1/screens/{id}",           "screen 2",                         Fixed(|w| w.screen2),                  b(edit_screen2),       [200,   404,   403,   403,   401]),
-        row(PUT,     "/api/v1/screens/{id}",           "fresh S1 screen, moved to S2",     Screen(Place::Store1),                 b(move_screen_to_s2),  [200,   422,   403,   403,   401]),
-        row(PUT,     "/api/v1/screens/{id}",           "org B's screen",                   Fixed(|w| w.b_screen),                 b(edit_screen_b),      [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/screens/{id}",           "fresh screen in S1",               Screen(Place::Store1),                 NO_BODY,               [204,   204,   403,   403,   401]),
-        row(DELETE,  "/api/v1/screens/{id}",           "fresh screen in S2",               Screen(Place::Store2),                 NO_BODY,               [204,   404,   403,   403,   401]),
-        row(DELETE,  "/api/v1/screens/{id}",           "fresh screen in org B",            Screen(Place::OrgB),                   NO_BODY,               [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/screens",                  "into org B's store",                Bare,                                  b(new_screen_b),          [422,   422,   403,   403,   401]),
+        row(PUT,     "/api/v1/screens/{id}",             "screen 1",                          Fixed(|w| w.screen1),                  b(edit_screen1),          [200,   200,   403,   403,   401]),
+        row(PUT,     "/api/v1/screens/{id}",             "screen 2",                          Fixed(|w| w.screen2),                  b(edit_screen2),          [200,   404,   403,   403,   401]),
+        row(PUT,     "/api/v1/screens/{id}",             "fresh S1 screen, moved to S2",      Screen(Place::Store1),                 b(move_screen_to_s2),     [200,   422,   403,   403,   401]),
+        row(PUT,     "/api/v1/screens/{id}",             "org B's screen",                    Fixed(|w| w.b_screen),                 b(edit_screen_b),         [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/screens/{id}",             "fresh screen in S1",                Screen(Place::Store1),                 NO_BODY,                  [204,   204,   403,   403,   401]),
+        row(DELETE,  "/api/v1/screens/{id}",             "fresh screen in S2",                Screen(Place::Store2),                 NO_BODY,                  [204,   404,   403,   403,   401]),
+        row(DELETE,  "/api/v1/screens/{id}",             "fresh screen in org B",             Screen(Place::OrgB),                   NO_BODY,                  [404,   404,   404,   404,   401]),
+        // --- screens' devices: pairing, unpairing, commands, screenshots
+        row(POST,    "/api/v1/screens/pair",             "code → fresh paired S1 screen",     Pairing(Some(Place::Store1)),          b(pair_screen),           [200,   200,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/pair",             "code → fresh paired S2 screen",     Pairing(Some(Place::Store2)),          b(pair_screen),           [200,   404,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/pair",             "code → fresh org B screen",         Pairing(Some(Place::OrgB)),            b(pair_screen),           [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/screens/pair",             "code → new screen in S1",           Pairing(None),                         b(pair_new_s1),           [200,   200,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/pair",             "code → new screen in S2",           Pairing(None),                         b(pair_new_s2),           [200,   422,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/pair",             "code → new screen, org B's store",  Pairing(None),                         b(pair_new_b),            [422,   422,   403,   403,   401]),
+        // A code nobody was shown is 404 to everyone signed in, before any role check.
+        row(POST,    "/api/v1/screens/pair",             "unknown code",                      Bare,                                  b(pair_unknown_code),     [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/screens/{id}/unpair",      "fresh paired S1 screen",            Paired(Place::Store1),                 NO_BODY,                  [204,   204,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/{id}/unpair",      "fresh paired S2 screen",            Paired(Place::Store2),                 NO_BODY,                  [204,   404,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/{id}/unpair",      "fresh paired org B screen",         Paired(Place::OrgB),                   NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/screens/{id}/commands",    "screen 1",                          Fixed(|w| w.screen1),                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}/commands",    "screen 2",                          Fixed(|w| w.screen2),                  NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}/commands",    "org B's screen",                    Fixed(|w| w.b_screen),                 NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/screens/{id}/commands",    "fresh screen in S1",                Screen(Place::Store1),                 b(identify),              [201,   201,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/{id}/commands",    "fresh screen in S2",                Screen(Place::Store2),                 b(identify),              [201,   404,   403,   403,   401]),
+        row(POST,    "/api/v1/screens/{id}/commands",    "fresh screen in org B",             Screen(Place::OrgB),                   b(identify),              [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/screens/{id}/screenshot",  "screen 1",                          Fixed(|w| w.screen1),                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}/screenshot",  "screen 2",                          Fixed(|w| w.screen2),                  NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/screens/{id}/screenshot",  "org B's screen",                    Fixed(|w| w.b_screen),                 NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/screens/{id}/screenshot",  "fresh S1 screen, none sent",        Screen(Place::Store1),                 NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- groups: span stores, so only owners change them
-        row(GET,     "/api/v1/groups",                 "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/groups/{id}",            "group of both screens",            Fixed(|w| w.group),                    NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/groups/{id}",            "org B's group",                    Fixed(|w| w.b_group),                  NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/groups",                 "of both screens",                  Bare,                                  b(new_group),          [201,   403,   403,   403,   401]),
-        row(POST,    "/api/v1/groups",                 "→ org B's screen",                 Bare,                                  b(new_group_of_b),     [422,   403,   403,   403,   401]),
-        row(PUT,     "/api/v1/groups/{id}",            "fresh org A group",                Group(Org::A),                         b(edit_group),         [200,   403,   403,   403,   401]),
-        row(PUT,     "/api/v1/groups/{id}",            "org B's group",                    Fixed(|w| w.b_group),                  b(edit_group),         [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/groups/{id}",            "fresh org A group",                Group(Org::A),                         NO_BODY,               [204,   403,   403,   403,   401]),
-        row(DELETE,  "/api/v1/groups/{id}",            "fresh org B group",                Group(Org::B),                         NO_BODY,               [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/groups",                   "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/groups/{id}",              "group of both screens",             Fixed(|w| w.group),                    NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/groups/{id}",              "org B's group",                     Fixed(|w| w.b_group),                  NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/groups",                   "of both screens",                   Bare,                                  b(new_group),             [201,   403,   403,   403,   401]),
+        row(POST,    "/api/v1/groups",                   "→ org B's screen",                  Bare,                                  b(new_group_of_b),        [422,   403,   403,   403,   401]),
+        row(PUT,     "/api/v1/groups/{id}",              "fresh org A group",                 Group(Org::A),                         b(edit_group),            [200,   403,   403,   403,   401]),
+        row(PUT,     "/api/v1/groups/{id}",              "org B's group",                     Fixed(|w| w.b_group),                  b(edit_group),            [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/groups/{id}",              "fresh org A group",                 Group(Org::A),                         NO_BODY,                  [204,   403,   403,   403,   401]),
+        row(DELETE,  "/api/v1/groups/{id}",              "fresh org B group",                 Group(Org::B),                         NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- media (reads only here; uploads are multipart)
-        row(GET,     "/api/v1/media",                  "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/media/{id}",             "org A's picture",                  Fixed(|w| w.media),                    NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/media/{id}",             "org B's picture",                  Fixed(|w| w.b_media),                  NO_BODY,               [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/media",                    "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/media/{id}",               "org A's picture",                   Fixed(|w| w.media),                    NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/media/{id}",               "org B's picture",                   Fixed(|w| w.b_media),                  NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- content
-        row(GET,     "/api/v1/content",                "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/content/{id}",           "C1",                               Fixed(|w| w.c1),                       NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/content/{id}",           "C2 (shown in S2)",                 Fixed(|w| w.c2),                       NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/content/{id}",           "org B's content",                  Fixed(|w| w.b_content),                NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/content",                "text",                             Bare,                                  b(new_text),           [201,   201,   201,   403,   401]),
-        row(POST,    "/api/v1/content",                "image of org A's media",           Bare,                                  b(new_image_own),      [201,   201,   201,   403,   401]),
-        row(POST,    "/api/v1/content",                "image → org B's media",            Bare,                                  b(new_image_of_b),     [422,   422,   422,   403,   401]),
-        row(PUT,     "/api/v1/content/{id}",           "fresh, shown nowhere",             Lib(Doc::Content, Shown::Nowhere),     b(edit_text),          [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/content/{id}",           "fresh, shown in S1 only",          Lib(Doc::Content, Shown::Store1),      b(edit_text),          [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/content/{id}",           "fresh, shown in S2",               Lib(Doc::Content, Shown::Store2),      b(edit_text),          [200,   403,   200,   403,   401]),
-        row(PUT,     "/api/v1/content/{id}",           "fresh, shown everywhere",          Lib(Doc::Content, Shown::Everywhere),  b(edit_text),          [200,   403,   200,   403,   401]),
+        row(GET,     "/api/v1/content",                  "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/content/{id}",             "C1",                                Fixed(|w| w.c1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/content/{id}",             "C2 (shown in S2)",                  Fixed(|w| w.c2),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/content/{id}",             "org B's content",                   Fixed(|w| w.b_content),                NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/content",                  "text",                              Bare,                                  b(new_text),              [201,   201,   201,   403,   401]),
+        row(POST,    "/api/v1/content",                  "image of org A's media",            Bare,                                  b(new_image_own),         [201,   201,   201,   403,   401]),
+        row(POST,    "/api/v1/content",                  "image → org B's media",             Bare,                                  b(new_image_of_b),        [422,   422,   422,   403,   401]),
+        row(PUT,     "/api/v1/content/{id}",             "fresh, shown nowhere",              Lib(Doc::Content, Shown::Nowhere),     b(edit_text),             [200,   200,   200,   403,   401]),
+        row(PUT,     "/api/v1/content/{id}",             "fresh, shown in S1 only",           Lib(Doc::Content, Shown::Store1),      b(edit_text),             [200,   200,   200,   403,   401]),
+        row(PUT,     "/api/v1/content/{id}",             "fresh, shown in S2",                Lib(Doc::Content, Shown::Store2),      b(edit_text),             [200,   403,   200,   403,   401]),
+        row(PUT,     "/api/v1/content/{id}",             "fresh, shown everywhere",           Lib(Doc::Content, Shown::Everywhere),  b(edit_text),             [200,   403,   200,   403,   401]),
         // Another organization's documents are 404 even to the viewer, who may write nothing.
-        row(PUT,     "/api/v1/content/{id}",           "org B's content",                  Lib(Doc::Content, Shown::OrgB),        b(edit_text),          [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/content/{id}",           "fresh, unused",                    Lib(Doc::Content, Shown::Nowhere),     NO_BODY,               [204,   204,   204,   403,   401]),
-        row(DELETE,  "/api/v1/content/{id}",           "fresh org B content",              Lib(Doc::Content, Shown::OrgB),        NO_BODY,               [404,   404,   404,   404,   401]),
+        row(PUT,     "/api/v1/content/{id}",             "org B's content",                   Lib(Doc::Content, Shown::OrgB),        b(edit_text),             [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/content/{id}",             "fresh, unused",                     Lib(Doc::Content, Shown::Nowhere),     NO_BODY,                  [204,   204,   204,   403,   401]),
+        row(DELETE,  "/api/v1/content/{id}",             "fresh org B content",               Lib(Doc::Content, Shown::OrgB),        NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- playlists
-        row(GET,     "/api/v1/playlists",              "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/playlists/{id}",         "P1",                               Fixed(|w| w.p1),                       NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/playlists/{id}",         "org B's playlist",                 Fixed(|w| w.b_playlist),               NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/playlists",              "of C1",                            Bare,                                  b(new_playlist),       [201,   201,   201,   403,   401]),
-        row(POST,    "/api/v1/playlists",              "→ org B's content",                Bare,                                  b(new_playlist_of_b),  [422,   422,   422,   403,   401]),
-        row(PUT,     "/api/v1/playlists/{id}",         "fresh, shown nowhere",             Lib(Doc::Playlist, Shown::Nowhere),    b(edit_playlist),      [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/playlists/{id}",         "fresh, shown in S1 only",          Lib(Doc::Playlist, Shown::Store1),     b(edit_playlist),      [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/playlists/{id}",         "fresh, shown in S2",               Lib(Doc::Playlist, Shown::Store2),     b(edit_playlist),      [200,   403,   200,   403,   401]),
-        row(PUT,     "/api/v1/playlists/{id}",         "org B's playlist",                 Lib(Doc::Playlist, Shown::OrgB),       b(edit_playlist),      [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/playlists/{id}",         "fresh, unused",                    Lib(Doc::Playlist, Shown::Nowhere),    NO_BODY,               [204,   204,   204,   403,   401]),
-        row(DELETE,  "/api/v1/playlists/{id}",         "fresh org B playlist",             Lib(Doc::Playlist, Shown::OrgB),       NO_BODY,               [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/playlists",                "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/playlists/{id}",           "P1",                                Fixed(|w| w.p1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/playlists/{id}",           "org B's playlist",                  Fixed(|w| w.b_playlist),               NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/playlists",                "of C1",                             Bare,                                  b(new_playlist),          [201,   201,   201,   403,   401]),
+        row(POST,    "/api/v1/playlists",                "→ org B's content",                 Bare,                                  b(new_playlist_of_b),     [422,   422,   422,   403,   401]),
+        row(PUT,     "/api/v1/playlists/{id}",           "fresh, shown nowhere",              Lib(Doc::Playlist, Shown::Nowhere),    b(edit_playlist),         [200,   200,   200,   403,   401]),
+        row(PUT,     "/api/v1/playlists/{id}",           "fresh, shown in S1 only",           Lib(Doc::Playlist, Shown::Store1),     b(edit_playlist),         [200,   200,   200,   403,   401]),
+        row(PUT,     "/api/v1/playlists/{id}",           "fresh, shown in S2",                Lib(Doc::Playlist, Shown::Store2),     b(edit_playlist),         [200,   403,   200,   403,   401]),
+        row(PUT,     "/api/v1/playlists/{id}",           "org B's playlist",                  Lib(Doc::Playlist, Shown::OrgB),       b(edit_playlist),         [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/playlists/{id}",           "fresh, unused",                     Lib(Doc::Playlist, Shown::Nowhere),    NO_BODY,                  [204,   204,   204,   403,   401]),
+        row(DELETE,  "/api/v1/playlists/{id}",           "fresh org B playlist",              Lib(Doc::Playlist, Shown::OrgB),       NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- layouts
-        row(GET,     "/api/v1/layouts",                "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/layouts/{id}",           "L1",                               Fixed(|w| w.l1),                       NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/layouts/{id}",           "org B's layout",                   Fixed(|w| w.b_layout),                 NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/layouts",                "of P1",                            Bare,                                  b(new_layout),         [201,   201,   201,   403,   401]),
-        row(POST,    "/api/v1/layouts",                "→ org B's playlist",               Bare,                                  b(new_layout_of_b),    [422,   422,   422,   403,   401]),
-        row(PUT,     "/api/v1/layouts/{id}",           "fresh, shown nowhere",             Lib(Doc::Layout, Shown::Nowhere),      b(edit_layout),        [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/layouts/{id}",           "fresh, shown in S1 only",          Lib(Doc::Layout, Shown::Store1),       b(edit_layout),        [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/layouts/{id}",           "fresh, shown in S2",               Lib(Doc::Layout, Shown::Store2),       b(edit_layout),        [200,   403,   200,   403,   401]),
-        row(PUT,     "/api/v1/layouts/{id}",           "org B's layout",                   Lib(Doc::Layout, Shown::OrgB),         b(edit_layout),        [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/layouts/{id}",           "fresh, unused",                    Lib(Doc::Layout, Shown::Nowhere),      NO_BODY,               [204,   204,   204,   403,   401]),
-        row(DELETE,  "/api/v1/layouts/{id}",           "fresh org B layout",               Lib(Doc::Layout, Shown::OrgB),         NO_BODY,               [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/layouts",                  "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/layouts/{id}",             "L1",                                Fixed(|w| w.l1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/layouts/{id}",             "org B's layout",                    Fixed(|w| w.b_layout),                 NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/layouts",                  "of P1",                             Bare,                                  b(new_layout),            [201,   201,   201,   403,   401]),
+        row(POST,    "/api/v1/layouts",                  "→ org B's playlist",                Bare,                                  b(new_layout_of_b),       [422,   422,   422,   403,   401]),
+        row(PUT,     "/api/v1/layouts/{id}",             "fresh, shown nowhere",              Lib(Doc::Layout, Shown::Nowhere),      b(edit_layout),           [200,   200,   200,   403,   401]),
+        row(PUT,     "/api/v1/layouts/{id}",             "fresh, shown in S1 only",           Lib(Doc::Layout, Shown::Store1),       b(edit_layout),           [200,   200,   200,   403,   401]),
+        row(PUT,     "/api/v1/layouts/{id}",             "fresh, shown in S2",                Lib(Doc::Layout, Shown::Store2),       b(edit_layout),           [200,   403,   200,   403,   401]),
+        row(PUT,     "/api/v1/layouts/{id}",             "org B's layout",                    Lib(Doc::Layout, Shown::OrgB),         b(edit_layout),           [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/layouts/{id}",             "fresh, unused",                     Lib(Doc::Layout, Shown::Nowhere),      NO_BODY,                  [204,   204,   204,   403,   401]),
+        row(DELETE,  "/api/v1/layouts/{id}",             "fresh org B layout",                Lib(Doc::Layout, Shown::OrgB),         NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- schedule rules
-        row(GET,     "/api/v1/rules",                  "-",                                Bare,                                  NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/rules/{id}",             "R1 (scope S1)",                    Fixed(|w| w.r1),                       NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/rules/{id}",             "R2 (scope S2)",                    Fixed(|w| w.r2),                       NO_BODY,               [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/rules/{id}",             "org B's rule",                     Fixed(|w| w.b_rule),                   NO_BODY,               [404,   404,   404,   404,   401]),
-        row(POST,    "/api/v1/rules",                  "scope: S1",                        Bare,                                  b(rule_s1),            [201,   201,   201,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "scope: screen 1",                  Bare,                                  b(rule_screen1),       [201,   201,   201,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "scope: S2",                        Bare,                                  b(rule_s2),            [201,   403,   201,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "scope: screen 2",                  Bare,                                  b(rule_screen2),       [201,   403,   201,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "scope: all",                       Bare,                                  b(rule_all),           [201,   403,   201,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "scope: a group",                   Bare,                                  b(rule_group),         [201,   403,   201,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "scope: a tag",                     Bare,                                  b(rule_tag),           [201,   403,   201,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "scope → org B's store",            Bare,                                  b(rule_store_of_b),    [422,   403,   422,   403,   401]),
-        row(POST,    "/api/v1/rules",                  "target → org B's layout",          Bare,                                  b(rule_layout_of_b),   [422,   422,   422,   403,   401]),
-        row(PUT,     "/api/v1/rules/{id}",             "fresh, scope S1",                  Lib(Doc::Rule, Shown::Store1),         b(rule_s1),            [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/rules/{id}",             "fresh, scope S2",                  Lib(Doc::Rule, Shown::Store2),         b(rule_s2),            [200,   403,   200,   403,   401]),
-        row(PUT,     "/api/v1/rules/{id}",             "fresh, scope all",                 Lib(Doc::Rule, Shown::Everywhere),     b(rule_all),           [200,   403,   200,   403,   401]),
-        row(PUT,     "/api/v1/rules/{id}",             "org B's rule",                     Lib(Doc::Rule, Shown::OrgB),           b(rule_s1),            [404,   404,   404,   404,   401]),
-        row(DELETE,  "/api/v1/rules/{id}",             "fresh, scope S1",                  Lib(Doc::Rule, Shown::Store1),         NO_BODY,               [204,   204,   204,   403,   401]),
-        row(DELETE,  "/api/v1/rules/{id}",             "fresh, scope S2",                  Lib(Doc::Rule, Shown::Store2),         NO_BODY,               [204,   403,   204,   403,   401]),
-        row(DELETE,  "/api/v1/rules/{id}",             "fresh org B rule",                 Lib(Doc::Rule, Shown::OrgB),           NO_BODY,               [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/rules",                    "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/rules/{id}",               "R1 (scope S1)",                     Fixed(|w| w.r1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/rules/{id}",               "R2 (scope S2)",                     Fixed(|w| w.r2),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/rules/{id}",               "org B's rule",                      Fixed(|w| w.b_rule),                   NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(POST,    "/api/v1/rules",                    "scope: S1",                         Bare,                                  b(rule_s1),               [201,   201,   201,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "scope: screen 1",                   Bare,                                  b(rule_screen1),          [201,   201,   201,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "scope: S2",                         Bare,                                  b(rule_s2),               [201,   403,   201,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "scope: screen 2",                   Bare,                                  b(rule_screen2),          [201,   403,   201,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "scope: all",                        Bare,                                  b(rule_all),              [201,   403,   201,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "scope: a group",                    Bare,                                  b(rule_group),            [201,   403,   201,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "scope: a tag",                      Bare,                                  b(rule_tag),              [201,   403,   201,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "scope → org B's store",             Bare,                                  b(rule_store_of_b),       [422,   403,   422,   403,   401]),
+        row(POST,    "/api/v1/rules",                    "target → org B's layout",           Bare,                                  b(rule_layout_of_b),      [422,   422,   422,   403,   401]),
+        row(PUT,     "/api/v1/rules/{id}",               "fresh, scope S1",                   Lib(Doc::Rule, Shown::Store1),         b(rule_s1),               [200,   200,   200,   403,   401]),
+        row(PUT,     "/api/v1/rules/{id}",               "fresh, scope S2",                   Lib(Doc::Rule, Shown::Store2),         b(rule_s2),               [200,   403,   200,   403,   401]),
+        row(PUT,     "/api/v1/rules/{id}",               "fresh, scope all",                  Lib(Doc::Rule, Shown::Everywhere),     b(rule_all),              [200,   403,   200,   403,   401]),
+        row(PUT,     "/api/v1/rules/{id}",               "org B's rule",                      Lib(Doc::Rule, Shown::OrgB),           b(rule_s1),               [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/rules/{id}",               "fresh, scope S1",                   Lib(Doc::Rule, Shown::Store1),         NO_BODY,                  [204,   204,   204,   403,   401]),
+        row(DELETE,  "/api/v1/rules/{id}",               "fresh, scope S2",                   Lib(Doc::Rule, Shown::Store2),         NO_BODY,                  [204,   403,   204,   403,   401]),
+        row(DELETE,  "/api/v1/rules/{id}",               "fresh org B rule",                  Lib(Doc::Rule, Shown::OrgB),           NO_BODY,                  [404,   404,   404,   404,   401]),
+        // --- emergency messages: owners anywhere, store managers inside their stores
+        row(POST,    "/api/v1/emergencies",              "scope: S1",                         Bare,                                  b(emergency_s1),          [201,   201,   403,   403,   401]),
+        row(POST,    "/api/v1/emergencies",              "scope: S2",                         Bare,                                  b(emergency_s2),          [201,   403,   403,   403,   401]),
+        row(POST,    "/api/v1/emergencies",              "scope: all",                        Bare,                                  b(emergency_all),         [201,   403,   403,   403,   401]),
+        row(POST,    "/api/v1/emergencies",              "scope: a group",                    Bare,                                  b(emergency_group),       [201,   403,   403,   403,   401]),
+        row(POST,    "/api/v1/emergencies",              "scope → org B's store",             Bare,                                  b(emergency_store_of_b),  [422,   403,   403,   403,   401]),
+        row(POST,    "/api/v1/emergencies",              "image → org B's media",             Bare,                                  b(emergency_image_of_b),  [422,   422,   403,   403,   401]),
+        row(DELETE,  "/api/v1/emergencies/{id}",         "fresh, scope S1",                   Emergency(Shown::Store1),              NO_BODY,                  [204,   204,   403,   403,   401]),
+        row(DELETE,  "/api/v1/emergencies/{id}",         "fresh, scope S2",                   Emergency(Shown::Store2),              NO_BODY,                  [204,   403,   403,   403,   401]),
+        row(DELETE,  "/api/v1/emergencies/{id}",         "fresh, scope all",                  Emergency(Shown::Everywhere),          NO_BODY,                  [204,   403,   403,   403,   401]),
+        row(DELETE,  "/api/v1/emergencies/{id}",         "fresh plain rule, scope S1",        Lib(Doc::Rule, Shown::Store1),         NO_BODY,                  [404,   404,   403,   403,   401]),
+        row(DELETE,  "/api/v1/emergencies/{id}",         "fresh org B emergency",             Emergency(Shown::OrgB),                NO_BODY,                  [404,   404,   404,   404,   401]),
+        // An emergency is one through the plain rules API too: editors may not publish or end it.
+        row(POST,    "/api/v1/rules",                    "kind emergency, scope S1",          Bare,                                  b(emergency_rule_s1),     [201,   201,   403,   403,   401]),
+        row(DELETE,  "/api/v1/rules/{id}",               "fresh emergency, scope S1",         Emergency(Shown::Store1),              NO_BODY,                  [204,   204,   403,   403,   401]),
     ]
 }
 
@@ -860,7 +1082,7 @@ const LISTS: [&str; 10] = [
     "/api/v1/rules",
     "/api/v1/tokens",
 ];
-const TABLES: [&str; 18] = [
+const TABLES: [&str; 21] = [
     "orgs",
     "users",
     "user_stores",
@@ -879,7 +1101,12 @@ const TABLES: [&str; 18] = [
     "layouts",
     "rules",
     "refs",
+    "pairings",
+    "screen_events",
+    "screenshots",
 ];
+/// What row counts and lists do not show (the lists do show whether a screen is paired).
+const CLAIMED_CODES: &str = "SELECT COUNT(*) FROM pairings WHERE screen_id IS NOT NULL";
 
 async fn org_lists(env: &TestEnv, owner: &Auth) -> Vec<(String, Value)> {
     let mut out = Vec::new();
@@ -905,6 +1132,8 @@ async fn fingerprint(env: &TestEnv, w: &World) -> Vec<(String, Value)> {
             .unwrap();
         out.push((format!("rows in {table}"), json!(count)));
     }
+    let claimed = sql(CLAIMED_CODES).fetch_i64(&env.state.db).await.unwrap();
+    out.push(("claimed pairing codes".to_owned(), json!(claimed)));
     out
 }
 
@@ -929,7 +1158,10 @@ async fn run_case(
     let prepared = prepare(env, w, row.fx, role, n).await;
     let path = row.path.replace("{id}", &prepared.id.to_string());
     let auth = prepared.auth.clone().unwrap_or_else(|| w.auth(role));
-    let body = row.body.map(|f| f(w, prepared.id, n));
+    let mut body = row.body.map(|f| f(w, prepared.id, n));
+    if let (Some(body), Some(code)) = (body.as_mut(), &prepared.code) {
+        body["code"] = json!(code);
+    }
     let write = row.method != Method::GET;
     let before = if write {
         Some(fingerprint(env, w).await)
@@ -1024,6 +1256,83 @@ async fn check_effect(
                 problems.push("the token is still listed".to_owned());
             }
         }
+        ("POST", "/api/v1/screens/pair") => {
+            let Some(id) = response["id"].as_i64() else {
+                problems.push(format!("{status} without a screen: {response}"));
+                return problems;
+            };
+            let screen = format!("/api/v1/screens/{id}");
+            let claimed = sql("SELECT COUNT(*) FROM pairings WHERE screen_id = $1")
+                .bind(id)
+                .fetch_i64(&env.state.db)
+                .await
+                .unwrap();
+            if claimed != 1 {
+                problems.push(format!("no code is claimed for screen {id}"));
+            }
+            // The screen's old player (if any) stops working; the new one gets its token
+            // on its next poll.
+            let (got, value) = env.get(&w.owner, &screen).await;
+            if got != StatusCode::OK || value["paired"] != false {
+                problems.push(format!("GET {screen} answers {got} {value}"));
+            }
+            if !cleanup.iter().any(|(_, path)| path == &screen) {
+                cleanup.push((w.owner.clone(), screen));
+            }
+        }
+        ("POST", "/api/v1/screens/{id}/unpair") => {
+            let screen = path.trim_end_matches("/unpair");
+            let (got, value) = env.get(&w.owner, screen).await;
+            if got != StatusCode::OK || value["paired"] != false {
+                problems.push(format!("still paired: GET {screen} answers {got} {value}"));
+            }
+        }
+        ("POST", "/api/v1/screens/{id}/commands") => {
+            let (_, sent) = env.get(&w.owner, path).await;
+            let listed = sent.as_array().into_iter().flatten().any(|c| {
+                c["id"] == response["id"]
+                    && c["payload"].as_str().unwrap_or("").contains("identify")
+            });
+            if !listed {
+                problems.push(format!(
+                    "answered {response}, but GET {path} answers {sent}"
+                ));
+            }
+        }
+        ("POST", "/api/v1/emergencies") => {
+            let Some(rule) = response["rule_id"].as_i64() else {
+                problems.push(format!("{status} without a rule: {response}"));
+                return problems;
+            };
+            let (got, value) = env.get(&w.owner, &format!("/api/v1/rules/{rule}")).await;
+            if got != StatusCode::OK || value["kind"]["type"] != "emergency" {
+                problems.push(format!("GET /api/v1/rules/{rule} answers {got} {value}"));
+            }
+            let reached = ids_of(&response["screens"]);
+            if reached.is_empty() || !reached.iter().all(|s| [w.screen1, w.screen2].contains(s)) {
+                problems.push(format!("reached {response}"));
+            }
+            cleanup.push((w.owner.clone(), format!("/api/v1/emergencies/{rule}")));
+        }
+        ("DELETE", "/api/v1/emergencies/{id}") => {
+            let rule = path.replace("/emergencies/", "/rules/");
+            let (got, value) = env.get(&w.owner, &rule).await;
+            if got != StatusCode::NOT_FOUND {
+                problems.push(format!("still there: GET {rule} answers {got} {value}"));
+            }
+            // Its playlist and content go with it.
+            for list in ["/api/v1/playlists", "/api/v1/content"] {
+                let (_, docs) = env.get(&w.owner, list).await;
+                let left = docs
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|d| d["name"].as_str().unwrap_or("").starts_with("Emergency "));
+                if left {
+                    problems.push(format!("an emergency's documents are left in {list}"));
+                }
+            }
+        }
         ("POST", collection) => {
             let Some(id) = response["id"].as_i64() else {
                 problems.push(format!("{status} without an id: {response}"));
@@ -1053,6 +1362,14 @@ async fn check_effect(
         _ => problems.push(format!("no check for {status}")),
     }
     problems
+}
+
+fn ids_of(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_i64)
+        .collect()
 }
 
 fn ids(list: &Value) -> Vec<i64> {
@@ -1218,6 +1535,140 @@ async fn a_store_manager_edits_only_what_reaches_their_own_screens() {
         let (status, _) = env.get(&bearer, &format!("/api/v1/screens/{}", w.screen2)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(versions().await, (v1 + 1, v2));
+    })
+    .await;
+}
+
+/// The player API's own tenancy: a device token acts for its one screen, and device tokens
+/// and user credentials (sessions, API tokens) never stand in for one another.
+#[tokio::test]
+async fn a_device_token_acts_only_for_its_own_screen_and_only_on_the_player_api() {
+    each_backend(|env| async move {
+        let w = build_world(&env).await;
+        let device_a = Auth::Bearer(device_token(&env, w.screen1).await);
+        let device_b = Auth::Bearer(device_token(&env, w.b_screen).await);
+
+        // Commands sent to another screen, of org B or of org A, are not the device's to
+        // acknowledge: 404, and they stay unacknowledged. Org B's own device may.
+        for (owner, screen, own_device) in [
+            (&w.owner_b, w.b_screen, Some(&device_b)),
+            (&w.owner, w.screen2, None),
+        ] {
+            let commands = format!("/api/v1/screens/{screen}/commands");
+            let (status, sent) = env
+                .post(owner, &commands, json!({"command": "identify"}))
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{sent}");
+            let ack = json!({"id": sent["id"], "ok": true});
+            let (status, body) = env
+                .post(&device_a, "/api/player/v1/acks", ack.clone())
+                .await;
+            let foreign = format!("screen 1's device acks a command of screen {screen}");
+            assert_eq!(status, StatusCode::NOT_FOUND, "{foreign}: {body}");
+            let (_, listed) = env.get(owner, &commands).await;
+            assert_eq!(listed[0]["id"], sent["id"]);
+            assert_eq!(listed[0]["acked_at"], Value::Null, "{foreign}: {listed}");
+            if let Some(device) = own_device {
+                let (status, body) = env.post(device, "/api/player/v1/acks", ack).await;
+                assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+            }
+        }
+
+        // Org B's picture, shown on org B's screen: its device may fetch it, org A's may not.
+        let file = env.dir.path().join("picture-b");
+        std::fs::write(&file, b"0123456789").unwrap();
+        env.state.blobs.commit_file(&file, SHA_B).await.unwrap();
+        let b = &w.owner_b;
+        let image = json!({"name": "Picture B", "type": "image", "media": {"sha256": SHA_B}});
+        let image = env.create(b, "/api/v1/content", image).await;
+        let playlist = env
+            .create(b, "/api/v1/playlists", playlist_json("Pictures B", image))
+            .await;
+        let target = json!({"type": "playlist", "id": playlist});
+        let rule = rule_json("Pictures B", target, json!({"all": true}));
+        env.create(b, "/api/v1/rules", rule).await;
+        let media_b = format!("/api/player/v1/media/{SHA_B}");
+        let (status, _) = env.get(&device_b, &media_b).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "org B's device fetches org B's picture"
+        );
+        let (status, body) = env.get(&device_a, &media_b).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "org A's device: {body}");
+
+        // Neither a session nor an API token is a device token.
+        let (status, token) = env
+            .post(&w.owner, "/api/v1/tokens", json!({"name": "integration"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{token}");
+        let api_token = Auth::Bearer(token["secret"].as_str().unwrap().to_owned());
+        let (status, _) = env.get(&device_a, "/api/player/v1/manifest").await;
+        assert_eq!(status, StatusCode::OK, "the device's own manifest");
+        let heartbeat = json!({"player_version": "1.0.0", "uptime_secs": 1,
+                               "manifest_version": null, "showing": [], "cache_bytes": 0,
+                               "disk_free_bytes": 0, "sent_at": "2026-01-01T00:00:00Z"});
+        let player_calls = [
+            (Method::GET, "/api/player/v1/manifest", None),
+            (Method::GET, media_b.as_str(), None),
+            (Method::GET, "/api/player/v1/events", None),
+            (
+                Method::POST,
+                "/api/player/v1/acks",
+                Some(json!({"id": 1, "ok": true})),
+            ),
+            (Method::POST, "/api/player/v1/heartbeat", Some(heartbeat)),
+            (
+                Method::POST,
+                "/api/player/v1/plays",
+                Some(json!({"records": []})),
+            ),
+            (Method::PUT, "/api/player/v1/screenshot", None),
+            (Method::POST, "/api/player/v1/token", None),
+        ];
+        for (who, auth) in [("a session", &w.owner), ("an API token", &api_token)] {
+            for (method, path, body) in &player_calls {
+                let (status, answer) = env.call(auth, method.clone(), path, body.clone()).await;
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} with {who}: {answer}"
+                );
+            }
+        }
+
+        // Nor is a device token a user's credential.
+        let screen1 = format!("/api/v1/screens/{}", w.screen1);
+        let admin_calls = [
+            (Method::GET, "/api/v1/me".to_owned(), None),
+            (Method::GET, "/api/v1/screens".to_owned(), None),
+            (Method::GET, screen1.clone(), None),
+            (Method::GET, format!("{screen1}/manifest"), None),
+            (Method::GET, format!("{screen1}/screenshot"), None),
+            (Method::GET, format!("{screen1}/commands"), None),
+            (
+                Method::POST,
+                format!("{screen1}/commands"),
+                Some(json!({"command": "identify"})),
+            ),
+            (Method::POST, format!("{screen1}/unpair"), None),
+            (
+                Method::POST,
+                "/api/v1/emergencies".to_owned(),
+                Some(emergency(json!({"stores": [w.s1]}), 0)),
+            ),
+        ];
+        for (method, path, body) in admin_calls {
+            let (status, answer) = env.call(&device_a, method.clone(), &path, body).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with a device token: {answer}"
+            );
+        }
+        // Refused everywhere, the device token still works on its own API.
+        let (status, _) = env.get(&device_a, "/api/player/v1/manifest").await;
+        assert_eq!(status, StatusCode::OK);
     })
     .await;
 }

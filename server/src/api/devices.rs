@@ -322,14 +322,14 @@ pub async fn publish_emergency(
         }
         None => json!({"name": name, "type": "text", "title": text, "body": ""}),
     };
-    // Three documents, saved the usual way: validated, referenced, audited.
-    let (_, content) = library::save::<ContentItem>(&state, &principal, None, item).await?;
-    let (_, playlist) = library::save::<Playlist>(
-        &state,
-        &principal,
+    // Three documents, saved the usual way (validated, references checked), in one change:
+    // all of it lands, or none.
+    let mut change = Change::begin(&state, &principal).await?;
+    let (_, content) = library::save_in::<ContentItem>(&mut change, None, item).await?;
+    let (_, playlist) = library::save_in::<Playlist>(
+        &mut change,
         None,
-        json!({
-        "name": name, "entries": [{"content": content.id.0, "duration_ms": 3_600_000}]}),
+        json!({"name": name, "entries": [{"content": content.id.0, "duration_ms": 3_600_000}]}),
     )
     .await?;
     let rule = json!({
@@ -339,19 +339,10 @@ pub async fn publish_emergency(
         "when": {"window": {"type": "all_day"}, "active_until": request.until},
         "kind": {"type": "emergency"},
     });
-    let saved = library::save::<ScheduleRule>(&state, &principal, None, rule).await;
-    let rule = match saved {
-        Ok((_, rule)) => rule,
-        Err(e) => {
-            // Leave nothing half-made behind.
-            library::delete::<Playlist>(&state, &principal, playlist.id.0).await?;
-            library::delete::<ContentItem>(&state, &principal, content.id.0).await?;
-            return Err(e);
-        }
-    };
+    let (_, rule) = library::save_in::<ScheduleRule>(&mut change, None, rule).await?;
     // Push the message itself to every screen the rule reaches.
-    let screens = crate::manifest::screens_in_scope(&state.db, principal.org, &rule.scope).await?;
-    let mut change = Change::begin(&state, &principal).await?;
+    let screens =
+        crate::manifest::screens_in_scope(&mut change.tx, principal.org, &rule.scope).await?;
     for screen in &screens {
         push_event(
             &mut change.tx,
@@ -393,18 +384,27 @@ pub async fn end_emergency(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    principal.require(matches!(principal.role, Role::Owner | Role::StoreManager))?;
+    // Another organization's emergency is 404 before anything else.
     let rule: ScheduleRule = library::get(&state, &principal, id).await?;
+    principal.require(matches!(principal.role, Role::Owner | Role::StoreManager))?;
     if !matches!(rule.kind, vitrin_shared::schedule::RuleKind::Emergency) {
         return Err(ApiError::NotFound);
     }
-    library::delete::<ScheduleRule>(&state, &principal, id).await?;
+    let mut change = Change::begin(&state, &principal).await?;
+    library::delete_in::<ScheduleRule>(&mut change, id).await?;
     if let vitrin_shared::schedule::Target::Playlist(playlist) = rule.target {
-        let list: Playlist = library::get(&state, &principal, playlist.0).await?;
-        library::delete::<Playlist>(&state, &principal, playlist.0).await?;
+        let list: Playlist = library::delete_in(&mut change, playlist.0).await?;
         for entry in list.entries {
-            library::delete::<ContentItem>(&state, &principal, entry.content.0).await?;
+            library::delete_in::<ContentItem>(&mut change, entry.content.0).await?;
         }
     }
+    change
+        .commit(Audit {
+            action: "end",
+            object_type: "emergency",
+            object_id: Some(id),
+            summary: format!("end emergency '{}'", rule.name),
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

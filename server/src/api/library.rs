@@ -12,12 +12,12 @@ use vitrin_shared::content::{ContentItem, ContentKind, MediaRef};
 use vitrin_shared::ids::{ContentId, LayoutId, OrgId, PlaylistId, RuleId};
 use vitrin_shared::layout::Layout;
 use vitrin_shared::playlist::Playlist;
-use vitrin_shared::schedule::{ScheduleRule, Target};
+use vitrin_shared::schedule::{RuleKind, ScheduleRule, Target};
 use vitrin_shared::{Validate, ValidationErrors};
 
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
-use crate::db::{DbResult, Tx, now_ms, sql};
+use crate::db::{DbResult, Ex, Tx, now_ms, sql};
 use crate::error::{ApiError, ApiResult};
 use crate::manifest::{DocRow, decode_doc};
 use crate::refs::{self, Ref};
@@ -32,6 +32,12 @@ pub trait Doc: Serialize + DeserializeOwned + Validate + Send + Sync + 'static {
     fn id(&self) -> i64;
     fn set_id(&mut self, id: i64);
     fn name(&self) -> &str;
+
+    /// Whether `principal` may create, change or delete this particular document (beyond the
+    /// general right to edit content).
+    fn may_edit(&self, _principal: &Principal) -> bool {
+        true
+    }
 
     /// Checks that everything the document points at exists in `org` (and may be used by
     /// `principal`), completes what the server knows better than the client, and returns the
@@ -75,34 +81,66 @@ pub async fn list<T: Doc>(state: &AppState, principal: &Principal) -> ApiResult<
 }
 
 pub async fn get<T: Doc>(state: &AppState, principal: &Principal, id: i64) -> ApiResult<T> {
+    load(&state.db, principal.org, id).await
+}
+
+/// A document of `org`, or 404.
+async fn load<'a, T: Doc>(ex: impl Into<Ex<'a>>, org: OrgId, id: i64) -> ApiResult<T> {
     let row: DocRow = sql(format!(
         "SELECT id, name, body FROM {} WHERE org_id = $1 AND id = $2",
         T::TABLE
     ))
-    .bind(principal.org.0)
+    .bind(org.0)
     .bind(id)
-    .fetch_optional(&state.db)
+    .fetch_optional(ex)
     .await?
     .ok_or(ApiError::NotFound)?;
     Ok(decode_doc(&row)?)
 }
 
-/// Creates (`id == None`) or replaces a document.
+/// Creates (`id == None`) or replaces a document, in a change of its own.
 pub async fn save<T: Doc>(
     state: &AppState,
     principal: &Principal,
     id: Option<i64>,
     body: serde_json::Value,
 ) -> ApiResult<(StatusCode, T)> {
+    let mut change = Change::begin(state, principal).await?;
+    let (status, doc) = save_in::<T>(&mut change, id, body).await?;
+    let action = if status == StatusCode::CREATED {
+        "create"
+    } else {
+        "update"
+    };
+    change
+        .commit(Audit {
+            action,
+            object_type: T::KIND,
+            object_id: Some(doc.id()),
+            summary: format!("{action} {} '{}'", T::KIND, doc.name()),
+        })
+        .await?;
+    Ok((status, doc))
+}
+
+/// Creates or replaces a document inside `change`, which the caller commits (so several
+/// documents can land together, or not at all).
+pub async fn save_in<T: Doc>(
+    change: &mut Change<'_>,
+    id: Option<i64>,
+    body: serde_json::Value,
+) -> ApiResult<(StatusCode, T)> {
+    let principal = change.principal;
+    let org = principal.org;
     if let Some(id) = id {
         // Another organization's document is 404 before it is 403.
-        get::<T>(state, principal, id).await?;
+        let existing: T = load(change.ex(), org, id).await?;
+        principal.require(existing.may_edit(principal))?;
     }
     principal.require(principal.can_edit_content())?;
     let mut doc: T = parse(body, id.unwrap_or(0))?;
     doc.validate()?;
-    let org = principal.org;
-    let mut change = Change::begin(state, principal).await?;
+    principal.require(doc.may_edit(principal))?;
     let now = now_ms();
     let status = match id {
         None => {
@@ -120,7 +158,7 @@ pub async fn save<T: Doc>(
             StatusCode::CREATED
         }
         Some(id) => {
-            let found = sql(format!(
+            sql(format!(
                 "UPDATE {} SET name = $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
                 T::TABLE
             ))
@@ -130,9 +168,6 @@ pub async fn save<T: Doc>(
             .bind(id)
             .execute(change.ex())
             .await?;
-            if found == 0 {
-                return Err(ApiError::NotFound);
-            }
             StatusCode::OK
         }
     };
@@ -143,55 +178,41 @@ pub async fn save<T: Doc>(
         .execute(change.ex())
         .await?;
     refs::set(&mut change.tx, org, T::KIND, doc.id(), &references).await?;
-    let action = if status == StatusCode::CREATED {
-        "create"
-    } else {
-        "update"
-    };
-    change
-        .commit(Audit {
-            action,
-            object_type: T::KIND,
-            object_id: Some(doc.id()),
-            summary: format!("{action} {} '{}'", T::KIND, doc.name()),
-        })
-        .await?;
     Ok((status, doc))
 }
 
+/// Deletes a document in a change of its own; 409 while something uses it.
 pub async fn delete<T: Doc>(
     state: &AppState,
     principal: &Principal,
     id: i64,
 ) -> ApiResult<StatusCode> {
-    get::<T>(state, principal, id).await?;
-    principal.require(principal.can_edit_content())?;
-    let org = principal.org;
     let mut change = Change::begin(state, principal).await?;
-    let name: Option<(String,)> = sql(format!(
-        "SELECT name FROM {} WHERE org_id = $1 AND id = $2",
-        T::TABLE
-    ))
-    .bind(org.0)
-    .bind(id)
-    .fetch_optional(change.ex())
-    .await?;
-    let (name,) = name.ok_or(ApiError::NotFound)?;
+    let doc: T = delete_in(&mut change, id).await?;
+    change
+        .commit(Audit {
+            action: "delete",
+            object_type: T::KIND,
+            object_id: Some(id),
+            summary: format!("delete {} '{}'", T::KIND, doc.name()),
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a document inside `change`; returns what it was.
+pub async fn delete_in<T: Doc>(change: &mut Change<'_>, id: i64) -> ApiResult<T> {
+    let principal = change.principal;
+    let org = principal.org;
+    let doc: T = load(change.ex(), org, id).await?;
+    principal.require(principal.can_edit_content() && doc.may_edit(principal))?;
     refs::ensure_unused(&mut change.tx, org, T::KIND, &id.to_string()).await?;
     sql(format!("DELETE FROM {} WHERE id = $1", T::TABLE))
         .bind(id)
         .execute(change.ex())
         .await?;
     refs::clear(&mut change.tx, T::KIND, id).await?;
-    change
-        .commit(Audit {
-            action: "delete",
-            object_type: T::KIND,
-            object_id: Some(id),
-            summary: format!("delete {} '{name}'", T::KIND),
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(doc)
 }
 
 /// Ids of one table that exist in `org`.
@@ -380,6 +401,12 @@ impl Doc for Layout {
 impl Doc for ScheduleRule {
     const TABLE: &'static str = "rules";
     const KIND: &'static str = "rule";
+
+    /// Emergency messages are for owners and store managers, whichever way they are made.
+    fn may_edit(&self, principal: &Principal) -> bool {
+        !matches!(self.kind, RuleKind::Emergency)
+            || matches!(principal.role, Role::Owner | Role::StoreManager)
+    }
 
     fn id(&self) -> i64 {
         self.id.0
