@@ -228,7 +228,24 @@ impl ContentItem {
             _ => Vec::new(),
         }
     }
+
+    /// The feed this item shows, and the kind of feed it must be (`news`, `weather`,
+    /// `currency`, as `FeedData::kind` names them).
+    pub fn feed(&self) -> Option<(FeedId, &'static str)> {
+        match &self.kind {
+            ContentKind::Ticker {
+                source: TickerSource::Feed { feed, .. },
+                ..
+            } => Some((*feed, "news")),
+            ContentKind::Weather { feed, .. } => Some((*feed, "weather")),
+            ContentKind::CurrencyBoard { feed, .. } => Some((*feed, "currency")),
+            _ => None,
+        }
+    }
 }
+
+/// Most items a ticker may take from a news feed.
+pub const MAX_TICKER_ITEMS: u32 = 100;
 
 const MAX_TEXT: usize = 10_000;
 
@@ -294,10 +311,20 @@ impl Validate for ContentItem {
                 }
             }
             ContentKind::Ticker { source, speed, .. } => {
-                if let TickerSource::Static { lines } = source
-                    && lines.iter().all(|l| l.trim().is_empty())
-                {
-                    errors.add("lines", "required", "a ticker needs at least one line");
+                match source {
+                    TickerSource::Static { lines } if lines.iter().all(|l| l.trim().is_empty()) => {
+                        errors.add("lines", "required", "a ticker needs at least one line");
+                    }
+                    TickerSource::Feed { max_items, .. }
+                        if *max_items == 0 || *max_items > MAX_TICKER_ITEMS =>
+                    {
+                        errors.add(
+                            "max_items",
+                            "out_of_range",
+                            format!("a ticker shows 1 to {MAX_TICKER_ITEMS} items of a feed"),
+                        );
+                    }
+                    _ => {}
                 }
                 if *speed == 0 || *speed > 2000 {
                     errors.add(

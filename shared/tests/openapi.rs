@@ -17,7 +17,8 @@ use vitrin_shared::events::{
     Command, CommandAck, Heartbeat, NowShowing, ProofOfPlay, ProofOfPlayBatch, PushEvent,
 };
 use vitrin_shared::feed::{
-    FeedData, FeedSnapshot, NewsItem, Rate, Weather, WeatherDay, WeatherNow,
+    Condition, FeedData, FeedSnapshot, NewsItem, Rate, TemperatureUnit, Weather, WeatherDay,
+    WeatherNow, WindSpeedUnit,
 };
 use vitrin_shared::ids::{
     CommandId, ContentId, FeedId, GroupId, LayoutId, PlaylistId, RuleId, ScreenId, StoreId,
@@ -771,10 +772,12 @@ fn manifest() -> Manifest {
                         NewsItem {
                             title: "Headline".into(),
                             published: Some(ts("2026-03-21T03:00:00Z")),
+                            summary: Some("The first sentence.".into()),
                         },
                         NewsItem {
                             title: "Undated".into(),
                             published: None,
+                            summary: None,
                         },
                     ],
                 },
@@ -784,17 +787,36 @@ fn manifest() -> Manifest {
                 fetched_at: ts("2026-03-21T04:00:00Z"),
                 stale: true,
                 data: FeedData::Weather(Weather {
-                    unit: "C".into(),
+                    unit: TemperatureUnit::Celsius,
+                    wind_unit: WindSpeedUnit::Kmh,
+                    place: Some("تهران".into()),
                     current: WeatherNow {
                         temperature: 18.5,
+                        feels_like: Some(17.0),
+                        humidity: Some(40),
+                        wind_speed: Some(12.5),
+                        is_day: true,
                         code: 3,
+                        condition: Condition::from_wmo(3),
                     },
-                    days: vec![WeatherDay {
-                        date: date(2026, 3, 21),
-                        min: 9.0,
-                        max: 21.5,
-                        code: 61,
-                    }],
+                    days: vec![
+                        WeatherDay {
+                            date: date(2026, 3, 21),
+                            min: 9.0,
+                            max: 21.5,
+                            code: 61,
+                            condition: Condition::from_wmo(61),
+                            precipitation_chance: Some(70),
+                        },
+                        WeatherDay {
+                            date: date(2026, 3, 22),
+                            min: 8.0,
+                            max: 19.0,
+                            code: 0,
+                            condition: Condition::from_wmo(0),
+                            precipitation_chance: None,
+                        },
+                    ],
                 }),
             },
             FeedSnapshot {
@@ -805,13 +827,17 @@ fn manifest() -> Manifest {
                     rates: vec![
                         Rate {
                             symbol: "USD".into(),
+                            label: Some("دلار آمریکا".into()),
                             value: 1_000_000,
                             previous: Some(990_000),
+                            changed_at: Some(ts("2026-03-21T03:30:00Z")),
                         },
                         Rate {
                             symbol: "EUR".into(),
+                            label: None,
                             value: 1_100_000,
                             previous: None,
+                            changed_at: None,
                         },
                     ],
                 },
