@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod feeds;
 pub mod maintenance;
 pub mod manifest;
 pub mod media;
@@ -197,6 +198,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         tokio::spawn(async move { axum::serve(listener, router).await });
     }
     tokio::spawn(maintenance::hourly(state.clone()));
+    tokio::spawn(feeds::refresh::run(state.clone()));
 
     let listener = bind(config.bind).await?;
     // With port 0 only the listener knows the real port; tests read it from this line.

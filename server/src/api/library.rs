@@ -317,6 +317,23 @@ impl Doc for ContentItem {
                 }
             }
         }
+        if let Some((feed, want)) = self.feed() {
+            let kind: Option<(String,)> =
+                sql("SELECT kind FROM feeds WHERE org_id = $1 AND id = $2")
+                    .bind(org.0)
+                    .bind(feed.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match kind {
+                None => errors.add("feed", "unknown", "no such feed"),
+                Some((kind,)) if kind != want => errors.add(
+                    "feed",
+                    "wrong_feed_kind",
+                    format!("this content shows a {want} feed, the feed is a {kind} feed"),
+                ),
+                Some(_) => references.push(("feed", feed.0.to_string())),
+            }
+        }
         errors.into_result()?;
         Ok(references)
     }

@@ -18,6 +18,7 @@ use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+use crate::feeds::sources as feeds;
 use crate::state::AppState;
 use library_routes::{content, layouts, playlists, rules};
 
@@ -26,7 +27,7 @@ use library_routes::{content, layouts, playlists, rules};
     info(
         title = "Vitrin API",
         description = "Digital signage: stores, screens, media, content, playlists, layouts and \
-                       schedules. Authenticate with the session cookie from /api/v1/auth/login \
+                       schedules, and live feeds (news, weather, currency rates). Authenticate with the session cookie from /api/v1/auth/login \
                        or with `Authorization: Bearer <API token>`."
     ),
     paths(
@@ -48,6 +49,8 @@ use library_routes::{content, layouts, playlists, rules};
         playlists::list, playlists::get, playlists::create, playlists::update, playlists::delete,
         layouts::list, layouts::get, layouts::create, layouts::update, layouts::delete,
         rules::list, rules::get, rules::create, rules::update, rules::delete,
+        feeds::list, feeds::get, feeds::create, feeds::update, feeds::delete,
+        feeds::refresh_now, feeds::set_rates,
     ),
     modifiers(&SecuritySchemes),
     security(("session" = []), ("token" = []))
@@ -167,6 +170,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/v1/rules/{id}",
             put(rules::update).get(rules::get).delete(rules::delete),
         )
+        .route("/api/v1/feeds", get(feeds::list).post(feeds::create))
+        .route(
+            "/api/v1/feeds/{id}",
+            get(feeds::get).put(feeds::update).delete(feeds::delete),
+        )
+        .route("/api/v1/feeds/{id}/refresh", post(feeds::refresh_now))
+        .route("/api/v1/feeds/{id}/rates", put(feeds::set_rates))
         .merge(crate::player::routes())
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")

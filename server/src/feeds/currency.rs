@@ -56,7 +56,6 @@ pub fn rial(amount: f64, unit: MoneyUnit) -> i64 {
     }
 }
 
-
 fn describe(value: &Value) -> String {
     let text = value.to_string();
     if text.chars().count() > 40 {
@@ -161,7 +160,10 @@ mod tests {
     fn a_pointer_that_finds_nothing_fails_the_answer() {
         let body = br#"{"data": {"usd": 1, "gold": "closed"}}"#;
         let err = extract(body, None, &[symbol("EUR", "/data/eur", MoneyUnit::Rial)]).unwrap_err();
-        assert_eq!(err, "the pointer /data/eur of EUR finds nothing in the answer");
+        assert_eq!(
+            err,
+            "the pointer /data/eur of EUR finds nothing in the answer"
+        );
         let err =
             extract(body, None, &[symbol("GOLD", "/data/gold", MoneyUnit::Rial)]).unwrap_err();
         assert_eq!(
@@ -186,10 +188,16 @@ mod tests {
         let first = merge(vec![rate(100)], &[], t1);
         assert_eq!(first[0].previous, None);
         let moved = merge(vec![rate(120)], &first, t1);
-        assert_eq!((moved[0].previous, moved[0].changed_at), (Some(100), Some(t1)));
+        assert_eq!(
+            (moved[0].previous, moved[0].changed_at),
+            (Some(100), Some(t1))
+        );
         // The same value again keeps the change it showed.
         let same = merge(vec![rate(120)], &moved, t2);
-        assert_eq!((same[0].previous, same[0].changed_at), (Some(100), Some(t1)));
+        assert_eq!(
+            (same[0].previous, same[0].changed_at),
+            (Some(100), Some(t1))
+        );
         assert_eq!(same[0].change(), Some(20));
     }
 }

@@ -122,7 +122,8 @@ impl Fetcher<'_> {
                     .join(location)
                     .map_err(|e| FetchError::BadRedirect(format!("{location}: {e}")))
                     .and_then(|next| {
-                        check_scheme(&next).map_err(|_| FetchError::BadRedirect(next.to_string()))?;
+                        check_scheme(&next)
+                            .map_err(|_| FetchError::BadRedirect(next.to_string()))?;
                         Ok(next)
                     })?;
                 continue;
@@ -275,12 +276,7 @@ fn non_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
 /// IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`).
 fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = ip.segments();
-    let low = Ipv4Addr::new(
-        (s[6] >> 8) as u8,
-        s[6] as u8,
-        (s[7] >> 8) as u8,
-        s[7] as u8,
-    );
+    let low = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     match s {
         [0, 0, 0, 0, 0, 0xffff, _, _] => Some(low),
         [0, 0, 0, 0, 0, 0, _, _] if !ip.is_loopback() && !ip.is_unspecified() => Some(low),
@@ -353,9 +349,9 @@ fn status_words(status: StatusCode) -> String {
 
 /// `4 MiB`, `64 KiB`, `900 bytes`.
 pub fn size_words(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
-    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+    } else if bytes >= 1 << 10 && bytes.is_multiple_of(1 << 10) {
         format!("{} KiB", bytes >> 10)
     } else {
         format!("{bytes} bytes")
@@ -418,7 +414,10 @@ mod tests {
     #[test]
     fn the_allow_list_opens_exactly_its_networks() {
         let limits = FeedLimits::default();
-        let allow: Vec<IpNet> = vec!["127.0.0.1/32".parse().unwrap(), "10.8.0.0/16".parse().unwrap()];
+        let allow: Vec<IpNet> = vec![
+            "127.0.0.1/32".parse().unwrap(),
+            "10.8.0.0/16".parse().unwrap(),
+        ];
         let fetcher = Fetcher {
             limits: &limits,
             allow: &allow,

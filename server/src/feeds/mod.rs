@@ -230,7 +230,9 @@ pub fn expect_type(content_type: Option<&str>, want: Expect) -> Result<(), Strin
     let fits = match want {
         Expect::Xml => media.ends_with("xml") || media.ends_with("+xml"),
         Expect::Json => {
-            media.ends_with("json") || media == "text/javascript" || media == "application/javascript"
+            media.ends_with("json")
+                || media == "text/javascript"
+                || media == "application/javascript"
         }
     };
     if generic || fits {
@@ -267,10 +269,8 @@ struct SnapshotRow {
 
 /// The snapshots of every feed of `org` that has data, for manifests.
 pub async fn snapshots(tx: &mut Tx, org: OrgId) -> DbResult<BTreeMap<FeedId, FeedSnapshot>> {
-    let rows: Vec<SnapshotRow> = sql(
-        "SELECT id, data, data_at, stale FROM feeds \
-         WHERE org_id = $1 AND data IS NOT NULL AND data_at IS NOT NULL ORDER BY id",
-    )
+    let rows: Vec<SnapshotRow> = sql("SELECT id, data, data_at, stale FROM feeds \
+         WHERE org_id = $1 AND data IS NOT NULL AND data_at IS NOT NULL ORDER BY id")
     .bind(org.0)
     .fetch_all(&mut *tx)
     .await?;

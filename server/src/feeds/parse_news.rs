@@ -23,7 +23,11 @@ struct Raw {
 }
 
 /// Reads a fetched news document. Errors are sentences for the person who set the source up.
-pub fn parse(body: &[u8], content_type: Option<&str>, max_items: usize) -> Result<Vec<NewsItem>, String> {
+pub fn parse(
+    body: &[u8],
+    content_type: Option<&str>,
+    max_items: usize,
+) -> Result<Vec<NewsItem>, String> {
     expect_type(content_type, Expect::Xml)?;
     let document = text::decode(body, content_type, true);
     let raw = match root_element(&document) {
@@ -83,13 +87,10 @@ fn read_rss(document: &str) -> Result<Vec<Raw>, String> {
         .items()
         .iter()
         .map(|item| {
-            let published = item
-                .pub_date()
-                .and_then(parse_date)
-                .or_else(|| {
-                    item.dublin_core_ext()
-                        .and_then(|dc| dc.dates().iter().find_map(|d| parse_date(d)))
-                });
+            let published = item.pub_date().and_then(parse_date).or_else(|| {
+                item.dublin_core_ext()
+                    .and_then(|dc| dc.dates().iter().find_map(|d| parse_date(d)))
+            });
             let summary = item.description().or(item.content());
             Raw {
                 key: item
@@ -120,15 +121,12 @@ fn read_atom(document: &str) -> Result<Vec<Raw>, String> {
         .map(|entry| {
             let when = entry.published().unwrap_or(entry.updated());
             let published = Timestamp::from_millisecond(when.timestamp_millis()).ok();
-            let summary = entry
-                .summary()
-                .map(atom_text)
-                .or_else(|| {
-                    entry
-                        .content()
-                        .and_then(|c| c.value())
-                        .map(text::plain_text)
-                });
+            let summary = entry.summary().map(atom_text).or_else(|| {
+                entry
+                    .content()
+                    .and_then(|c| c.value())
+                    .map(text::plain_text)
+            });
             let key = Some(entry.id().to_owned())
                 .filter(|id| !id.is_empty())
                 .or_else(|| entry.links().first().map(|l| l.href().to_owned()));
@@ -148,7 +146,11 @@ fn atom_text(t: &atom_syndication::Text) -> String {
     }
 }
 
-fn news_item(title: Option<String>, summary: Option<String>, published: Option<Timestamp>) -> NewsItem {
+fn news_item(
+    title: Option<String>,
+    summary: Option<String>,
+    published: Option<Timestamp>,
+) -> NewsItem {
     let summary = summary.filter(|s| !s.is_empty());
     let title = match title.filter(|t| !t.is_empty()) {
         Some(title) => title,
@@ -203,7 +205,10 @@ pub fn parse_date(text: &str) -> Option<Timestamp> {
     }
     // A date and time without an offset: taken as UTC.
     if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
-        return dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+        return dt
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp());
     }
     None
 }
@@ -233,7 +238,9 @@ mod tests {
     #[test]
     fn the_root_element_is_found_after_the_prolog() {
         assert_eq!(
-            root_element("\u{feff}<?xml version=\"1.0\"?>\n<!-- x --><!DOCTYPE rss><rss version=\"2.0\">"),
+            root_element(
+                "\u{feff}<?xml version=\"1.0\"?>\n<!-- x --><!DOCTYPE rss><rss version=\"2.0\">"
+            ),
             Some("rss")
         );
         assert_eq!(root_element("<rdf:RDF xmlns:rdf=\"x\">"), Some("rdf:RDF"));
@@ -260,7 +267,11 @@ mod tests {
                 raw(Some("a"), "Old", Some("2026-03-20T10:00:00Z")),
                 raw(None, "Undated", None),
                 raw(Some("b"), "Newest", Some("2026-03-21T10:00:00Z")),
-                raw(Some("b"), "Newest (updated copy)", Some("2026-03-21T09:00:00Z")),
+                raw(
+                    Some("b"),
+                    "Newest (updated copy)",
+                    Some("2026-03-21T09:00:00Z"),
+                ),
                 raw(Some("c"), "newest", Some("2026-03-19T10:00:00Z")),
                 raw(Some("d"), "Middle", Some("2026-03-20T12:00:00Z")),
                 raw(Some("e"), "", Some("2026-03-22T12:00:00Z")),
@@ -269,7 +280,14 @@ mod tests {
         );
         let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
         assert_eq!(titles, ["Newest", "Middle", "Old", "Undated"]);
-        let two = finish(vec![raw(None, "x", None), raw(None, "y", None), raw(None, "z", None)], 2);
+        let two = finish(
+            vec![
+                raw(None, "x", None),
+                raw(None, "y", None),
+                raw(None, "z", None),
+            ],
+            2,
+        );
         assert_eq!(two.len(), 2);
         assert_eq!(two[0].title, "x");
     }

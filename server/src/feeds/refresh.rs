@@ -57,8 +57,9 @@ pub const FEED_COLUMNS: &str = "id, org_id, name, kind, source, interval_secs, c
 
 impl FeedRow {
     pub fn spec(&self) -> Result<SourceSpec, SourceError> {
-        serde_json::from_str(&self.source)
-            .map_err(|e| SourceError::Content(format!("the stored source settings are unreadable: {e}")))
+        serde_json::from_str(&self.source).map_err(|e| {
+            SourceError::Content(format!("the stored source settings are unreadable: {e}"))
+        })
     }
 
     pub fn refresh(&self) -> Refresh {
@@ -70,7 +71,9 @@ impl FeedRow {
     }
 
     pub fn data(&self) -> Option<FeedData> {
-        self.data.as_deref().and_then(|d| serde_json::from_str(d).ok())
+        self.data
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
     }
 }
 
@@ -260,8 +263,12 @@ async fn produce(state: &AppState, row: &FeedRow, now: i64) -> Result<FeedData, 
                 days,
             })?;
             let got = fetcher.get(url.as_str(), JSON_ACCEPT).await?;
-            let weather =
-                weather::parse(&got.body, got.content_type.as_deref(), unit, place.as_deref())?;
+            let weather = weather::parse(
+                &got.body,
+                got.content_type.as_deref(),
+                unit,
+                place.as_deref(),
+            )?;
             Ok(FeedData::Weather(weather))
         }
         SourceSpec::Currency { url, symbols } => {

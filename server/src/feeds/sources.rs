@@ -183,7 +183,11 @@ impl FeedInput {
                     errors.add("source.latitude", "out_of_range", "latitude is -90 to 90");
                 }
                 if !(longitude.is_finite() && (-180.0..=180.0).contains(longitude)) {
-                    errors.add("source.longitude", "out_of_range", "longitude is -180 to 180");
+                    errors.add(
+                        "source.longitude",
+                        "out_of_range",
+                        "longitude is -180 to 180",
+                    );
                 }
                 if !(1..=16).contains(days) {
                     errors.add("source.days", "out_of_range", "forecast 1 to 16 days");
@@ -253,11 +257,12 @@ impl FeedInput {
     }
 
     fn stale_after_secs(&self) -> u32 {
-        self.stale_after_secs.unwrap_or(if self.source.is_fetched() {
-            DEFAULT_STALE_SECS
-        } else {
-            DEFAULT_MANUAL_STALE_SECS
-        })
+        self.stale_after_secs
+            .unwrap_or(if self.source.is_fetched() {
+                DEFAULT_STALE_SECS
+            } else {
+                DEFAULT_MANUAL_STALE_SECS
+            })
     }
 }
 
@@ -269,9 +274,17 @@ fn check_symbol(
 ) {
     let symbol = symbol.trim();
     if symbol.is_empty() {
-        errors.add(format!("{field}.symbol"), "required", "a symbol is required");
+        errors.add(
+            format!("{field}.symbol"),
+            "required",
+            "a symbol is required",
+        );
     } else if symbol.chars().count() > 20 {
-        errors.add(format!("{field}.symbol"), "too_long", "use at most 20 characters");
+        errors.add(
+            format!("{field}.symbol"),
+            "too_long",
+            "use at most 20 characters",
+        );
     } else if !seen.insert(symbol.to_owned()) {
         errors.add(
             format!("{field}.symbol"),
@@ -367,7 +380,10 @@ pub async fn create(
             summary: format!("create feed '{}'", input.name.trim()),
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(answer(&state, &principal, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(answer(&state, &principal, id).await?),
+    ))
 }
 
 /// Replaces a feed's settings. Its type of data (`kind`) cannot change, since content relies

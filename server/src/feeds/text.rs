@@ -104,13 +104,40 @@ fn rewrite_xml_declaration(text: String) -> String {
 
 /// Elements after which a line (or cell) ends: they become a space, so words do not run together.
 const BREAKING: &[&str] = &[
-    "br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "section", "article", "header", "footer", "table", "hr", "dd", "dt", "pre",
-    "figure", "figcaption", "img",
+    "br",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "hr",
+    "dd",
+    "dt",
+    "pre",
+    "figure",
+    "figcaption",
+    "img",
 ];
 
 /// Elements whose content is never text to show.
-const HIDDEN: &[&str] = &["script", "style", "head", "title", "noscript", "iframe", "object"];
+const HIDDEN: &[&str] = &[
+    "script", "style", "head", "title", "noscript", "iframe", "object",
+];
 
 /// HTML (or plain text) as one line of plain text: tags removed, entities decoded (the full
 /// HTML5 table), whitespace collapsed. Persian zero-width non-joiners stay.
@@ -248,7 +275,9 @@ mod tests {
             "Tehran stocks rise Second para…"
         );
         assert_eq!(
-            plain_text("line one<br/>line\n\n\ttwo &amp; &quot;three&quot; &#x2014; &#8220;x&#8221;"),
+            plain_text(
+                "line one<br/>line\n\n\ttwo &amp; &quot;three&quot; &#x2014; &#8220;x&#8221;"
+            ),
             "line one line two & \"three\" — “x”"
         );
         assert_eq!(
@@ -259,7 +288,10 @@ mod tests {
         assert_eq!(plain_text("3 < 5 and 7 > 2"), "3 < 5 and 7 > 2");
         assert_eq!(plain_text("a <img src=\"x>y.png\" alt='>'> b"), "a b");
         // Escaped twice: the second round removes the tags.
-        assert_eq!(plain_text("&lt;p&gt;Hello &amp;amp; bye&lt;/p&gt;"), "Hello & bye");
+        assert_eq!(
+            plain_text("&lt;p&gt;Hello &amp;amp; bye&lt;/p&gt;"),
+            "Hello & bye"
+        );
     }
 
     #[test]
@@ -294,10 +326,7 @@ mod tests {
         doc.extend_from_slice(b"</t>");
         // The declaration alone.
         let text = decode(&doc, Some("application/rss+xml"), true);
-        assert_eq!(
-            text,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><t>سلام</t>"
-        );
+        assert_eq!(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><t>سلام</t>");
         // The header wins over the declaration.
         let mut plain = b"<t>".to_vec();
         plain.extend_from_slice(&persian);
@@ -313,9 +342,15 @@ mod tests {
         // A UTF-8 byte-order mark beats a wrong header.
         let mut bom = vec![0xef, 0xbb, 0xbf];
         bom.extend_from_slice("<t>سلام</t>".as_bytes());
-        assert_eq!(decode(&bom, Some("text/xml; charset=windows-1256"), true), "<t>سلام</t>");
+        assert_eq!(
+            decode(&bom, Some("text/xml; charset=windows-1256"), true),
+            "<t>سلام</t>"
+        );
         // Plain UTF-8.
-        assert_eq!(decode("{\"a\":\"ب\"}".as_bytes(), None, false), "{\"a\":\"ب\"}");
+        assert_eq!(
+            decode("{\"a\":\"ب\"}".as_bytes(), None, false),
+            "{\"a\":\"ب\"}"
+        );
     }
 
     #[test]
@@ -325,6 +360,9 @@ mod tests {
             Some("windows-1256")
         );
         assert_eq!(charset_param("text/xml"), None);
-        assert_eq!(media_type(" Application/RSS+XML ; charset=utf-8"), "application/rss+xml");
+        assert_eq!(
+            media_type(" Application/RSS+XML ; charset=utf-8"),
+            "application/rss+xml"
+        );
     }
 }

@@ -133,12 +133,20 @@ pub fn parse(
     let answer: Answer = serde_json::from_str(&document)
         .map_err(|e| format!("the weather answer is not valid JSON of the expected shape: {e}"))?;
 
-    let unit = match answer.current_units.get("temperature_2m").map(String::as_str) {
+    let unit = match answer
+        .current_units
+        .get("temperature_2m")
+        .map(String::as_str)
+    {
         Some(u) if u.contains('F') => TemperatureUnit::Fahrenheit,
         Some(u) if u.contains('C') => TemperatureUnit::Celsius,
         _ => requested,
     };
-    let wind_unit = match answer.current_units.get("wind_speed_10m").map(String::as_str) {
+    let wind_unit = match answer
+        .current_units
+        .get("wind_speed_10m")
+        .map(String::as_str)
+    {
         Some("m/s") => WindSpeedUnit::Ms,
         Some("mp/h" | "mph") => WindSpeedUnit::Mph,
         Some("kn" | "kt" | "knots") => WindSpeedUnit::Knots,
@@ -243,7 +251,13 @@ mod tests {
     #[test]
     fn the_legacy_current_weather_shape_is_read_too() {
         let body = br#"{"current_weather":{"temperature":-3.5,"windspeed":20.1,"weathercode":73,"is_day":0}}"#;
-        let weather = parse(body, Some("application/json"), TemperatureUnit::Celsius, None).unwrap();
+        let weather = parse(
+            body,
+            Some("application/json"),
+            TemperatureUnit::Celsius,
+            None,
+        )
+        .unwrap();
         assert_eq!(weather.current.temperature, -3.5);
         assert_eq!(weather.current.condition.icon, WeatherIcon::Snow);
         assert!(!weather.current.is_day);
@@ -253,7 +267,10 @@ mod tests {
     #[test]
     fn broken_answers_are_errors_in_words() {
         let err = parse(b"{\"current\":", None, TemperatureUnit::Celsius, None).unwrap_err();
-        assert!(err.starts_with("the weather answer is not valid JSON"), "{err}");
+        assert!(
+            err.starts_with("the weather answer is not valid JSON"),
+            "{err}"
+        );
         let err = parse(b"{\"latitude\":1}", None, TemperatureUnit::Celsius, None).unwrap_err();
         assert!(err.contains("no current conditions"), "{err}");
         let err = parse(
@@ -264,8 +281,13 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("not a WMO weather code"), "{err}");
-        let err = parse(b"<html></html>", Some("text/html"), TemperatureUnit::Celsius, None)
-            .unwrap_err();
+        let err = parse(
+            b"<html></html>",
+            Some("text/html"),
+            TemperatureUnit::Celsius,
+            None,
+        )
+        .unwrap_err();
         assert!(err.contains("text/html"), "{err}");
     }
 }
