@@ -855,6 +855,11 @@ async fn hostile_news_answers_are_recorded_and_the_last_good_data_kept() {
                 "a private network address".into(),
             ),
             (Reply::Redirect("/feed".into()), "more than 3 redirects".into()),
+            // https is compiled in (rustls): a plain-HTTP server fails the handshake.
+            (
+                Reply::Redirect(format!("https://127.0.0.1:{port}/feed")),
+                "cannot connect to 127.0.0.1".into(),
+            ),
             (Reply::Redirect("ftp://example.com/feed".into()), "redirected without a valid Location".into()),
         ];
         for (reply, words) in cases {
@@ -863,6 +868,15 @@ async fn hostile_news_answers_are_recorded_and_the_last_good_data_kept() {
         }
         // Nothing reached the screen.
         assert_eq!(env.manifest_version(owner, shop.a).await, version);
+
+        // A real feed served as a web page is read all the same: the document decides.
+        origin.serve("/as-html", "text/html; charset=utf-8", "rss1-rdf.xml");
+        let lenient = env
+            .create(owner, "/api/v1/feeds", news("Sloppy server", &origin.url("/as-html")))
+            .await;
+        let state = refresh_now(&env, owner, lenient).await;
+        assert_eq!(state["state"]["last_error"], Value::Null, "{state}");
+        assert_eq!(titles(&state["snapshot"]).len(), 2);
 
         // A body that says it is 10 GiB long is refused before it is read.
         let huge = raw_server(

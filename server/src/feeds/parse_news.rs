@@ -23,19 +23,27 @@ struct Raw {
 }
 
 /// Reads a fetched news document. Errors are sentences for the person who set the source up.
+///
+/// The `Content-Type` must allow XML (`expect_type`), with one exception seen in the wild: a
+/// feed served as `text/html` is read when the document really is RSS or Atom; a web page is not.
 pub fn parse(
     body: &[u8],
     content_type: Option<&str>,
     max_items: usize,
 ) -> Result<Vec<NewsItem>, String> {
-    expect_type(content_type, Expect::Xml)?;
+    let typed = expect_type(content_type, Expect::Xml);
     let document = text::decode(body, content_type, true);
-    let raw = match root_element(&document) {
-        None => return Err("the answer is empty or not XML".into()),
-        Some(root) if root == "rss" || root == "rdf:RDF" || root.ends_with(":RDF") => {
-            read_rss(&document)?
+    let root = root_element(&document);
+    if let Err(wrong_type) = typed {
+        let html = content_type.is_some_and(|t| text::media_type(t) == "text/html");
+        if !(html && root.is_some_and(is_feed_root)) {
+            return Err(wrong_type);
         }
-        Some(root) if root == "feed" || root.ends_with(":feed") => read_atom(&document)?,
+    }
+    let raw = match root {
+        None => return Err("the answer is empty or not XML".into()),
+        Some(root) if is_atom_root(root) => read_atom(&document)?,
+        Some(root) if is_feed_root(root) => read_rss(&document)?,
         Some(root) if root.eq_ignore_ascii_case("html") => {
             return Err("the answer is a web page (HTML), not an RSS or Atom feed".into());
         }
@@ -50,6 +58,15 @@ pub fn parse(
         return Err("the feed has no items with a title".into());
     }
     Ok(items)
+}
+
+/// `<rss>` (RSS 0.9x/2.0), `<rdf:RDF>` (RSS 1.0) or `<feed>` (Atom).
+fn is_feed_root(root: &str) -> bool {
+    root == "rss" || root == "rdf:RDF" || root.ends_with(":RDF") || is_atom_root(root)
+}
+
+fn is_atom_root(root: &str) -> bool {
+    root == "feed" || root.ends_with(":feed")
 }
 
 /// The name of the first element, after the declaration, comments and a doctype.
