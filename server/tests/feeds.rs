@@ -1263,6 +1263,34 @@ async fn data_past_its_age_turns_stale_and_that_reaches_the_screen() {
 }
 
 #[tokio::test]
+async fn the_loop_the_server_starts_fetches_due_sources_by_itself() {
+    each_backend(|env| async move {
+        let origin = MockServer::start().await;
+        origin.serve("/news", "application/rss+xml", "rss1-rdf.xml");
+        let env = allow_loopback(env, NORMAL);
+        let owner = env.setup_owner("Café", "owner@cafe.test").await;
+        let id = env
+            .create(&owner, "/api/v1/feeds", news("News", &origin.url("/news")))
+            .await;
+        let running = tokio::spawn(vitrin_server::feeds::refresh::run(env.state.clone()));
+        // Wait (generously) for the loop; what is checked is that it happened, not how fast.
+        let mut state = Value::Null;
+        for _ in 0..300 {
+            state = feed(&env, &owner, id).await;
+            if state["state"]["last_success_at"].is_i64() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        running.abort();
+        assert!(state["state"]["last_success_at"].is_i64(), "{state}");
+        assert_eq!(titles(&state["snapshot"]).len(), 2);
+        assert_eq!(origin.hits("/news"), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn failures_back_off_exponentially_up_to_a_cap() {
     each_backend(|env| async move {
         let origin = MockServer::start().await;
