@@ -350,7 +350,7 @@ pub async fn bump_changed(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
 /// The manifest a screen gets now, or `None` when the screen is not in `org`.
 pub async fn for_screen(db: &Db, org: OrgId, screen: ScreenId) -> DbResult<Option<Manifest>> {
     // One read transaction: the snapshot is consistent even while someone publishes.
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let snapshot = OrgSnapshot::load(&mut tx, org).await?;
     tx.commit().await?;
     Ok(snapshot

@@ -699,10 +699,11 @@ async fn a_retried_proof_of_play_batch_is_counted_once() {
             .await
             .unwrap();
         assert_eq!(count, 1);
-        let (plays,): (i64,) = vitrin_server::db::sql("SELECT CAST(SUM(plays) AS BIGINT) FROM play_hours")
-            .fetch_one(&env.state.db)
-            .await
-            .unwrap();
+        let (plays,): (i64,) =
+            vitrin_server::db::sql("SELECT CAST(SUM(plays) AS BIGINT) FROM play_hours")
+                .fetch_one(&env.state.db)
+                .await
+                .unwrap();
         assert_eq!(plays, 3);
     })
     .await;
