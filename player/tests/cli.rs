@@ -30,7 +30,9 @@ fn help_lists_the_stable_options() {
         "--headless",
         "--windowed",
         "VITRIN_SERVER",
-        "sync-engine",
+        "--check",
+        "--disk-budget-mb",
+        "pairing_code",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
@@ -80,7 +82,7 @@ fn reports_a_reachable_server() {
         .args([
             "--server",
             &format!("http://{addr}/"),
-            "--headless",
+            "--check",
             "--data-dir",
         ])
         .arg(&data_dir)
@@ -110,6 +112,7 @@ fn reports_an_unreachable_server() {
     let tmp = tempfile::tempdir().unwrap();
     let output = player()
         .env("VITRIN_SERVER", format!("http://127.0.0.1:{port}"))
+        .arg("--check")
         .arg("--data-dir")
         .arg(tmp.path())
         .output()

@@ -26,14 +26,21 @@ pub async fn test_state(data_dir: &Path) -> AppState {
 /// Stops when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub state: AppState,
     task: JoinHandle<std::io::Result<()>>,
 }
 
 impl TestServer {
     pub async fn start(state: AppState) -> std::io::Result<TestServer> {
-        let listener = TcpListener::bind(state.config.bind).await?;
+        let addr = state.config.bind;
+        Self::start_at(state, addr).await
+    }
+
+    /// Serves on a given address: a server that comes back where its players expect it.
+    pub async fn start_at(state: AppState, addr: SocketAddr) -> std::io::Result<TestServer> {
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let app = vitrin_server::build_app(state);
+        let app = vitrin_server::build_app(state.clone());
         let task = tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -41,7 +48,7 @@ impl TestServer {
             )
             .await
         });
-        Ok(TestServer { addr, task })
+        Ok(TestServer { addr, state, task })
     }
 
     /// Absolute URL of `path` (which starts with `/`) on this server.
@@ -54,4 +61,132 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// A signed-in owner driving the JSON API, as the admin pages do.
+pub struct Admin {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Admin {
+    /// First-run setup on the empty server at `base`; the owner stays signed in.
+    pub async fn setup(base: &str) -> Admin {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let admin = Admin {
+            client,
+            base: base.to_owned(),
+        };
+        let (status, body) = admin
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/setup",
+                serde_json::json!({"organization": "Café", "name": "Owner",
+                    "email": "owner@cafe.test", "password": "a long test password"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        admin
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
+    /// POSTs and returns the new object's id, failing on anything but 201.
+    pub async fn create(&self, path: &str, body: serde_json::Value) -> i64 {
+        let (status, value) = self.send(reqwest::Method::POST, path, body).await;
+        assert_eq!(status, 201, "POST {path}: {value}");
+        value["id"].as_i64().unwrap()
+    }
+
+    pub async fn put(&self, path: &str, body: serde_json::Value) {
+        let (status, value) = self.send(reqwest::Method::PUT, path, body).await;
+        assert_eq!(status, 200, "PUT {path}: {value}");
+    }
+
+    /// Uploads bytes to the media library and returns the sha256.
+    pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> String {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        let response = self
+            .client
+            .post(format!("{}/api/v1/media", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        let media: serde_json::Value = response.json().await.unwrap();
+        media["sha256"].as_str().unwrap().to_owned()
+    }
+}
+
+/// A real server process: killed hard (as a crash or a power cut would) by `kill` or drop.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    /// Starts `binary` on `addr` with its data in `data_dir` and waits until it answers.
+    pub async fn start(binary: &str, data_dir: &Path, addr: SocketAddr) -> ServerProcess {
+        let child = std::process::Command::new(binary)
+            .args(["--bind", &addr.to_string(), "--data-dir"])
+            .arg(data_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start the server process");
+        let process = ServerProcess { child, addr };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not come up"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        process
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free port on 127.0.0.1 (closed again, for a process to bind).
+pub fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }

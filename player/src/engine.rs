@@ -1,0 +1,860 @@
+//! The headless player: pairing, sync, local scheduling, proof of play, heartbeats, commands.
+//!
+//! Every decision of what to show is made here, from the manifest on disk and the clock, so the
+//! screen keeps following its schedule for as long as the server is away. The network only
+//! ever replaces the manifest, and only with one whose every blob is already verified on disk.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use tokio::sync::{Notify, watch};
+use vitrin_shared::events::{
+    Command, CommandAck, Heartbeat, NowShowing, ProofOfPlay, ProofOfPlayBatch, PushEvent,
+};
+use vitrin_shared::manifest::Manifest;
+use vitrin_shared::schedule::{LayerPlay, Resolution, Schedule};
+
+use crate::cache::{BlobCache, CacheError};
+use crate::client::{Api, ApiError, PairingStatus};
+use crate::clock::Clock;
+use crate::identity::{Identity, write_atomically};
+use crate::journal::Journal;
+use crate::{Event, ServerUrl};
+
+/// How far ahead the player makes sure it has everything, and in what order it fetches.
+pub const LOOKAHEAD: SignedDuration = SignedDuration::from_hours(48);
+/// Blobs downloaded at the same time.
+const DOWNLOADS: usize = 3;
+/// Without push, the manifest is checked this often.
+const POLL: Duration = Duration::from_secs(60);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+const PLAYS_PER_BATCH: usize = 500;
+/// The proof-of-play journal may use this much disk before it summarises old records.
+const JOURNAL_BYTES: u64 = 16 * 1024 * 1024;
+
+pub struct Settings {
+    pub server: ServerUrl,
+    pub data_dir: PathBuf,
+    /// Bytes the media cache may use.
+    pub disk_budget: u64,
+}
+
+/// Why the engine stopped.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The `restart` command: the service manager starts the player again.
+    Restart,
+}
+
+/// A manifest ready to play: parsed, compiled, every blob on disk.
+pub struct Loaded {
+    pub manifest: Manifest,
+    pub schedule: Schedule,
+    pub tz: TimeZone,
+    pub etag: String,
+}
+
+impl Loaded {
+    fn new(manifest: Manifest, etag: String) -> Result<Loaded, String> {
+        let schedule = manifest
+            .schedule()
+            .map_err(|e| format!("the manifest's schedule is invalid: {e}"))?;
+        let tz = manifest
+            .screen
+            .time_zone()
+            .map_err(|e| format!("the screen's timezone is invalid: {e}"))?;
+        Ok(Loaded {
+            manifest,
+            schedule,
+            tz,
+            etag,
+        })
+    }
+}
+
+/// Where events go: one JSON line each on stdout (for people, scripts and the load
+/// generator), or a channel (for tests that run the engine in-process).
+#[derive(Clone, Default)]
+pub struct Output {
+    channel: Option<tokio::sync::mpsc::UnboundedSender<Event>>,
+    lines: Arc<Mutex<()>>,
+}
+
+impl Output {
+    pub fn channel() -> (Output, tokio::sync::mpsc::UnboundedReceiver<Event>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let output = Output {
+            channel: Some(tx),
+            lines: Arc::default(),
+        };
+        (output, rx)
+    }
+
+    pub fn emit(&self, event: &Event) {
+        match &self.channel {
+            Some(tx) => {
+                let _ = tx.send(event.clone());
+            }
+            None => {
+                let _guard = self.lines.lock().expect("output lock");
+                println!("{event}");
+            }
+        }
+    }
+}
+
+/// The player's state shared by its tasks.
+pub struct Engine {
+    settings: Settings,
+    clock: Arc<Clock>,
+    api: Api,
+    cache: Arc<BlobCache>,
+    journal: Arc<Mutex<Journal>>,
+    out: Output,
+    loaded: watch::Sender<Option<Arc<Loaded>>>,
+    sync_now: Arc<Notify>,
+    /// Redraw now (the `reload` command).
+    redraw: Notify,
+    started: Instant,
+    last_error: Mutex<Option<String>>,
+    exit: Mutex<Option<Exit>>,
+    stop: Notify,
+}
+
+impl Engine {
+    pub fn open(settings: Settings, clock: Clock, out: Output) -> Result<Arc<Engine>, String> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
+        let (cache, check) =
+            BlobCache::open(&settings.data_dir.join("cache"), settings.disk_budget)
+                .map_err(|e| format!("cannot open the media cache: {e}"))?;
+        if check.removed_corrupt > 0 {
+            out.emit(&Event::Error {
+                reason: format!(
+                    "{} corrupt cached file(s) dropped; they will be fetched again",
+                    check.removed_corrupt
+                ),
+            });
+        }
+        let journal = Journal::open(&settings.data_dir.join("plays"), JOURNAL_BYTES)
+            .map_err(|e| format!("cannot open the proof-of-play journal: {e}"))?;
+        let engine = Engine {
+            api: Api::new(&settings.server),
+            clock: Arc::new(clock),
+            cache: Arc::new(cache),
+            journal: Arc::new(Mutex::new(journal)),
+            out,
+            loaded: watch::channel(None).0,
+            sync_now: Arc::new(Notify::new()),
+            redraw: Notify::new(),
+            started: Instant::now(),
+            last_error: Mutex::new(None),
+            exit: Mutex::new(None),
+            stop: Notify::new(),
+            settings,
+        };
+        engine.load_saved();
+        Ok(Arc::new(engine))
+    }
+
+    fn manifest_path(&self) -> PathBuf {
+        self.settings.data_dir.join("manifest.json")
+    }
+
+    /// The manifest saved by the last successful sync, if its blobs are all still here.
+    fn load_saved(&self) {
+        let Ok(bytes) = std::fs::read(self.manifest_path()) else {
+            return;
+        };
+        #[derive(serde::Deserialize)]
+        struct Saved {
+            etag: String,
+            manifest: Manifest,
+        }
+        let loaded = serde_json::from_slice::<Saved>(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|saved| Loaded::new(saved.manifest, saved.etag));
+        match loaded {
+            Ok(loaded)
+                if loaded
+                    .manifest
+                    .media()
+                    .iter()
+                    .all(|m| self.cache.contains(&m.sha256)) =>
+            {
+                self.loaded.send_replace(Some(Arc::new(loaded)));
+            }
+            Ok(_) => tracing::warn!("the saved manifest lacks media; waiting for the server"),
+            Err(e) => tracing::warn!("ignoring the saved manifest: {e}"),
+        }
+    }
+
+    fn error(&self, reason: impl Into<String>) {
+        let reason = reason.into();
+        tracing::warn!("{reason}");
+        self.out.emit(&Event::Error {
+            reason: reason.clone(),
+        });
+        *self.last_error.lock().expect("error lock") = Some(reason);
+    }
+
+    /// Proof-of-play records not yet accepted by the server.
+    pub fn pending_plays(&self) -> usize {
+        self.journal.lock().expect("journal lock").len_pending()
+    }
+
+    pub fn current(&self) -> Option<Arc<Loaded>> {
+        self.loaded.borrow().clone()
+    }
+
+    /// Runs until a `restart` command; pairs first when there is no (valid) identity.
+    pub async fn run(self: Arc<Engine>) -> Exit {
+        // Schedule what is on disk at once, whatever the network does.
+        let player = tokio::spawn(self.clone().play());
+        loop {
+            let identity = match Identity::load(&self.settings.data_dir) {
+                Some(id) if id.server == self.settings.server.to_string() => id,
+                _ => self.pair().await,
+            };
+            let serving = self.clone().serve(identity);
+            tokio::select! {
+                unauthorized = serving => {
+                    let _ = unauthorized;
+                    self.out.emit(&Event::Unpaired {
+                        reason: "the server no longer knows this screen".into(),
+                    });
+                    if let Err(e) = Identity::forget(&self.settings.data_dir) {
+                        self.error(format!("cannot forget the device token: {e}"));
+                    }
+                }
+                () = self.stop.notified() => {
+                    player.abort();
+                    return self.exit.lock().expect("exit lock").take().unwrap_or(Exit::Restart);
+                }
+            }
+        }
+    }
+
+    /// Shows a pairing code until someone claims it; returns the stored identity.
+    async fn pair(&self) -> Identity {
+        let mut backoff = Backoff::new();
+        loop {
+            let started = match self.api.pair_start().await {
+                Ok(started) => started,
+                Err(e) => {
+                    self.error(format!("cannot get a pairing code: {e}"));
+                    backoff.sleep().await;
+                    continue;
+                }
+            };
+            self.out.emit(&Event::PairingCode {
+                code: started.code.clone(),
+                expires_at: started.expires_at,
+            });
+            loop {
+                match self.api.pair_status(&started.secret, 25).await {
+                    Ok(PairingStatus::Waiting { .. }) => backoff.reset(),
+                    Ok(PairingStatus::Paired { screen_id, token }) => {
+                        let identity = Identity {
+                            server: self.settings.server.to_string(),
+                            screen_id,
+                            token,
+                        };
+                        if let Err(e) = identity.save(&self.settings.data_dir) {
+                            self.error(format!("cannot store the device token: {e}"));
+                        }
+                        self.out.emit(&Event::Paired { screen_id });
+                        return identity;
+                    }
+                    // Expired (or lost by a restarted server): show a new code.
+                    Err(ApiError::Gone | ApiError::NotFound) => break,
+                    Err(e) => {
+                        self.error(format!("waiting for the pairing: {e}"));
+                        backoff.sleep().await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Syncs, listens and reports with `identity` until the server refuses its token.
+    async fn serve(self: Arc<Engine>, identity: Identity) -> ApiError {
+        let api = self.api.with_token(&identity.token);
+        let tasks = [
+            tokio::spawn(self.clone().sync_loop(api.clone())),
+            tokio::spawn(self.clone().push_loop(api.clone())),
+            tokio::spawn(self.clone().heartbeat_loop(api.clone())),
+            tokio::spawn(self.clone().upload_loop(api)),
+        ];
+        let (first, _, rest) = futures_util::future::select_all(tasks).await;
+        for task in rest {
+            task.abort();
+        }
+        first.unwrap_or(ApiError::Unauthorized)
+    }
+
+    /// Fetches the manifest when told to (push) and every `POLL` otherwise.
+    async fn sync_loop(self: Arc<Engine>, api: Api) -> ApiError {
+        loop {
+            match self.sync_once(&api).await {
+                Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
+                Err(e) => self.error(format!("sync failed, keeping the current content: {e}")),
+                Ok(()) => {}
+            }
+            let _ = tokio::time::timeout(POLL, self.sync_now.notified()).await;
+        }
+    }
+
+    /// One sync: a conditional GET, the missing blobs, then the swap.
+    pub async fn sync_once(&self, api: &Api) -> Result<(), ApiError> {
+        let etag = self.current().map(|l| l.etag.clone());
+        let Some((manifest, etag)) = api.manifest(etag.as_deref(), 0).await? else {
+            return Ok(());
+        };
+        let loaded = Loaded::new(manifest, etag).map_err(ApiError::Decode)?;
+        let needed = self.in_order_of_need(&loaded);
+        let mut keep: HashSet<String> = needed.iter().map(|(sha, _)| sha.clone()).collect();
+        if let Some(current) = self.current() {
+            keep.extend(current.manifest.media().iter().map(|m| m.sha256.clone()));
+        }
+        let missing: Vec<(String, u64)> = needed
+            .into_iter()
+            .filter(|(sha, _)| !self.cache.contains(sha))
+            .collect();
+        let results: Vec<Result<(), String>> = futures_util::stream::iter(missing.clone())
+            .map(|(sha, size)| {
+                let keep = &keep;
+                async move { self.download(api, &sha, size, keep).await }
+            })
+            .buffered(DOWNLOADS)
+            .collect()
+            .await;
+        let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+        if !failures.is_empty() {
+            // Not all of it is here: keep playing what we have, try again soon.
+            for failure in &failures {
+                self.error(failure.clone());
+            }
+            self.retry_soon();
+            return Ok(());
+        }
+        self.save(&loaded);
+        let version = loaded.manifest.version;
+        self.loaded.send_replace(Some(Arc::new(loaded)));
+        self.out.emit(&Event::ManifestApplied {
+            version,
+            downloaded: missing.len(),
+        });
+        Ok(())
+    }
+
+    /// The poll timer would retry within a minute; a failed download deserves sooner.
+    fn retry_soon(&self) {
+        let notify = self.sync_now.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            notify.notify_one();
+        });
+    }
+
+    /// The manifest's blobs, those needed soonest first (what plays now, then over the next
+    /// `LOOKAHEAD`), then the rest.
+    fn in_order_of_need(&self, loaded: &Loaded) -> Vec<(String, u64)> {
+        let now = self.clock.now();
+        let mut order: Vec<i64> = Vec::new();
+        for span in loaded.schedule.timeline(now, now + LOOKAHEAD, &loaded.tz) {
+            let resolution = loaded.schedule.resolve(span.start, &loaded.tz);
+            for layer in layers(&resolution) {
+                for zone in &layer.zones {
+                    if let Some(playlist) = loaded
+                        .manifest
+                        .playlists
+                        .iter()
+                        .find(|p| p.id == zone.playlist)
+                    {
+                        order.extend(playlist.entries.iter().map(|e| e.content.0));
+                    }
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let by_content = order
+            .iter()
+            .filter_map(|id| loaded.manifest.content.iter().find(|c| c.id.0 == *id));
+        for item in by_content.chain(&loaded.manifest.content) {
+            for media in item.media() {
+                if seen.insert(media.sha256.clone()) {
+                    out.push((media.sha256.clone(), media.size));
+                }
+            }
+        }
+        out
+    }
+
+    /// Downloads one blob into the cache, resuming a partial download.
+    async fn download(
+        &self,
+        api: &Api,
+        sha: &str,
+        size: u64,
+        keep: &HashSet<String>,
+    ) -> Result<(), String> {
+        match self.cache.make_room(size, keep) {
+            Ok(evicted) if !evicted.is_empty() => {
+                tracing::info!(count = evicted.len(), "evicted unused media");
+            }
+            Ok(_) => {}
+            Err(e) => return Err(format!("no room for {sha}: {e}")),
+        }
+        let have = self.cache.partial_len(sha);
+        let reason = |e: &dyn std::fmt::Display| format!("downloading {sha}: {e}");
+        if size == 0 || have < size {
+            let response = api.media(sha, have).await.map_err(|e| reason(&e))?;
+            let resumed = response.status() == reqwest::StatusCode::PARTIAL_CONTENT;
+            if !resumed {
+                self.cache.discard_partial(sha).map_err(|e| reason(&e))?;
+            }
+            let mut partial = self.cache.open_partial(sha).map_err(|e| reason(&e))?;
+            let mut body = response.bytes_stream();
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| reason(&e))?;
+                partial.write_all(&chunk).map_err(|e| reason(&e))?;
+            }
+        }
+        match self.cache.commit(sha, (size > 0).then_some(size)) {
+            Ok(_) => Ok(()),
+            Err(e @ CacheError::Corrupt { .. }) => Err(format!(
+                "{sha} arrived corrupt (sha256 mismatch), discarded: {e}"
+            )),
+            Err(e) => Err(reason(&e)),
+        }
+    }
+
+    fn save(&self, loaded: &Loaded) {
+        #[derive(Serialize)]
+        struct Saved<'a> {
+            etag: &'a str,
+            manifest: &'a Manifest,
+        }
+        let bytes = serde_json::to_vec(&Saved {
+            etag: &loaded.etag,
+            manifest: &loaded.manifest,
+        })
+        .expect("manifests serialize");
+        if let Err(e) = write_atomically(&self.manifest_path(), &bytes, false) {
+            self.error(format!("cannot save the manifest (disk full?): {e}"));
+        }
+    }
+
+    /// Holds the push stream open, reconnecting with jittered exponential backoff.
+    async fn push_loop(self: Arc<Engine>, api: Api) -> ApiError {
+        let mut backoff = Backoff::new();
+        let mut last_id: Option<String> = None;
+        loop {
+            match api.events(last_id.as_deref()).await {
+                Ok(mut stream) => {
+                    backoff.reset();
+                    loop {
+                        match stream.next().await {
+                            Ok(Some((id, event))) => {
+                                last_id = Some(id);
+                                self.on_push(&api, event).await;
+                            }
+                            Ok(None) => break,
+                            Err(e) => {
+                                tracing::info!("push stream lost: {e}");
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
+                Err(e) => tracing::info!("cannot open the push stream: {e}"),
+            }
+            backoff.sleep().await;
+        }
+    }
+
+    async fn on_push(&self, api: &Api, event: PushEvent) {
+        match event {
+            PushEvent::Manifest { version } => {
+                if self.current().is_none_or(|l| l.manifest.version != version) {
+                    self.sync_now.notify_one();
+                }
+            }
+            PushEvent::Emergency { rule, text, .. } => {
+                self.out.emit(&Event::Emergency { rule: rule.0, text });
+                // The manifest carries the emergency rule; fetch it now.
+                self.sync_now.notify_one();
+            }
+            PushEvent::Command { id, command } => {
+                let result = self.execute(command);
+                self.out.emit(&Event::Command {
+                    command,
+                    ok: result.is_ok(),
+                });
+                let ack = CommandAck {
+                    id,
+                    ok: result.is_ok(),
+                    error: result.err(),
+                };
+                if let Err(e) = api.ack(&ack).await {
+                    tracing::warn!("cannot acknowledge command {}: {e}", id.0);
+                }
+            }
+        }
+    }
+
+    fn execute(&self, command: Command) -> Result<(), String> {
+        match command {
+            Command::Refresh => self.sync_now.notify_one(),
+            Command::Reload => self.redraw.notify_one(),
+            Command::Identify => {
+                let name = self.current().map(|l| l.manifest.screen.name.clone());
+                self.out.emit(&Event::Identify { name });
+            }
+            Command::Screenshot => return Err("no renderer in headless mode".into()),
+            Command::Restart => {
+                *self.exit.lock().expect("exit lock") = Some(Exit::Restart);
+                self.stop.notify_one();
+            }
+        }
+        Ok(())
+    }
+
+    /// Reports status every heartbeat interval; the answer corrects the clock and may tell of
+    /// a manifest this player missed.
+    async fn heartbeat_loop(self: Arc<Engine>, api: Api) -> ApiError {
+        loop {
+            let current = self.current();
+            let beat = Heartbeat {
+                player_version: env!("CARGO_PKG_VERSION").into(),
+                uptime_secs: self.started.elapsed().as_secs(),
+                manifest_version: current.as_ref().map(|l| l.manifest.version),
+                showing: current
+                    .as_ref()
+                    .map(|l| now_showing(&l.schedule.resolve(self.clock.now(), &l.tz)))
+                    .unwrap_or_default(),
+                cache_bytes: self.cache.usage(),
+                disk_free_bytes: self.cache.free_disk().unwrap_or(0),
+                last_error: self.last_error.lock().expect("error lock").clone(),
+                sent_at: self.clock.now(),
+            };
+            match api.heartbeat(&beat).await {
+                Ok(reply) => {
+                    if let Ok(server) = Timestamp::from_millisecond(reply.server_time) {
+                        self.clock.observe_server_time(server);
+                    }
+                    if current
+                        .as_ref()
+                        .is_none_or(|l| l.manifest.version as i64 != reply.manifest_version)
+                    {
+                        self.sync_now.notify_one();
+                    }
+                }
+                Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
+                Err(e) => tracing::info!("heartbeat failed: {e}"),
+            }
+            let interval = current.map_or(60, |l| l.manifest.screen.heartbeat_secs.max(5));
+            tokio::time::sleep(Duration::from_secs(u64::from(interval))).await;
+        }
+    }
+
+    /// Sends the journal's pending proof of play, oldest first.
+    async fn upload_loop(self: Arc<Engine>, api: Api) -> ApiError {
+        loop {
+            match self.upload_once(&api).await {
+                Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
+                Err(e) => tracing::info!("proof-of-play upload failed: {e}"),
+                Ok(_) => {}
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+    }
+
+    /// Uploads everything pending; returns how many records the server newly accepted.
+    pub async fn upload_once(&self, api: &Api) -> Result<usize, ApiError> {
+        let mut accepted = 0;
+        loop {
+            let records = self
+                .journal
+                .lock()
+                .expect("journal lock")
+                .pending(PLAYS_PER_BATCH);
+            if records.is_empty() {
+                return Ok(accepted);
+            }
+            let count = records.len();
+            match api.plays(&ProofOfPlayBatch { records }).await {
+                Ok(reply) => accepted += reply.accepted,
+                // Refused as invalid: sending it again would be refused again and block every
+                // later record, so it is dropped (and said so).
+                Err(ApiError::Status {
+                    status: 422,
+                    detail,
+                }) => {
+                    self.error(format!(
+                        "the server refused {count} proof-of-play records: {detail}"
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
+            if let Err(e) = self.journal.lock().expect("journal lock").confirm(count) {
+                self.error(format!("cannot update the proof-of-play journal: {e}"));
+                return Ok(accepted);
+            }
+        }
+    }
+
+    /// Decides what shows, at every change, and writes it down.
+    async fn play(self: Arc<Engine>) {
+        let mut changes = self.loaded.subscribe();
+        let mut last: Option<Showing> = None;
+        let mut playing: HashMap<String, Playing> = HashMap::new();
+        let mut previous: Option<Timestamp> = None;
+        loop {
+            let Some(loaded) = self.current() else {
+                if changes.changed().await.is_err() {
+                    return;
+                }
+                continue;
+            };
+            let now = self.clock.now();
+            let resolution = loaded.schedule.resolve(now, &loaded.tz);
+            let showing = Showing::of(&resolution, loaded.manifest.version);
+            if last.as_ref() != Some(&showing) {
+                self.out.emit(&Event::Showing {
+                    at: now,
+                    view: showing.clone(),
+                });
+                last = Some(showing);
+            }
+            self.record_plays(&resolution, now, previous, &mut playing);
+            previous = Some(now);
+            let next = resolution
+                .next_redraw()
+                .map_or(Duration::from_secs(1), |at| self.clock.real_until(at))
+                .clamp(Duration::from_millis(5), Duration::from_secs(1));
+            tokio::select! {
+                () = tokio::time::sleep(next) => {}
+                _ = changes.changed() => {}
+                () = self.redraw.notified() => last = None,
+            }
+        }
+    }
+
+    /// Closes the plays that ended and opens the ones that began. `previous` is when the
+    /// last look was taken: a play first seen now began no earlier than that (or now, when
+    /// the player has just started and cannot know).
+    fn record_plays(
+        &self,
+        resolution: &Resolution,
+        now: Timestamp,
+        previous: Option<Timestamp>,
+        playing: &mut HashMap<String, Playing>,
+    ) {
+        let mut current: HashMap<String, Playing> = HashMap::new();
+        for (kind, layer) in named_layers(resolution) {
+            for zone in &layer.zones {
+                let Some(entry) = zone.entry else { continue };
+                let key = format!("{kind}/{}", zone.zone);
+                let mut play = Playing {
+                    content: entry.content.0,
+                    playlist: zone.playlist.0,
+                    layout: layer.layout.map(|l| l.0),
+                    rule: layer.selected.rule.map(|r| r.0),
+                    zone: zone.zone.clone(),
+                    began: entry.since,
+                    counted_from: entry.since.max(previous.unwrap_or(now)),
+                };
+                if let Some(before) = playing.get(&key).filter(|b| b.same_showing(&play)) {
+                    play.counted_from = before.counted_from;
+                }
+                current.insert(key, play);
+            }
+        }
+        for (key, before) in playing.iter() {
+            let next = current.get(key);
+            if next.is_some_and(|p| p.same_showing(before)) {
+                continue;
+            }
+            // Replaced in its zone: it ended when its successor began, not at this look.
+            let ended = next.map_or(now, |p| p.counted_from);
+            let record = before.finished(ended);
+            if let Err(e) = self.journal.lock().expect("journal lock").record(&record) {
+                self.error(format!("cannot record proof of play (disk full?): {e}"));
+            }
+        }
+        *playing = current;
+    }
+}
+
+/// What plays in one zone, for proof of play.
+#[derive(Debug, Clone)]
+struct Playing {
+    content: i64,
+    playlist: i64,
+    layout: Option<i64>,
+    rule: Option<i64>,
+    zone: String,
+    /// When this showing began by the schedule.
+    began: Timestamp,
+    /// When this player saw it begin.
+    counted_from: Timestamp,
+}
+
+impl Playing {
+    fn same_showing(&self, other: &Playing) -> bool {
+        (
+            self.content,
+            self.playlist,
+            self.layout,
+            self.rule,
+            &self.zone,
+            self.began,
+        ) == (
+            other.content,
+            other.playlist,
+            other.layout,
+            other.rule,
+            &other.zone,
+            other.began,
+        )
+    }
+
+    fn finished(&self, now: Timestamp) -> ProofOfPlay {
+        let mut random = [0u8; 6];
+        getrandom::fill(&mut random).expect("the OS random source is available");
+        ProofOfPlay {
+            event_id: format!(
+                "{}-{}",
+                self.counted_from.as_millisecond(),
+                hex::encode(random)
+            ),
+            content: vitrin_shared::ids::ContentId(self.content),
+            playlist: vitrin_shared::ids::PlaylistId(self.playlist),
+            layout: self.layout.map(vitrin_shared::ids::LayoutId),
+            rule: self.rule.map(vitrin_shared::ids::RuleId),
+            zone: self.zone.clone(),
+            started_at: self.counted_from,
+            ended_at: now.max(self.counted_from),
+        }
+    }
+}
+
+fn layers(resolution: &Resolution) -> impl Iterator<Item = &LayerPlay> {
+    resolution
+        .main
+        .iter()
+        .chain(&resolution.overlays)
+        .chain(&resolution.emergency)
+}
+
+fn named_layers(resolution: &Resolution) -> Vec<(String, &LayerPlay)> {
+    let mut out: Vec<(String, &LayerPlay)> = Vec::new();
+    out.extend(resolution.main.iter().map(|l| ("main".to_owned(), l)));
+    out.extend(
+        resolution
+            .overlays
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (format!("overlay{i}"), l)),
+    );
+    out.extend(
+        resolution
+            .emergency
+            .iter()
+            .map(|l| ("emergency".to_owned(), l)),
+    );
+    out
+}
+
+fn now_showing(resolution: &Resolution) -> Vec<NowShowing> {
+    layers(resolution)
+        .flat_map(|layer| {
+            layer.zones.iter().filter_map(move |zone| {
+                zone.entry.map(|entry| NowShowing {
+                    zone: zone.zone.clone(),
+                    layout: layer.layout,
+                    playlist: zone.playlist,
+                    content: entry.content,
+                })
+            })
+        })
+        .collect()
+}
+
+/// What the screen shows, as the JSON line `{"event":"showing",...}` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Showing {
+    pub manifest_version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main: Option<LayerView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<LayerView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<LayerView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LayerView {
+    /// `None` for the default layout.
+    pub rule: Option<i64>,
+    pub layout: Option<i64>,
+    /// Zone name → content id (`None`: nothing valid in its playlist now).
+    pub zones: BTreeMap<String, Option<i64>>,
+}
+
+impl Showing {
+    fn of(resolution: &Resolution, manifest_version: u64) -> Showing {
+        let view = |layer: &LayerPlay| LayerView {
+            rule: layer.selected.rule.map(|r| r.0),
+            layout: layer.layout.map(|l| l.0),
+            zones: layer
+                .zones
+                .iter()
+                .map(|z| (z.zone.clone(), z.entry.map(|e| e.content.0)))
+                .collect(),
+        };
+        Showing {
+            manifest_version,
+            main: resolution.main.as_ref().map(view),
+            overlays: resolution.overlays.iter().map(view).collect(),
+            emergency: resolution.emergency.as_ref().map(view),
+        }
+    }
+}
+
+/// Exponential backoff with full jitter, capped at `MAX_BACKOFF`.
+struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    fn new() -> Backoff {
+        Backoff {
+            next: Duration::from_millis(500),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.next = Duration::from_millis(500);
+    }
+
+    async fn sleep(&mut self) {
+        let mut byte = [0u8; 1];
+        getrandom::fill(&mut byte).expect("the OS random source is available");
+        // Between half and all of the step, so a fleet that lost the server together does
+        // not come back in lockstep.
+        let jittered = self.next.mul_f64(0.5 + f64::from(byte[0]) / 510.0);
+        tokio::time::sleep(jittered).await;
+        self.next = (self.next * 2).min(MAX_BACKOFF);
+    }
+}
