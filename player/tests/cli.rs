@@ -144,3 +144,109 @@ fn rejects_non_http_urls_before_doing_anything() {
     );
     assert!(!data_dir.exists());
 }
+
+/// `--headless` pairs, syncs and reports what it shows as JSON lines on stdout.
+#[test]
+fn headless_pairs_and_reports_what_it_shows() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = vitrin_server::Config::new(addr, tmp.path().join("server"));
+    let state = runtime
+        .block_on(vitrin_server::AppState::open(config))
+        .unwrap();
+    runtime.spawn(async move { axum::serve(listener, vitrin_server::build_app(state)).await });
+    // An owner, a store and something to show.
+    let admin = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let post = |path: &str, body: serde_json::Value| -> serde_json::Value {
+        runtime.block_on(async {
+            let response = admin
+                .post(format!("http://{addr}{path}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_success(),
+                "{path}: {}",
+                response.status()
+            );
+            response.json().await.unwrap()
+        })
+    };
+    post(
+        "/api/v1/setup",
+        serde_json::json!({"organization": "Café", "name": "O",
+        "email": "o@cafe.test", "password": "a long test password"}),
+    );
+    let store = post(
+        "/api/v1/stores",
+        serde_json::json!({"name": "S", "timezone": "Asia/Tehran"}),
+    );
+    let content = post(
+        "/api/v1/content",
+        serde_json::json!({"name": "Hi", "type": "text",
+        "title": "سلام", "body": ""}),
+    );
+    let playlist = post(
+        "/api/v1/playlists",
+        serde_json::json!({"name": "P",
+        "entries": [{"content": content["id"], "duration_ms": 10000}]}),
+    );
+    let layout = post(
+        "/api/v1/layouts",
+        serde_json::json!({"name": "L", "template": "fullscreen",
+        "zones": [{"zone": "main", "playlist": playlist["id"]}]}),
+    );
+
+    let mut child = player()
+        .args([
+            "--server",
+            &format!("http://{addr}"),
+            "--headless",
+            "--data-dir",
+        ])
+        .arg(tmp.path().join("player"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel::<serde_json::Value>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(serde_json::from_str(&line).expect("every line is JSON"));
+        }
+    });
+    let mut next = |event: &str| -> serde_json::Value {
+        loop {
+            let line = lines.recv_timeout(Duration::from_secs(20)).expect(event);
+            if line["event"] == event {
+                return line;
+            }
+        }
+    };
+    let code = next("pairing_code")["code"].as_str().unwrap().to_owned();
+    post(
+        "/api/v1/screens/pair",
+        serde_json::json!({"code": code,
+        "screen": {"store_id": store["id"], "name": "Counter", "default_layout_id": layout["id"]}}),
+    );
+    assert!(next("paired")["screen_id"].as_i64().is_some());
+    assert_eq!(next("manifest_applied")["version"], 1);
+    let showing = next("showing");
+    assert_eq!(showing["main"]["zones"]["main"], content["id"]);
+    assert_eq!(showing["manifest_version"], 1);
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -168,7 +168,139 @@ async fn pairs_then_shows_a_publish_at_once() {
         shown.0
     );
     assert!(shown.1.is_some(), "shown by the new rule");
+
+    // Heartbeats make the screen online; commands are carried out and acknowledged.
+    let screens: Value = admin
+        .client
+        .get(format!("{}/api/v1/screens", admin.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let screen = &screens[0];
+    assert_eq!(screen["online"], true);
+    assert_eq!(
+        screen["status"]["player_version"],
+        env!("CARGO_PKG_VERSION")
+    );
+    let id = screen["id"].as_i64().unwrap();
+    admin
+        .create(
+            &format!("/api/v1/screens/{id}/commands"),
+            json!({"command": "identify"}),
+        )
+        .await;
+    let name = player
+        .until(|e| match e {
+            Event::Identify { name } => Some(name.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(name.as_deref(), Some("Counter"));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let commands: Value = admin
+            .client
+            .get(format!("{}/api/v1/screens/{id}/commands", admin.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if commands[0]["ok"] == true {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the command was not acknowledged"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     player.stop();
+}
+
+/// A server gone bad: every answer from the list in `mode`.
+async fn bad_server(mode: &'static str) -> String {
+    use axum::routing::any;
+    let app = axum::Router::new().fallback(any(move || async move {
+        match mode {
+            "garbage" => (
+                axum::http::StatusCode::OK,
+                "{\"api_version\": 1, \"version\": ",
+            )
+                .into_response(),
+            "error" => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
+            _ => {
+                // Hangs: accepts the request and never answers.
+                std::future::pending::<()>().await;
+                unreachable!()
+            }
+        }
+    }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+use axum::response::IntoResponse;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_gone_bad_leaves_the_player_on_its_last_good_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(test_state(&dir.path().join("server")).await)
+        .await
+        .unwrap();
+    let admin = Admin::setup(&server.url("")).await;
+    let store = admin
+        .create(
+            "/api/v1/stores",
+            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
+        )
+        .await;
+    let (welcome, layout) = chain(&admin, "Welcome", text("Welcome", "v1")).await;
+    let player_dir = dir.path().join("player");
+    let mut player = Player::start(&server.url(""), &player_dir, 1 << 30, Clock::system());
+    pair(&admin, &mut player, store, layout).await;
+    player
+        .until(|e| matches!(e, Event::ManifestApplied { .. }).then_some(()))
+        .await;
+    player.stop();
+
+    for (mode, expected) in [
+        ("garbage", "does not parse"),
+        ("error", "500"),
+        ("hang", ""),
+    ] {
+        // The same screen, its server now answering badly (the identity follows the URL).
+        let url = bad_server(mode).await;
+        let identity_path = player_dir.join("device.json");
+        let mut identity: Value =
+            serde_json::from_slice(&std::fs::read(&identity_path).unwrap()).unwrap();
+        identity["server"] = Value::String(url.clone());
+        std::fs::write(&identity_path, identity.to_string()).unwrap();
+        let mut player = Player::start(&url, &player_dir, 1 << 30, Clock::system());
+        let (version, _, content) = player.until(main_content).await;
+        assert_eq!(
+            (version, content),
+            (1, Some(welcome)),
+            "{mode}: last good content"
+        );
+        if !expected.is_empty() {
+            let reason = player
+                .until(|e| match e {
+                    Event::Error { reason } if reason.contains(expected) => Some(reason.clone()),
+                    _ => None,
+                })
+                .await;
+            assert!(reason.contains("keeping the current content"), "{reason}");
+        }
+        assert_eq!(player.engine.current().unwrap().manifest.version, 1);
+        player.stop();
+    }
 }
 
 /// Breakfast, lunch and dinner in Tehran on a closed-sign default; returns (store, closed
