@@ -228,7 +228,7 @@ fn headless_pairs_and_reports_what_it_shows() {
             let _ = tx.send(serde_json::from_str(&line).expect("every line is JSON"));
         }
     });
-    let mut next = |event: &str| -> serde_json::Value {
+    let next = |event: &str| -> serde_json::Value {
         loop {
             let line = lines.recv_timeout(Duration::from_secs(20)).expect(event);
             if line["event"] == event {
