@@ -26,6 +26,22 @@ pub struct Audit<'a> {
     pub summary: String,
 }
 
+impl<'a> Audit<'a> {
+    pub fn of(
+        action: &'a str,
+        object_type: &'a str,
+        object_id: i64,
+        summary: impl Into<String>,
+    ) -> Audit<'a> {
+        Audit {
+            action,
+            object_type,
+            object_id: Some(object_id),
+            summary: summary.into(),
+        }
+    }
+}
+
 impl<'a> Change<'a> {
     pub async fn begin(state: &AppState, principal: &'a Principal) -> ApiResult<Change<'a>> {
         Ok(Change {

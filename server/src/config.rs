@@ -67,6 +67,11 @@ pub struct Cli {
         value_parser = parse_cidr
     )]
     pub feed_allow: Vec<IpNet>,
+
+    /// Days raw proof-of-play rows and heartbeat minutes are kept; the hourly and daily
+    /// aggregates that reports read are kept for good [default: 90].
+    #[arg(long, env = "VITRIN_RAW_RETENTION_DAYS", value_name = "DAYS")]
+    pub raw_retention_days: Option<u32>,
 }
 
 /// `10.0.0.0/8`, or a single address (`192.168.1.5`, `::1`) meaning just that address.
@@ -93,6 +98,7 @@ struct FileConfig {
     max_upload_mb: Option<u64>,
     demo: Option<bool>,
     feed_allow: Option<Vec<String>>,
+    raw_retention_days: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +154,9 @@ impl Cli {
         config.metrics_bind = self.metrics_bind.or(file.metrics_bind);
         config.public_url = self.public_url.or(file.public_url);
         config.demo = self.demo || file.demo.unwrap_or(false);
+        if let Some(days) = self.raw_retention_days.or(file.raw_retention_days) {
+            config.raw_retention_days = days.max(1);
+        }
         config.feed_allow = if self.feed_allow.is_empty() {
             file.feed_allow
                 .unwrap_or_default()
@@ -179,6 +188,8 @@ pub struct Config {
     /// Networks feeds may be fetched from although they are private (`--feed-allow`).
     pub feed_allow: Vec<IpNet>,
     pub feed_limits: FeedLimits,
+    /// Days raw plays and heartbeat minutes are kept (at least 1).
+    pub raw_retention_days: u32,
 }
 
 /// How far the feed fetcher goes for one source before it gives up.
@@ -223,6 +234,7 @@ impl Config {
             demo: false,
             feed_allow: Vec::new(),
             feed_limits: FeedLimits::default(),
+            raw_retention_days: 90,
         }
     }
 

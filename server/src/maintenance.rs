@@ -8,8 +8,11 @@ use crate::state::AppState;
 
 /// Unreferenced media blobs are kept this long before they are deleted.
 pub const BLOB_GRACE_MS: i64 = 24 * 3600 * 1000;
-/// Raw proof-of-play rows are kept 90 days; `play_hours` keeps the counts for good.
-pub const PLAY_RETENTION_MS: i64 = 90 * 24 * 3600 * 1000;
+/// A day, for `Config::raw_retention_days` (raw plays and heartbeat minutes; `play_hours`
+/// and `play_quarters` keep the counts for good).
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
+/// The default raw retention, 90 days.
+pub const PLAY_RETENTION_MS: i64 = 90 * DAY_MS;
 /// Commands and emergency events are history after a week.
 pub const EVENT_RETENTION_MS: i64 = 7 * 24 * 3600 * 1000;
 
@@ -18,6 +21,7 @@ pub const EVENT_RETENTION_MS: i64 = 7 * 24 * 3600 * 1000;
 pub struct Swept {
     pub blobs: usize,
     pub plays: u64,
+    pub minutes: u64,
     pub events: u64,
     pub pairings: u64,
     pub sessions: u64,
@@ -27,10 +31,15 @@ pub struct Swept {
 pub async fn sweep(state: &AppState) -> DbResult<Swept> {
     let now = now_ms();
     let db = &state.db;
+    let raw_cutoff = now - i64::from(state.config.raw_retention_days) * DAY_MS;
     Ok(Swept {
         blobs: crate::api::media::collect_garbage(state, BLOB_GRACE_MS).await?,
         plays: sql("DELETE FROM plays WHERE ended_at < $1")
-            .bind(now - PLAY_RETENTION_MS)
+            .bind(raw_cutoff)
+            .execute(db)
+            .await?,
+        minutes: sql("DELETE FROM screen_minutes WHERE minute < $1")
+            .bind(raw_cutoff)
             .execute(db)
             .await?,
         events: sql("DELETE FROM screen_events WHERE created_at < $1")

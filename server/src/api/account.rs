@@ -318,12 +318,12 @@ pub async fn create_token(
     record_audit(
         &mut tx,
         &principal,
-        Audit {
-            action: "create",
-            object_type: "api_token",
-            object_id: Some(id),
-            summary: format!("create API token '{name}'"),
-        },
+        Audit::of(
+            "create",
+            "api_token",
+            id,
+            format!("create API token '{name}'"),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -355,12 +355,7 @@ pub async fn delete_token(
     record_audit(
         &mut tx,
         &principal,
-        Audit {
-            action: "delete",
-            object_type: "api_token",
-            object_id: Some(id),
-            summary: "revoke API token".into(),
-        },
+        Audit::of("delete", "api_token", id, "revoke API token"),
     )
     .await?;
     tx.commit().await?;

@@ -104,12 +104,12 @@ pub async fn pair(
         return Err(ApiError::Conflict("this code was already claimed".into()));
     }
     change
-        .commit(Audit {
-            action: "pair",
-            object_type: "screen",
-            object_id: Some(screen),
-            summary: format!("pair screen {screen} with code {code}"),
-        })
+        .commit(Audit::of(
+            "pair",
+            "screen",
+            screen,
+            format!("pair screen {screen} with code {code}"),
+        ))
         .await?;
     super::screens::get(State(state), principal, Id(screen)).await
 }
@@ -131,12 +131,12 @@ pub async fn unpair(
         .execute(change.ex())
         .await?;
     change
-        .commit(Audit {
-            action: "unpair",
-            object_type: "screen",
-            object_id: Some(id),
-            summary: format!("unpair screen '{}'", row.name),
-        })
+        .commit(Audit::of(
+            "unpair",
+            "screen",
+            id,
+            format!("unpair screen '{}'", row.name),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -206,12 +206,12 @@ pub async fn send_command(
     .await?;
     change.wake.push(ScreenId(id));
     change
-        .commit(Audit {
-            action: "command",
-            object_type: "screen",
-            object_id: Some(id),
-            summary: format!("send {command:?} to screen '{}'", row.name).to_lowercase(),
-        })
+        .commit(Audit::of(
+            "command",
+            "screen",
+            id,
+            format!("send {command:?} to screen '{}'", row.name).to_lowercase(),
+        ))
         .await?;
     let sent: SentCommand = sql("SELECT id, payload, created_at, acked_at, ok, error \
                                  FROM screen_events WHERE id = $1")
@@ -359,12 +359,12 @@ pub async fn publish_emergency(
     }
     change.wake.extend(&screens);
     change
-        .commit(Audit {
-            action: "publish",
-            object_type: "emergency",
-            object_id: Some(rule.id.0),
-            summary: format!("emergency to {} screen(s): {text}", screens.len()),
-        })
+        .commit(Audit::of(
+            "publish",
+            "emergency",
+            rule.id.0,
+            format!("emergency to {} screen(s): {text}", screens.len()),
+        ))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -399,12 +399,12 @@ pub async fn end_emergency(
         }
     }
     change
-        .commit(Audit {
-            action: "end",
-            object_type: "emergency",
-            object_id: Some(id),
-            summary: format!("end emergency '{}'", rule.name),
-        })
+        .commit(Audit::of(
+            "end",
+            "emergency",
+            id,
+            format!("end emergency '{}'", rule.name),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -169,12 +169,12 @@ async fn save(
     };
     set_members(&mut change.tx, org, id, &input.screens).await?;
     change
-        .commit(Audit {
-            action: "save",
-            object_type: "group",
-            object_id: Some(id),
-            summary: format!("save group '{}'", input.name.trim()),
-        })
+        .commit(Audit::of(
+            "save",
+            "group",
+            id,
+            format!("save group '{}'", input.name.trim()),
+        ))
         .await?;
     Ok(Json(load(&state.db, org, id).await?))
 }
@@ -197,12 +197,12 @@ pub async fn delete(
         .execute(change.ex())
         .await?;
     change
-        .commit(Audit {
-            action: "delete",
-            object_type: "group",
-            object_id: Some(id),
-            summary: format!("delete group '{}'", group.name),
-        })
+        .commit(Audit::of(
+            "delete",
+            "group",
+            id,
+            format!("delete group '{}'", group.name),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

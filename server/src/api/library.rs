@@ -113,12 +113,12 @@ pub async fn save<T: Doc>(
         "update"
     };
     change
-        .commit(Audit {
+        .commit(Audit::of(
             action,
-            object_type: T::KIND,
-            object_id: Some(doc.id()),
-            summary: format!("{action} {} '{}'", T::KIND, doc.name()),
-        })
+            T::KIND,
+            doc.id(),
+            format!("{action} {} '{}'", T::KIND, doc.name()),
+        ))
         .await?;
     Ok((status, doc))
 }
@@ -190,12 +190,12 @@ pub async fn delete<T: Doc>(
     let mut change = Change::begin(state, principal).await?;
     let doc: T = delete_in(&mut change, id).await?;
     change
-        .commit(Audit {
-            action: "delete",
-            object_type: T::KIND,
-            object_id: Some(id),
-            summary: format!("delete {} '{}'", T::KIND, doc.name()),
-        })
+        .commit(Audit::of(
+            "delete",
+            T::KIND,
+            id,
+            format!("delete {} '{}'", T::KIND, doc.name()),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

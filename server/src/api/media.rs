@@ -246,12 +246,12 @@ pub async fn ingest(
     .fetch_i64(change.ex())
     .await?;
     change
-        .commit(Audit {
-            action: "upload",
-            object_type: "media",
-            object_id: Some(id),
-            summary: format!("upload {kind} '{name}' ({} bytes)", file.size),
-        })
+        .commit(Audit::of(
+            "upload",
+            "media",
+            id,
+            format!("upload {kind} '{name}' ({} bytes)", file.size),
+        ))
         .await?;
     Ok((StatusCode::CREATED, Json(load(&state.db, org, id).await?)))
 }
@@ -288,12 +288,12 @@ pub async fn delete(
     .execute(change.ex())
     .await?;
     change
-        .commit(Audit {
-            action: "delete",
-            object_type: "media",
-            object_id: Some(id),
-            summary: format!("delete media '{}'", media.name),
-        })
+        .commit(Audit::of(
+            "delete",
+            "media",
+            id,
+            format!("delete media '{}'", media.name),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

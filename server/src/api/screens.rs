@@ -268,12 +268,12 @@ pub async fn create(
     let mut change = Change::begin(&state, &principal).await?;
     let id = insert(&mut change, &mut input).await?;
     change
-        .commit(Audit {
-            action: "create",
-            object_type: "screen",
-            object_id: Some(id),
-            summary: format!("create screen '{}'", input.name.trim()),
-        })
+        .commit(Audit::of(
+            "create",
+            "screen",
+            id,
+            format!("create screen '{}'", input.name.trim()),
+        ))
         .await?;
     let row = visible_row(&state, &principal, id).await?;
     Ok((
@@ -320,12 +320,12 @@ pub async fn update(
     )
     .await?;
     change
-        .commit(Audit {
-            action: "update",
-            object_type: "screen",
-            object_id: Some(id),
-            summary: format!("update screen '{}'", input.name.trim()),
-        })
+        .commit(Audit::of(
+            "update",
+            "screen",
+            id,
+            format!("update screen '{}'", input.name.trim()),
+        ))
         .await?;
     let row = visible_row(&state, &principal, id).await?;
     Ok(Json(with_details(&state.db, row).await?))
@@ -350,12 +350,12 @@ pub async fn delete(
         .execute(change.ex())
         .await?;
     change
-        .commit(Audit {
-            action: "delete",
-            object_type: "screen",
-            object_id: Some(id),
-            summary: format!("delete screen '{}'", row.name),
-        })
+        .commit(Audit::of(
+            "delete",
+            "screen",
+            id,
+            format!("delete screen '{}'", row.name),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

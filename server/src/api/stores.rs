@@ -134,12 +134,12 @@ pub async fn create(
     .fetch_one(change.ex())
     .await?;
     change
-        .commit(Audit {
-            action: "create",
-            object_type: "store",
-            object_id: Some(store.id),
-            summary: format!("create store '{}'", store.name),
-        })
+        .commit(Audit::of(
+            "create",
+            "store",
+            store.id,
+            format!("create store '{}'", store.name),
+        ))
         .await?;
     Ok((StatusCode::CREATED, Json(store)))
 }
@@ -171,12 +171,12 @@ pub async fn update(
     .fetch_one(change.ex())
     .await?;
     change
-        .commit(Audit {
-            action: "update",
-            object_type: "store",
-            object_id: Some(id),
-            summary: format!("update store '{}'", store.name),
-        })
+        .commit(Audit::of(
+            "update",
+            "store",
+            id,
+            format!("update store '{}'", store.name),
+        ))
         .await?;
     Ok(Json(store))
 }
@@ -208,12 +208,12 @@ pub async fn delete(
         .execute(change.ex())
         .await?;
     change
-        .commit(Audit {
-            action: "delete",
-            object_type: "store",
-            object_id: Some(id),
-            summary: format!("delete store '{}'", store.name),
-        })
+        .commit(Audit::of(
+            "delete",
+            "store",
+            id,
+            format!("delete store '{}'", store.name),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

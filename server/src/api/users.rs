@@ -168,12 +168,12 @@ pub async fn create(
     record_audit(
         &mut tx,
         &principal,
-        Audit {
-            action: "create",
-            object_type: "user",
-            object_id: Some(id),
-            summary: format!("create user {email} as {}", input.role.as_str()),
-        },
+        Audit::of(
+            "create",
+            "user",
+            id,
+            format!("create user {email} as {}", input.role.as_str()),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -235,12 +235,12 @@ pub async fn update(
     record_audit(
         &mut tx,
         &principal,
-        Audit {
-            action: "update",
-            object_type: "user",
-            object_id: Some(id),
-            summary: format!("update user {email} ({})", input.role.as_str()),
-        },
+        Audit::of(
+            "update",
+            "user",
+            id,
+            format!("update user {email} ({})", input.role.as_str()),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -269,12 +269,7 @@ pub async fn delete(
     record_audit(
         &mut tx,
         &principal,
-        Audit {
-            action: "delete",
-            object_type: "user",
-            object_id: Some(id),
-            summary: format!("delete user {}", user.email),
-        },
+        Audit::of("delete", "user", id, format!("delete user {}", user.email)),
     )
     .await?;
     tx.commit().await?;

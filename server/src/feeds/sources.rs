@@ -373,12 +373,12 @@ pub async fn create(
     .fetch_i64(change.ex())
     .await?;
     change
-        .commit(Audit {
-            action: "create",
-            object_type: "feed",
-            object_id: Some(id),
-            summary: format!("create feed '{}'", input.name.trim()),
-        })
+        .commit(Audit::of(
+            "create",
+            "feed",
+            id,
+            format!("create feed '{}'", input.name.trim()),
+        ))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -457,12 +457,12 @@ pub async fn update(
         return Err(ApiError::NotFound);
     }
     change
-        .commit(Audit {
-            action: "update",
-            object_type: "feed",
-            object_id: Some(id),
-            summary: format!("update feed '{}'", input.name.trim()),
-        })
+        .commit(Audit::of(
+            "update",
+            "feed",
+            id,
+            format!("update feed '{}'", input.name.trim()),
+        ))
         .await?;
     Ok(Json(answer(&state, &principal, id).await?))
 }
@@ -486,12 +486,12 @@ pub async fn delete(
         .execute(change.ex())
         .await?;
     change
-        .commit(Audit {
-            action: "delete",
-            object_type: "feed",
-            object_id: Some(id),
-            summary: format!("delete feed '{}'", row.name),
-        })
+        .commit(Audit::of(
+            "delete",
+            "feed",
+            id,
+            format!("delete feed '{}'", row.name),
+        ))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -616,12 +616,12 @@ pub async fn set_rates(
     .execute(change.ex())
     .await?;
     change
-        .commit(Audit {
-            action: "update",
-            object_type: "feed",
-            object_id: Some(id),
-            summary: format!("type rates of feed '{}'", row.name),
-        })
+        .commit(Audit::of(
+            "update",
+            "feed",
+            id,
+            format!("type rates of feed '{}'", row.name),
+        ))
         .await?;
     Ok(Json(answer(&state, &principal, id).await?))
 }

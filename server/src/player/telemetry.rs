@@ -17,7 +17,9 @@ use crate::state::AppState;
 
 pub const MAX_SCREENSHOT_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_BATCH: usize = 1000;
+const MINUTE_MS: i64 = 60 * 1000;
 const HOUR_MS: i64 = 3600 * 1000;
+const QUARTER_MS: i64 = 15 * MINUTE_MS;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,10 +59,26 @@ pub async fn heartbeat(
         .bind(device.screen.0)
         .execute(&state.db)
         .await?;
-    let (version,): (i64,) = sql("SELECT manifest_version FROM screens WHERE id = $1")
-        .bind(device.screen.0)
-        .fetch_one(&state.db)
-        .await?;
+    let (version, heartbeat_secs): (i64, i64) =
+        sql("SELECT manifest_version, heartbeat_secs FROM screens WHERE id = $1")
+            .bind(device.screen.0)
+            .fetch_one(&state.db)
+            .await?;
+    // The uptime report: the minutes this heartbeat's interval covers count as online.
+    let first = now.div_euclid(MINUTE_MS);
+    let last = (now + heartbeat_secs.clamp(1, 3600) * 1000 - 1).div_euclid(MINUTE_MS);
+    let values: Vec<String> = (first..=last)
+        .map(|m| format!("($1, $2, {})", m * MINUTE_MS))
+        .collect();
+    sql(format!(
+        "INSERT INTO screen_minutes (org_id, screen_id, minute) VALUES {} \
+         ON CONFLICT (screen_id, minute) DO NOTHING",
+        values.join(", ")
+    ))
+    .bind(device.org.0)
+    .bind(device.screen.0)
+    .execute(&state.db)
+    .await?;
     Ok(Json(HeartbeatReply {
         manifest_version: version,
         server_time: now,
@@ -177,6 +195,21 @@ pub async fn plays(
         .bind(device.screen.0)
         .bind(record.content.0)
         .bind(start - start.rem_euclid(HOUR_MS))
+        .bind(end - start)
+        .execute(&mut tx)
+        .await?;
+        // What reports read: per playlist too, in quarter hours that fit every local hour.
+        sql(
+            "INSERT INTO play_quarters (org_id, screen_id, content_id, playlist_id, quarter, \
+               plays, play_ms) VALUES ($1, $2, $3, $4, $5, 1, $6) \
+             ON CONFLICT (screen_id, content_id, playlist_id, quarter) DO UPDATE SET \
+               plays = play_quarters.plays + 1, play_ms = play_quarters.play_ms + $6",
+        )
+        .bind(device.org.0)
+        .bind(device.screen.0)
+        .bind(record.content.0)
+        .bind(record.playlist.0)
+        .bind(start - start.rem_euclid(QUARTER_MS))
         .bind(end - start)
         .execute(&mut tx)
         .await?;
