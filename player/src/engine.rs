@@ -27,7 +27,8 @@ use crate::identity::{Identity, write_atomically};
 use crate::journal::Journal;
 use crate::{Event, ServerUrl};
 
-/// How far ahead the player makes sure it has everything, and in what order it fetches.
+/// How far ahead of now the player orders its downloads by need (`--lookahead-hours`). The
+/// manifest carries every rule, so nothing it needs later is missing either way.
 pub const LOOKAHEAD: SignedDuration = SignedDuration::from_hours(48);
 /// Blobs downloaded at the same time.
 const DOWNLOADS: usize = 3;
@@ -43,7 +44,21 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Bytes the media cache may use.
     pub disk_budget: u64,
+    /// The window in which downloads are ordered by when they are needed.
+    pub lookahead: SignedDuration,
 }
+
+/// How far the current download batch has come, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub files_total: usize,
+    pub files_done: usize,
+    pub bytes_total: u64,
+    pub bytes_done: u64,
+}
+
+/// Takes a screenshot of what is on screen (PNG bytes); the window provides it.
+pub type ScreenshotHook = Box<dyn Fn() -> Result<Vec<u8>, String> + Send + Sync>;
 
 /// Why the engine stopped.
 #[derive(Debug, PartialEq, Eq)]
@@ -125,6 +140,8 @@ pub struct Engine {
     last_error: Mutex<Option<String>>,
     exit: Mutex<Option<Exit>>,
     stop: Notify,
+    progress: Mutex<Progress>,
+    screenshot: Mutex<Option<ScreenshotHook>>,
 }
 
 impl Engine {
@@ -157,6 +174,8 @@ impl Engine {
             last_error: Mutex::new(None),
             exit: Mutex::new(None),
             stop: Notify::new(),
+            progress: Mutex::default(),
+            screenshot: Mutex::new(None),
             settings,
         };
         engine.load_saved();
@@ -202,6 +221,16 @@ impl Engine {
             reason: reason.clone(),
         });
         *self.last_error.lock().expect("error lock") = Some(reason);
+    }
+
+    /// Lets the `screenshot` command capture the screen (the window sets this).
+    pub fn set_screenshot_hook(&self, hook: ScreenshotHook) {
+        *self.screenshot.lock().expect("hook lock") = Some(hook);
+    }
+
+    /// The download batch in progress (all zero when nothing is downloading).
+    pub fn progress(&self) -> Progress {
+        *self.progress.lock().expect("progress lock")
     }
 
     /// Proof-of-play records not yet accepted by the server.
@@ -327,6 +356,11 @@ impl Engine {
             .into_iter()
             .filter(|(sha, _)| !self.cache.contains(sha))
             .collect();
+        *self.progress.lock().expect("progress lock") = Progress {
+            files_total: missing.len(),
+            bytes_total: missing.iter().map(|(_, size)| size).sum(),
+            ..Progress::default()
+        };
         let results: Vec<Result<(), String>> = futures_util::stream::iter(missing.clone())
             .map(|(sha, size)| {
                 let keep = &keep;
@@ -335,6 +369,7 @@ impl Engine {
             .buffered(DOWNLOADS)
             .collect()
             .await;
+        *self.progress.lock().expect("progress lock") = Progress::default();
         let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
         if !failures.is_empty() {
             // Not all of it is here: keep playing what we have, try again soon.
@@ -364,11 +399,12 @@ impl Engine {
     }
 
     /// The manifest's blobs, those needed soonest first (what plays now, then over the next
-    /// `LOOKAHEAD`), then the rest.
+    /// look-ahead window), then the rest.
     fn in_order_of_need(&self, loaded: &Loaded) -> Vec<(String, u64)> {
         let now = self.clock.now();
         let mut order: Vec<i64> = Vec::new();
-        for span in loaded.schedule.timeline(now, now + LOOKAHEAD, &loaded.tz) {
+        let horizon = now + self.settings.lookahead;
+        for span in loaded.schedule.timeline(now, horizon, &loaded.tz) {
             let resolution = loaded.schedule.resolve(span.start, &loaded.tz);
             for layer in layers(&resolution) {
                 for zone in &layer.zones {
@@ -426,10 +462,14 @@ impl Engine {
             while let Some(chunk) = body.next().await {
                 let chunk = chunk.map_err(|e| reason(&e))?;
                 partial.write_all(&chunk).map_err(|e| reason(&e))?;
+                self.progress.lock().expect("progress lock").bytes_done += chunk.len() as u64;
             }
         }
         match self.cache.commit(sha, (size > 0).then_some(size)) {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.progress.lock().expect("progress lock").files_done += 1;
+                Ok(())
+            }
             Err(e @ CacheError::Corrupt { .. }) => Err(format!(
                 "{sha} arrived corrupt (sha256 mismatch), discarded: {e}"
             )),
@@ -495,7 +535,7 @@ impl Engine {
                 self.sync_now.notify_one();
             }
             PushEvent::Command { id, command } => {
-                let result = self.execute(command);
+                let result = self.execute(api, command);
                 self.out.emit(&Event::Command {
                     command,
                     ok: result.is_ok(),
@@ -512,7 +552,7 @@ impl Engine {
         }
     }
 
-    fn execute(&self, command: Command) -> Result<(), String> {
+    fn execute(&self, api: &Api, command: Command) -> Result<(), String> {
         match command {
             Command::Refresh => self.sync_now.notify_one(),
             Command::Reload => self.redraw.notify_one(),
@@ -520,7 +560,19 @@ impl Engine {
                 let name = self.current().map(|l| l.manifest.screen.name.clone());
                 self.out.emit(&Event::Identify { name });
             }
-            Command::Screenshot => return Err("no renderer in headless mode".into()),
+            Command::Screenshot => {
+                let shot = match &*self.screenshot.lock().expect("hook lock") {
+                    Some(hook) => hook()?,
+                    None => return Err("no window to take a screenshot of (headless)".into()),
+                };
+                let api = api.clone();
+                // Uploading may take a while; the acknowledgement need not wait for it.
+                tokio::spawn(async move {
+                    if let Err(e) = api.screenshot(shot).await {
+                        tracing::warn!("cannot upload the screenshot: {e}");
+                    }
+                });
+            }
             Command::Restart => {
                 *self.exit.lock().expect("exit lock") = Some(Exit::Restart);
                 self.stop.notify_one();

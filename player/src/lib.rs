@@ -57,6 +57,10 @@ pub struct Config {
     )]
     pub disk_budget_mb: u64,
 
+    /// Hours ahead in which downloads are ordered by when they are needed.
+    #[arg(long, value_name = "HOURS", default_value_t = 48)]
+    pub lookahead_hours: u32,
+
     /// Check once that the server answers, then exit.
     #[arg(long)]
     pub check: bool,

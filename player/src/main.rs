@@ -62,6 +62,7 @@ async fn main() -> ExitCode {
         server: config.server,
         data_dir: config.data_dir,
         disk_budget: config.disk_budget_mb.saturating_mul(1024 * 1024),
+        lookahead: jiff::SignedDuration::from_hours(i64::from(config.lookahead_hours)),
     };
     let engine = match Engine::open(settings, clock, out) {
         Ok(engine) => engine,

@@ -31,6 +31,7 @@ impl Player {
             server: server.parse().unwrap(),
             data_dir: data_dir.to_path_buf(),
             disk_budget: budget,
+            lookahead: vitrin_player::engine::LOOKAHEAD,
         };
         let engine = Engine::open(settings, clock, output).unwrap();
         let task = tokio::spawn(engine.clone().run());
@@ -219,6 +220,63 @@ async fn pairs_then_shows_a_publish_at_once() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // A screenshot goes through the hook the window provides, and up to the server.
+    let png = noise_png(16, 9, 3);
+    let shot = png.clone();
+    player
+        .engine
+        .set_screenshot_hook(Box::new(move || Ok(shot.clone())));
+    admin
+        .create(
+            &format!("/api/v1/screens/{id}/commands"),
+            json!({"command": "screenshot"}),
+        )
+        .await;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let response = admin
+            .client
+            .get(format!("{}/api/v1/screens/{id}/screenshot", admin.base))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 200 {
+            assert_eq!(response.bytes().await.unwrap(), png);
+            break;
+        }
+        assert!(Instant::now() < deadline, "no screenshot arrived");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    player.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_server_url_means_pairing_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = TestServer::start(test_state(&dir.path().join("first")).await)
+        .await
+        .unwrap();
+    let admin = Admin::setup(&first.url("")).await;
+    let store = admin
+        .create(
+            "/api/v1/stores",
+            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
+        )
+        .await;
+    let (_, layout) = chain(&admin, "Welcome", text("Welcome", "v1")).await;
+    let player_dir = dir.path().join("player");
+    let mut player = Player::start(&first.url(""), &player_dir, 1 << 30, Clock::system());
+    pair(&admin, &mut player, store, layout).await;
+    player.stop();
+
+    // The same screen pointed at another server: its old token means nothing there.
+    let second = TestServer::start(test_state(&dir.path().join("second")).await)
+        .await
+        .unwrap();
+    let mut player = Player::start(&second.url(""), &player_dir, 1 << 30, Clock::system());
+    player
+        .until(|e| matches!(e, Event::PairingCode { .. }).then_some(()))
+        .await;
     player.stop();
 }
 
