@@ -32,10 +32,7 @@ pub enum BlobError {
     BadHash(String),
     #[error("not found in the media store: {0}")]
     NotFound(String),
-    #[error(
-        "media store URL {0:?} is not supported by this build: only file:// URLs and paths are \
-         (S3-compatible stores need the `s3` cargo feature)"
-    )]
+    #[error("media store URL {0:?} is not supported: use a path, file://… or s3://bucket")]
     UnsupportedUrl(String),
     #[error("media store: {0}")]
     Store(#[source] object_store::Error),
@@ -103,11 +100,18 @@ fn random_hex() -> Result<String, BlobError> {
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     store: Arc<dyn ObjectStore>,
+    /// Local disks stage uploads and link them into place create-if-absent. S3 needs neither:
+    /// an object appears whole when its upload completes, and two instances racing to store
+    /// the same sha256 write the same bytes.
+    staged: bool,
 }
 
 impl BlobStore {
     pub fn new(store: Arc<dyn ObjectStore>) -> Self {
-        BlobStore { store }
+        BlobStore {
+            store,
+            staged: true,
+        }
     }
 
     /// A store in a local directory, created if missing.
@@ -118,9 +122,28 @@ impl BlobStore {
     }
 
     /// `file:///srv/media`, `/srv/media` or a path relative to `data_dir`; empty means
-    /// `<data_dir>/media`. Other schemes (s3://…) are refused until the `s3` feature exists.
+    /// `<data_dir>/media`. `s3://bucket[/prefix]` is an S3-compatible bucket configured by the
+    /// usual environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+    /// `AWS_ENDPOINT` for MinIO and friends, `AWS_ALLOW_HTTP=true` for a plain-http endpoint).
     pub fn from_url(url: &str, data_dir: &Path) -> Result<Self, BlobError> {
         let path = match url.split_once("://") {
+            Some(("s3", rest)) => {
+                // The S3 client speaks TLS through rustls; ring is its crypto (installed once,
+                // a second call changes nothing).
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+                let s3 = object_store::aws::AmazonS3Builder::from_env()
+                    .with_bucket_name(bucket)
+                    .build()?;
+                let store: Arc<dyn ObjectStore> = match prefix.trim_matches('/') {
+                    "" => Arc::new(s3),
+                    prefix => Arc::new(object_store::prefix::PrefixStore::new(s3, prefix)),
+                };
+                return Ok(BlobStore {
+                    store,
+                    staged: false,
+                });
+            }
             Some(("file", path)) => data_dir.join(path),
             Some(_) => return Err(BlobError::UnsupportedUrl(url.to_owned())),
             None if url.is_empty() => data_dir.join("media"),
@@ -140,6 +163,10 @@ impl BlobStore {
         // Re-uploads of the same video are common; skip copying it again.
         if self.head_key(&key).await?.is_some() {
             return Ok(Committed::AlreadyPresent);
+        }
+        if !self.staged {
+            self.upload(local_path, &key).await?;
+            return Ok(Committed::Created);
         }
         let staging = Key::from(format!("staging/{}", random_hex()?));
         let result = match self.upload(local_path, &staging).await {
@@ -597,9 +624,9 @@ mod tests {
     fn store_urls() {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path();
-        let err = BlobStore::from_url("s3://bucket/media", data).unwrap_err();
+        let err = BlobStore::from_url("ftp://host/media", data).unwrap_err();
         assert!(matches!(err, BlobError::UnsupportedUrl(_)));
-        assert!(err.to_string().contains("`s3` cargo feature"), "{err}");
+        assert!(err.to_string().contains("s3://bucket"), "{err}");
 
         BlobStore::from_url("", data).unwrap();
         assert!(data.join("media").is_dir());
