@@ -16,8 +16,10 @@ pub mod manifest;
 pub mod media;
 pub mod metrics;
 pub mod player;
+pub mod promo;
 pub mod push;
 pub mod refs;
+pub mod reports;
 pub mod state;
 
 use std::future::Future;
@@ -86,6 +88,7 @@ pub fn build_app(state: AppState) -> Router {
     });
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/q/{code}", get(promo::redirect))
         .merge(api::routes(&state))
         // Browsers attach cookies to cross-site requests; refuse those that change things.
         .layer(csrf)

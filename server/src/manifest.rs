@@ -241,11 +241,14 @@ impl OrgSnapshot {
     }
 
     /// The manifest of one screen of this organization.
-    fn build(&self, screen: &ScreenRow, server_time: Timestamp) -> Manifest {
-        let body = self.body(
+    /// QR promos get the screen's tracked link under `base` (`crate::promo`): the link is a
+    /// function of the promo and screen ids, so the manifest hash already covers it.
+    fn build(&self, screen: &ScreenRow, server_time: Timestamp, base: &str) -> Manifest {
+        let mut body = self.body(
             &self.rules_for(screen),
             screen.default_layout_id.map(LayoutId),
         );
+        crate::promo::track(&mut body.content, base, ScreenId(screen.id));
         Manifest {
             api_version: vitrin_shared::API_VERSION,
             version: screen.manifest_version as u64,
@@ -347,8 +350,14 @@ pub async fn bump_changed(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
     Ok(bumped)
 }
 
-/// The manifest a screen gets now, or `None` when the screen is not in `org`.
-pub async fn for_screen(db: &Db, org: OrgId, screen: ScreenId) -> DbResult<Option<Manifest>> {
+/// The manifest a screen gets now, or `None` when the screen is not in `org`. `base` is where
+/// tracked QR links point (`crate::promo::public_base`).
+pub async fn for_screen(
+    db: &Db,
+    org: OrgId,
+    screen: ScreenId,
+    base: &str,
+) -> DbResult<Option<Manifest>> {
     // One read transaction: the snapshot is consistent even while someone publishes.
     let mut tx = db.begin_read().await?;
     let snapshot = OrgSnapshot::load(&mut tx, org).await?;
@@ -357,7 +366,7 @@ pub async fn for_screen(db: &Db, org: OrgId, screen: ScreenId) -> DbResult<Optio
         .screens
         .iter()
         .find(|s| s.id == screen.0)
-        .map(|row| snapshot.build(row, Timestamp::now())))
+        .map(|row| snapshot.build(row, Timestamp::now(), base)))
 }
 
 /// The screens of `org` that a rule with `scope` reaches.

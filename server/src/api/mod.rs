@@ -27,7 +27,7 @@ use library_routes::{content, layouts, playlists, rules};
     info(
         title = "Vitrin API",
         description = "Digital signage: stores, screens, media, content, playlists, layouts and \
-                       schedules, and live feeds (news, weather, currency rates). Authenticate with the session cookie from /api/v1/auth/login \
+                       schedules, and live feeds (news, weather, currency rates), and reports (proof of play, QR promo scans, uptime). Authenticate with the session cookie from /api/v1/auth/login \
                        or with `Authorization: Bearer <API token>`."
     ),
     paths(
@@ -51,6 +51,8 @@ use library_routes::{content, layouts, playlists, rules};
         rules::list, rules::get, rules::create, rules::update, rules::delete,
         feeds::list, feeds::get, feeds::create, feeds::update, feeds::delete,
         feeds::refresh_now, feeds::set_rates,
+        crate::reports::plays, crate::reports::scans, crate::reports::uptime,
+        crate::promo::redirect,
     ),
     modifiers(&SecuritySchemes),
     security(("session" = []), ("token" = []))
@@ -177,6 +179,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/feeds/{id}/refresh", post(feeds::refresh_now))
         .route("/api/v1/feeds/{id}/rates", put(feeds::set_rates))
+        .route("/api/v1/reports/plays", get(crate::reports::plays))
+        .route("/api/v1/reports/scans", get(crate::reports::scans))
+        .route("/api/v1/reports/uptime", get(crate::reports::uptime))
         .merge(crate::player::routes())
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")

@@ -251,10 +251,15 @@ pub async fn manifest(
     Id(id): Id,
 ) -> ApiResult<Json<Manifest>> {
     visible_row(&state, &principal, id).await?;
-    manifest::for_screen(&state.db, principal.org, ScreenId(id))
-        .await?
-        .map(Json)
-        .ok_or(ApiError::NotFound)
+    manifest::for_screen(
+        &state.db,
+        principal.org,
+        ScreenId(id),
+        &crate::promo::public_base(&state.config),
+    )
+    .await?
+    .map(Json)
+    .ok_or(ApiError::NotFound)
 }
 
 #[utoipa::path(post, path = "/api/v1/screens", tag = "screens", request_body = ScreenInput,

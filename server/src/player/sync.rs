@@ -76,9 +76,14 @@ pub async fn manifest(
             }
         }
     }
-    let manifest = manifest::for_screen(&state.db, device.org, device.screen)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let manifest = manifest::for_screen(
+        &state.db,
+        device.org,
+        device.screen,
+        &crate::promo::public_base(&state.config),
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
     let (version, hash) = current(&state, device).await?;
     let index: HashSet<String> = manifest
         .media()
@@ -104,9 +109,14 @@ async fn referenced(state: &AppState, device: Device, sha256: &str) -> ApiResult
     if let Some(index) = state.media_index.get(device.screen, version) {
         return Ok(index.contains(sha256));
     }
-    let manifest = manifest::for_screen(&state.db, device.org, device.screen)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let manifest = manifest::for_screen(
+        &state.db,
+        device.org,
+        device.screen,
+        &crate::promo::public_base(&state.config),
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
     let index: HashSet<String> = manifest
         .media()
         .into_iter()

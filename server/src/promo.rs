@@ -1,0 +1,260 @@
+//! QR promos: every (promo, screen) pair gets its own short tracked link, `/q/{code}`, which
+//! the manifest puts in place of the promo's target URL. A scan is a redirect to the target
+//! plus one count in `scan_quarters`: no address, user agent or cookie is stored or set.
+//! Link-preview bots, prefetches and HEAD requests get the redirect but are not counted.
+//!
+//! The code is derived from the ids (content and screen in base 36, and a check), so building
+//! a manifest needs no write and a code is stable for as long as the promo and screen exist.
+//! The target is read at scan time: editing the promo's URL takes effect at once.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use vitrin_shared::content::{ContentItem, ContentKind};
+use vitrin_shared::ids::{ContentId, ScreenId};
+
+use crate::config::Config;
+use crate::db::{now_ms, sql};
+use crate::manifest::{DocRow, decode_doc};
+use crate::state::AppState;
+
+/// Scans are counted per quarter hour, like plays.
+pub const QUARTER_MS: i64 = 15 * 60 * 1000;
+
+/// User agents of link previewers and crawlers (lower case, matched as substrings).
+pub const BOT_AGENTS: &[&str] = &[
+    "facebookexternalhit",
+    "facebot",
+    "twitterbot",
+    "slackbot",
+    "slack-imgproxy",
+    "whatsapp",
+    "telegrambot",
+    "discordbot",
+    "linkedinbot",
+    "googlebot",
+    "bingbot",
+    "applebot",
+    "skypeuripreview",
+    "pinterest",
+    "embedly",
+    "vkshare",
+    "redditbot",
+    "yandexbot",
+    "duckduckbot",
+    "baiduspider",
+    "bot/",
+    "crawler",
+    "spider",
+];
+
+/// The base that tracked links start with: the public URL, else the address the server binds.
+pub fn public_base(config: &Config) -> String {
+    match &config.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", config.bind),
+    }
+}
+
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}
+
+fn check(content: i64, screen: i64) -> String {
+    let digest = Sha256::digest(format!("vitrin-qr:{content}:{screen}"));
+    let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+    format!("{:0>4}", base36(u64::from(n % 36u32.pow(4))))
+}
+
+/// The code of a promo shown on a screen, e.g. `1a-3-k2x9`.
+pub fn code(content: ContentId, screen: ScreenId) -> String {
+    let (c, s) = (content.0.max(0), screen.0.max(0));
+    format!("{}-{}-{}", base36(c as u64), base36(s as u64), check(c, s))
+}
+
+/// The (promo, screen) of a well-formed code; `None` for anything else.
+pub fn parse_code(code: &str) -> Option<(ContentId, ScreenId)> {
+    if code.len() > 40 {
+        return None;
+    }
+    let mut parts = code.split('-');
+    let (c, s, k) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || c.is_empty() || s.is_empty() {
+        return None;
+    }
+    let lower = |t: &str| {
+        t.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    };
+    if !lower(c) || !lower(s) {
+        return None;
+    }
+    let c = i64::from_str_radix(c, 36).ok()?;
+    let s = i64::from_str_radix(s, 36).ok()?;
+    (check(c, s) == k).then_some((ContentId(c), ScreenId(s)))
+}
+
+/// The tracked link of a promo on a screen.
+pub fn tracked_url(base: &str, content: ContentId, screen: ScreenId) -> String {
+    format!("{base}/q/{}", code(content, screen))
+}
+
+/// Rewrites the QR promos of a screen's manifest content to their tracked links.
+pub fn track(content: &mut [ContentItem], base: &str, screen: ScreenId) {
+    for item in content {
+        if let ContentKind::QrPromo { url, .. } = &mut item.kind {
+            *url = tracked_url(base, item.id, screen);
+        }
+    }
+}
+
+/// Whether a request is a link preview, a crawler or a prefetch rather than a person scanning.
+pub fn is_automated(method: &Method, headers: &HeaderMap) -> bool {
+    if method == Method::HEAD {
+        return true;
+    }
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+    };
+    for name in ["purpose", "sec-purpose", "x-purpose", "x-moz"] {
+        if header(name).is_some_and(|v| v.contains("prefetch") || v.contains("preview")) {
+            return true;
+        }
+    }
+    match header("user-agent") {
+        Some(agent) => BOT_AGENTS.iter().any(|bot| agent.contains(bot)),
+        None => false,
+    }
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(
+            "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">\
+             <title>Link not found</title><h1>Link not found</h1>\
+             <p>This promo link does not exist (any more).</p>\
+             <p dir=\"rtl\" lang=\"fa\">این پیوند وجود ندارد.</p></html>",
+        ),
+    )
+        .into_response()
+}
+
+/// `GET /q/{code}`: 302 to the promo's target, counting the scan unless it is automated.
+#[utoipa::path(get, path = "/q/{code}", tag = "promos", params(("code" = String, Path)),
+    security(()),
+    responses((status = 302, description = "Redirect to the promo's target URL"),
+        (status = 404, description = "Unknown code (an HTML page)")))]
+pub async fn redirect(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let Some((content, screen)) = parse_code(&code) else {
+        return not_found();
+    };
+    match resolve(&state, content, screen, !is_automated(&method, &headers)).await {
+        Ok(Some(target)) => (
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, target.as_str()),
+                (header::CACHE_CONTROL, "no-store"),
+                (header::REFERRER_POLICY, "no-referrer"),
+            ],
+        )
+            .into_response(),
+        Ok(None) => not_found(),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}
+
+/// The target of a promo on a screen of the same organization, counting a scan if `count`.
+async fn resolve(
+    state: &AppState,
+    content: ContentId,
+    screen: ScreenId,
+    count: bool,
+) -> crate::db::DbResult<Option<String>> {
+    let row: Option<(i64, i64, String, String)> = sql(
+        "SELECT c.id, c.org_id, c.name, c.body FROM content c JOIN screens s \
+         ON s.org_id = c.org_id WHERE c.id = $1 AND s.id = $2",
+    )
+    .bind(content.0)
+    .bind(screen.0)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((id, org, name, body)) = row else {
+        return Ok(None);
+    };
+    let Ok(item) = decode_doc::<ContentItem>(&DocRow { id, name, body }) else {
+        return Ok(None);
+    };
+    let ContentKind::QrPromo { url, .. } = item.kind else {
+        return Ok(None);
+    };
+    if count {
+        let now = now_ms();
+        sql(
+            "INSERT INTO scan_quarters (org_id, content_id, screen_id, quarter, scans) \
+             VALUES ($1, $2, $3, $4, 1) ON CONFLICT (content_id, screen_id, quarter) \
+             DO UPDATE SET scans = scan_quarters.scans + 1",
+        )
+        .bind(org)
+        .bind(content.0)
+        .bind(screen.0)
+        .bind(now - now.rem_euclid(QUARTER_MS))
+        .execute(&state.db)
+        .await?;
+    }
+    Ok(Some(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_reject_tampering() {
+        for (c, s) in [(1, 1), (42, 7), (123_456, 999_999)] {
+            let code = code(ContentId(c), ScreenId(s));
+            assert_eq!(
+                parse_code(&code),
+                Some((ContentId(c), ScreenId(s))),
+                "{code}"
+            );
+        }
+        let good = code(ContentId(5), ScreenId(6));
+        let bad = good.replacen("5-", "4-", 1);
+        assert_eq!(parse_code(&bad), None);
+        assert_eq!(parse_code("nope"), None);
+        assert_eq!(parse_code("A-1-0000"), None);
+    }
+
+    #[test]
+    fn previews_and_prefetches_are_automated() {
+        let mut headers = HeaderMap::new();
+        assert!(!is_automated(&Method::GET, &headers));
+        assert!(is_automated(&Method::HEAD, &headers));
+        headers.insert("sec-purpose", "prefetch;prerender".parse().unwrap());
+        assert!(is_automated(&Method::GET, &headers));
+        let mut headers = HeaderMap::new();
+        headers.insert("user-agent", "WhatsApp/2.23.20.0 A".parse().unwrap());
+        assert!(is_automated(&Method::GET, &headers));
+    }
+}
