@@ -262,6 +262,16 @@ mod tests {
     }
 
     #[test]
+    fn raw_retention_is_configurable_and_at_least_a_day() {
+        assert_eq!(parse(&[]).raw_retention_days, 90);
+        assert_eq!(
+            parse(&["--raw-retention-days", "30"]).raw_retention_days,
+            30
+        );
+        assert_eq!(parse(&["--raw-retention-days", "0"]).raw_retention_days, 1);
+    }
+
+    #[test]
     fn defaults_live_in_the_data_dir() {
         let config = parse(&["--data-dir", "/srv/vitrin"]);
         assert_eq!(config.database_url, "sqlite:///srv/vitrin/vitrin.db");

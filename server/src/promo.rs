@@ -7,15 +7,21 @@
 //! a manifest needs no write and a code is stable for as long as the promo and screen exist.
 //! The target is read at scan time: editing the promo's URL takes effect at once.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 use vitrin_shared::content::{ContentItem, ContentKind};
-use vitrin_shared::ids::{ContentId, ScreenId};
+use vitrin_shared::ids::{ContentId, ScreenId, StoreId};
 
+use crate::api::extract::Id;
+use crate::auth::Principal;
 use crate::config::Config;
 use crate::db::{now_ms, sql};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::manifest::{DocRow, decode_doc};
 use crate::state::AppState;
 
@@ -223,6 +229,57 @@ async fn resolve(
         .await?;
     }
     Ok(Some(url))
+}
+
+/// A promo's tracked link on one screen.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackedLink {
+    pub screen_id: i64,
+    pub screen: String,
+    pub store_id: i64,
+    pub code: String,
+    /// What the screen's QR code encodes.
+    pub url: String,
+}
+
+/// The tracked links of a QR promo, one per screen the user can see (for previews and print).
+#[utoipa::path(get, path = "/api/v1/promos/{id}/links", tag = "promos",
+    params(("id" = i64, Path, description = "A QR promo content item")),
+    responses((status = 200, body = Vec<TrackedLink>), (status = 404, body = Problem)))]
+pub async fn links(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id,
+) -> ApiResult<Json<Vec<TrackedLink>>> {
+    let row: DocRow = sql("SELECT id, name, body FROM content WHERE id = $1 AND org_id = $2")
+        .bind(id)
+        .bind(principal.org.0)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let item: ContentItem = decode_doc(&row)?;
+    if !matches!(item.kind, ContentKind::QrPromo { .. }) {
+        return Err(ApiError::NotFound);
+    }
+    let screens: Vec<(i64, String, i64)> =
+        sql("SELECT id, name, store_id FROM screens WHERE org_id = $1 ORDER BY id")
+            .bind(principal.org.0)
+            .fetch_all(&state.db)
+            .await?;
+    let base = public_base(&state.config);
+    Ok(Json(
+        screens
+            .into_iter()
+            .filter(|(_, _, store)| principal.sees_store(StoreId(*store)))
+            .map(|(screen, name, store_id)| TrackedLink {
+                screen_id: screen,
+                screen: name,
+                store_id,
+                code: code(item.id, ScreenId(screen)),
+                url: tracked_url(&base, item.id, ScreenId(screen)),
+            })
+            .collect(),
+    ))
 }
 
 #[cfg(test)]

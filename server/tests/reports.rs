@@ -218,8 +218,6 @@ fn parse_svg(text: &str) -> (Vec<(String, String, bool)>, String) {
                 if in_label.is_some() {
                     label.push_str(&t);
                 } else if in_value {
-                    let rtl = bars.last().map(|(_, _, r): &(String, String, bool)| *r);
-                    let _ = rtl;
                     bars.push((std::mem::take(&mut label), t, false));
                 }
             }
@@ -428,6 +426,37 @@ async fn plays_reports_count_exactly_in_json_csv_and_svg() {
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(seen["total_plays"], 5);
+        // A store manager sees only their stores' screens.
+        let other_store = env
+            .create(
+                &s.owner,
+                "/api/v1/stores",
+                json!({"name": "Tajrish", "timezone": TEHRAN}),
+            )
+            .await;
+        let manager = env
+            .add_user(
+                &s.owner,
+                "manager@cafe.test",
+                "store_manager",
+                &[other_store],
+            )
+            .await;
+        let (status, theirs) = env
+            .get(
+                &manager,
+                "/api/v1/reports/plays?from=2026-11-20&until=2026-11-21",
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(theirs["total_plays"], 0);
+        let (status, _) = env
+            .get(
+                &manager,
+                &format!("/api/v1/reports/plays?store={}", s.store),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
 
         // CSV: BOM, RFC 4180, the formula neutralised.
         let (status, headers, body) = raw(
@@ -619,6 +648,33 @@ async fn qr_promos_get_a_tracked_link_per_screen_and_count_human_scans() {
             codes.push(code);
         }
         assert_ne!(codes[0], codes[1], "one code per screen");
+        // The same links, for the admin's preview.
+        let (status, links) = env
+            .get(&s.owner, &format!("/api/v1/promos/{}/links", s.promo))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{links}");
+        let listed: Vec<(i64, String)> = links
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["screen_id"].as_i64().unwrap(),
+                    l["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (s.screens[0], codes[0].clone()),
+                (s.screens[1], codes[1].clone())
+            ]
+        );
+        let (status, _) = env
+            .get(&s.owner, &format!("/api/v1/promos/{}/links", s.tea))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "not a promo");
 
         // Plays of the promo: 4 on the counter, 1 on the window, a minute ago.
         let ago = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
@@ -718,6 +774,10 @@ async fn qr_promos_get_a_tracked_link_per_screen_and_count_human_scans() {
                 json!({"store_id": other_store, "name": "X"}),
             )
             .await;
+        let (status, _) = env
+            .get(&other, &format!("/api/v1/promos/{}/links", s.promo))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another tenant's promo");
         let foreign = vitrin_server::promo::code(
             vitrin_shared::ids::ContentId(s.promo),
             vitrin_shared::ids::ScreenId(other_screen),

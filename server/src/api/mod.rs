@@ -52,7 +52,7 @@ use library_routes::{content, layouts, playlists, rules};
         feeds::list, feeds::get, feeds::create, feeds::update, feeds::delete,
         feeds::refresh_now, feeds::set_rates,
         crate::reports::plays, crate::reports::scans, crate::reports::uptime,
-        crate::promo::redirect,
+        crate::promo::redirect, crate::promo::links,
     ),
     modifiers(&SecuritySchemes),
     security(("session" = []), ("token" = []))
@@ -182,6 +182,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/reports/plays", get(crate::reports::plays))
         .route("/api/v1/reports/scans", get(crate::reports::scans))
         .route("/api/v1/reports/uptime", get(crate::reports::uptime))
+        .route("/api/v1/promos/{id}/links", get(crate::promo::links))
         .merge(crate::player::routes())
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")
