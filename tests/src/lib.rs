@@ -1,5 +1,7 @@
 //! Helpers for Vitrin's cross-crate tests (the tests themselves live in `tests/tests/`).
 
+pub mod load;
+
 use std::net::SocketAddr;
 use std::path::Path;
 

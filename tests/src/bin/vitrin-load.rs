@@ -1,0 +1,640 @@
+//! `vitrin-load`: Vitrin's load generator and server-side benchmarks (see BENCHMARKS.md).
+//!
+//! ```text
+//! vitrin-load push    [--players N] [--publishes K] [--tokens db|pair]
+//! vitrin-load idle    [--players M] [--secs S]
+//! vitrin-load compare [--runs R] [--secs D]
+//! ```
+//!
+//! Every subcommand starts its own server: the `vitrin-test-server` program next to this
+//! binary (build both with `--release`), on a free port with its data in a temporary
+//! directory, on SQLite. Simulated players are `vitrin_player::client::Api` — the player's
+//! real HTTP client — holding the real push stream and making the engine's conditional
+//! manifest GETs and heartbeats; the engine itself (disk cache, downloads, scheduling,
+//! proof of play) is not run, so thousands fit in one process.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::sync::{Semaphore, mpsc};
+use vitrin_player::ServerUrl;
+use vitrin_player::client::Api;
+use vitrin_shared::events::{Heartbeat, PushEvent};
+use vitrin_tests::load::{self, proxy, reference};
+use vitrin_tests::{Admin, ServerProcess, free_addr};
+
+const WAIT: Duration = Duration::from_secs(120);
+
+struct Args(HashMap<String, String>);
+
+impl Args {
+    fn parse(args: &[String]) -> Args {
+        let mut map = HashMap::new();
+        let mut it = args.iter();
+        while let Some(key) = it.next() {
+            let key = key.trim_start_matches("--").to_owned();
+            let value = it.next().cloned().unwrap_or_default();
+            map.insert(key, value);
+        }
+        Args(map)
+    }
+
+    fn get<T: std::str::FromStr>(&self, key: &str, default: T) -> T {
+        self.0
+            .get(key)
+            .map(|v| {
+                v.parse()
+                    .unwrap_or_else(|_| panic!("--{key} {v}: not understood"))
+            })
+            .unwrap_or(default)
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = argv.split_first() else {
+        eprintln!("usage: vitrin-load push|idle|compare [--option value]…");
+        std::process::exit(2);
+    };
+    let args = Args::parse(rest);
+    let limit = load::raise_fd_limit(65_536);
+    println!("open-file limit: {limit}");
+    match command.as_str() {
+        "push" => push(&args).await,
+        "idle" => idle(&args).await,
+        "compare" => compare(&args).await,
+        other => {
+            eprintln!("unknown subcommand {other}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The server program built next to this one.
+fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    let bin = exe.with_file_name("vitrin-test-server");
+    assert!(
+        bin.exists(),
+        "{} is missing: cargo build --release -p vitrin-tests --bins",
+        bin.display()
+    );
+    bin
+}
+
+/// A running server with an owner, a store, and a text item on a layout.
+struct Setup {
+    _dir: tempfile::TempDir,
+    data_dir: PathBuf,
+    server: ServerProcess,
+    pid: u32,
+    admin: Admin,
+    store: i64,
+    content: i64,
+    layout: i64,
+}
+
+async fn setup(item: Value) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let addr = free_addr();
+    let server = ServerProcess::start(server_binary().to_str().unwrap(), &data_dir, addr).await;
+    let pid = server_pid(addr);
+    let admin = Admin::setup(&server.url("")).await;
+    let store = admin
+        .create(
+            "/api/v1/stores",
+            json!({"name": "Main", "timezone": "Europe/Berlin"}),
+        )
+        .await;
+    let content = admin.create("/api/v1/content", item).await;
+    let playlist = admin
+        .create(
+            "/api/v1/playlists",
+            json!({"name": "P", "entries": [{"content": content, "duration_ms": 3_600_000}]}),
+        )
+        .await;
+    let layout = admin
+        .create(
+            "/api/v1/layouts",
+            json!({"name": "L", "template": "fullscreen",
+                   "zones": [{"zone": "main", "playlist": playlist}]}),
+        )
+        .await;
+    Setup {
+        _dir: dir,
+        data_dir,
+        server,
+        pid,
+        admin,
+        store,
+        content,
+        layout,
+    }
+}
+
+/// The pid listening on `addr` (the server process we started), from /proc/net/tcp.
+fn server_pid(addr: SocketAddr) -> u32 {
+    let port = format!(":{:04X}", addr.port());
+    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    let inode = tcp
+        .lines()
+        .skip(1)
+        .find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[1].ends_with(&port) && f[3] == "0A").then(|| f[9].to_owned())
+        })
+        .expect("the server's listening socket");
+    let needle = format!("socket:[{inode}]");
+    for proc in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = proc.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(proc.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == needle) {
+                return pid;
+            }
+        }
+    }
+    panic!("no process holds the server's socket");
+}
+
+fn text(body: &str) -> Value {
+    json!({"name": "Menu", "type": "text", "title": "Menu", "body": body})
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// Device tokens for `n` new screens.
+///
+/// `db`: screens are created through the JSON API, then their tokens are set through the
+/// server library on the same SQLite file (`pairing::set_new_token`, as the server's own
+/// tests do) — one transaction instead of three requests per screen.
+/// `pair`: each screen is paired through the real endpoints (`POST /pair`, the owner's
+/// `POST /api/v1/screens/pair`, `POST /pair/status`).
+async fn tokens(s: &Setup, api: &Api, n: usize, mode: &str) -> Vec<String> {
+    let started = Instant::now();
+    let admin = Arc::new(Admin {
+        client: s.admin.client.clone(),
+        base: s.admin.base.clone(),
+    });
+    let gate = Arc::new(Semaphore::new(4));
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let (admin, gate, api) = (admin.clone(), gate.clone(), api.clone());
+        let (store, layout, mode) = (s.store, s.layout, mode.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await.unwrap();
+            let screen = json!({"store_id": store, "name": format!("Screen {i}"),
+                                "default_layout_id": layout});
+            if mode == "pair" {
+                let started = api.pair_start().await.expect("pairing starts");
+                let (status, body) = admin
+                    .send(
+                        reqwest::Method::POST,
+                        "/api/v1/screens/pair",
+                        json!({"code": started.code, "screen": screen}),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                match api.pair_status(&started.secret, 0).await.unwrap() {
+                    vitrin_player::client::PairingStatus::Paired { token, .. } => (0, token),
+                    other => panic!("not paired: {other:?}"),
+                }
+            } else {
+                // SQLite answers "database is locked" (a 500) to some concurrent admin
+                // writes under load; an operator would retry, so do we.
+                for _ in 0..20 {
+                    let (status, body) = admin
+                        .send(reqwest::Method::POST, "/api/v1/screens", screen.clone())
+                        .await;
+                    if status == 201 {
+                        return (body["id"].as_i64().unwrap(), String::new());
+                    }
+                    eprintln!("POST /api/v1/screens answered {status}, retrying: {body}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                panic!("cannot create a screen");
+            }
+        }));
+    }
+    let mut made = Vec::new();
+    for task in tasks {
+        made.push(task.await.unwrap());
+    }
+    let tokens = if mode == "pair" {
+        made.into_iter().map(|(_, t)| t).collect()
+    } else {
+        let state = vitrin_server::AppState::open(vitrin_server::Config::new(
+            free_addr(),
+            s.data_dir.clone(),
+        ))
+        .await
+        .expect("open the server's database");
+        let mut tx = state.db.begin().await.unwrap();
+        let mut tokens = Vec::new();
+        for (screen, _) in made {
+            tokens.push(
+                vitrin_server::player::pairing::set_new_token(&mut tx, screen)
+                    .await
+                    .unwrap(),
+            );
+        }
+        tx.commit().await.unwrap();
+        tokens
+    };
+    println!(
+        "{n} screens with device tokens ({mode}) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    tokens
+}
+
+fn api_for(addr: SocketAddr) -> Api {
+    let url: ServerUrl = format!("http://{addr}").parse().unwrap();
+    Api::new(&url)
+}
+
+/// What a player saw for one publish.
+struct Seen {
+    publish: u64,
+    notified: Duration,
+    fetched: Duration,
+}
+
+/// N players hold push streams; K publishes; publish → `manifest` event and fetch latency.
+async fn push(args: &Args) {
+    let n: usize = args.get("players", 1000);
+    let k: u64 = args.get("publishes", 5);
+    let mode: String = args.get("tokens", "db".to_owned());
+    let s = setup(text("v0")).await;
+    let api = api_for(s.server.addr);
+    let tokens = tokens(&s, &api, n, &mode).await;
+    let rss_before = load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0);
+
+    // Connect: the push stream, its first event (the current version), then the first
+    // manifest, as the engine does on start.
+    let connect_started = Instant::now();
+    let publish_at: Arc<Mutex<(u64, Instant)>> = Arc::new(Mutex::new((0, Instant::now())));
+    let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
+    let (ready_tx, mut ready_rx) = mpsc::unbounded_channel::<Duration>();
+    let connect_gate = Arc::new(Semaphore::new(256));
+    // Fetching after a push: at most this many at once from this one process (a real
+    // fleet has one client per screen; here they share two cores with the server).
+    let fetch_gate = Arc::new(Semaphore::new(512));
+    for token in tokens {
+        let api = api.with_token(&token);
+        let (publish_at, seen_tx, ready_tx) =
+            (publish_at.clone(), seen_tx.clone(), ready_tx.clone());
+        let (connect_gate, fetch_gate) = (connect_gate.clone(), fetch_gate.clone());
+        tokio::spawn(async move {
+            let permit = connect_gate.acquire_owned().await.unwrap();
+            let t = Instant::now();
+            let mut stream = api.events(None).await.expect("push stream opens");
+            let first = stream.next().await.expect("first event").expect("open");
+            assert!(matches!(first.1, PushEvent::Manifest { .. }));
+            let (_, mut etag) = api.manifest(None, 0).await.unwrap().expect("a manifest");
+            drop(permit);
+            let _ = ready_tx.send(t.elapsed());
+            while let Ok(Some((_, event))) = stream.next().await {
+                if !matches!(event, PushEvent::Manifest { .. }) {
+                    continue;
+                }
+                let (publish, at) = *publish_at.lock().unwrap();
+                let notified = at.elapsed();
+                let _permit = fetch_gate.acquire().await.unwrap();
+                let t = Instant::now();
+                if let Ok(Some((_, new))) = api.manifest(Some(&etag), 0).await {
+                    etag = new;
+                }
+                let _ = seen_tx.send(Seen {
+                    publish,
+                    notified,
+                    fetched: t.elapsed(),
+                });
+            }
+        });
+    }
+    let mut connect = Vec::new();
+    while connect.len() < n {
+        match tokio::time::timeout(WAIT, ready_rx.recv()).await {
+            Ok(Some(d)) => connect.push(d),
+            _ => panic!("only {} of {n} players connected", connect.len()),
+        }
+    }
+    println!(
+        "{n} players connected in {:.1} s; connect+first manifest {}",
+        connect_started.elapsed().as_secs_f64(),
+        load::summary(&mut connect)
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_connected = load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0);
+    println!(
+        "server RSS: {:.1} MiB before, {:.1} MiB with {n} push streams ({:.1} KiB per stream)",
+        mb(rss_before),
+        mb(rss_connected),
+        (rss_connected.saturating_sub(rss_before)) as f64 / 1024.0 / n as f64
+    );
+
+    let mut all_notified = Vec::new();
+    let mut all_fetched = Vec::new();
+    let mut p99s = Vec::new();
+    for publish in 1..=k {
+        *publish_at.lock().unwrap() = (publish, Instant::now());
+        s.admin
+            .put(
+                &format!("/api/v1/content/{}", s.content),
+                text(&format!("v{publish}")),
+            )
+            .await;
+        let put_took = publish_at.lock().unwrap().1.elapsed();
+        let mut notified = Vec::new();
+        let mut fetched = Vec::new();
+        while notified.len() < n {
+            match tokio::time::timeout(WAIT, seen_rx.recv()).await {
+                Ok(Some(seen)) if seen.publish == publish => {
+                    notified.push(seen.notified);
+                    fetched.push(seen.fetched);
+                }
+                Ok(Some(_)) => {}
+                _ => panic!("publish {publish}: {} of {n} heard", notified.len()),
+            }
+        }
+        notified.sort();
+        p99s.push(load::percentile(&notified, 0.99).as_secs_f64() * 1000.0);
+        println!(
+            "publish {publish} (PUT answered in {:.1} ms): notified {}; fetch {}",
+            put_took.as_secs_f64() * 1000.0,
+            load::summary(&mut notified),
+            load::summary(&mut fetched)
+        );
+        all_notified.extend(notified);
+        all_fetched.extend(fetched);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let hwm = load::proc_status_bytes(s.pid, "VmHWM").unwrap_or(0);
+    println!(
+        "histogram of publish -> notified over {k} publishes:\n{}",
+        load::histogram(&all_notified)
+    );
+    println!(
+        "RESULT push players={n} publishes={k}: notified {}; median of per-publish p99 {:.1} ms; \
+         manifest fetch {}; server RSS with streams {:.1} MiB (peak {:.1} MiB)",
+        load::summary(&mut all_notified),
+        load::median(&p99s),
+        load::summary(&mut all_fetched),
+        mb(rss_connected),
+        mb(hwm)
+    );
+}
+
+/// M idle players through a byte-counting proxy for S seconds: push stream with its
+/// keep-alives, the engine's 60 s conditional manifest poll, and heartbeats at the screen's
+/// interval. Extrapolated to a day.
+async fn idle(args: &Args) {
+    let m: usize = args.get("players", 20);
+    let secs: u64 = args.get("secs", 300);
+    let s = setup(text("idle")).await;
+    let proxy = proxy::Proxy::start(free_addr(), s.server.addr)
+        .await
+        .unwrap();
+    let (proxy_addr, counters) = (proxy.addr, proxy.counters.clone());
+    let api = api_for(s.server.addr);
+    let tokens = tokens(&s, &api, m, "db").await;
+    // Each player its own client, as separate devices would have.
+    let mut ready = Vec::new();
+    let mut heartbeat_secs = 0;
+    for token in tokens {
+        let api = api_for(proxy_addr).with_token(&token);
+        let mut stream = api.events(None).await.unwrap();
+        stream.next().await.unwrap().unwrap();
+        let (manifest, etag) = api.manifest(None, 0).await.unwrap().unwrap();
+        heartbeat_secs = manifest.screen.heartbeat_secs.max(5);
+        ready.push((api, stream, etag, manifest.version));
+    }
+    // Let the setup traffic settle, then count from zero.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let start = counters.snapshot();
+    let started = Instant::now();
+    let begun = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for (api, mut stream, etag, version) in ready {
+        tasks.push(tokio::spawn(async move {
+            // The engine's three idle activities, each on its own timer.
+            let polls = {
+                let api = api.clone();
+                async move {
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        let _ = api.manifest(Some(&etag), 0).await;
+                    }
+                }
+            };
+            let beats = async move {
+                loop {
+                    let beat = Heartbeat {
+                        player_version: env!("CARGO_PKG_VERSION").to_owned(),
+                        uptime_secs: begun.elapsed().as_secs(),
+                        manifest_version: Some(version),
+                        showing: Vec::new(),
+                        cache_bytes: 12_345_678,
+                        disk_free_bytes: 9_876_543_210,
+                        last_error: None,
+                        sent_at: jiff::Timestamp::now(),
+                    };
+                    let _ = api.heartbeat(&beat).await;
+                    tokio::time::sleep(Duration::from_secs(u64::from(heartbeat_secs))).await;
+                }
+            };
+            let events = async move { while let Ok(Some(_)) = stream.next().await {} };
+            tokio::join!(polls, beats, events);
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let end = counters.snapshot();
+    let elapsed = started.elapsed().as_secs_f64();
+    for task in tasks {
+        task.abort();
+    }
+    let [up, down, up_reads, down_reads, _] = [0, 1, 2, 3, 4].map(|i| end[i] - start[i]);
+    let per_day = |bytes: u64| bytes as f64 / m as f64 * 86_400.0 / elapsed;
+    // On the wire each read is at least one segment with 52 bytes of IPv4+TCP headers
+    // (20 + 20 + 12 for timestamps), and each is acknowledged by a 52-byte segment.
+    let overhead = (up_reads + down_reads) * 52 * 2;
+    println!(
+        "{m} idle players for {elapsed:.0} s (heartbeat every {heartbeat_secs} s, keep-alive 15 s, poll 60 s): \
+         {up} B up, {down} B down in {up_reads}+{down_reads} reads"
+    );
+    println!(
+        "RESULT idle: HTTP bytes per player per day {:.0} KB (up {:.0} KB, down {:.0} KB); \
+         with TCP/IP headers and ACKs {:.0} KB",
+        per_day(up + down) / 1000.0,
+        per_day(up) / 1000.0,
+        per_day(down) / 1000.0,
+        per_day(up + down + overhead) / 1000.0
+    );
+}
+
+/// Vitrin against nginx serving the same bytes: 304s, full manifests, a 50 MB media file.
+async fn compare(args: &Args) {
+    let runs: usize = args.get("runs", 3);
+    let secs: u32 = args.get("secs", 5);
+    let connections: u32 = args.get("connections", 64);
+
+    // A PNG of noise, 4096 × 4096: about 50 MB that no one can compress.
+    let png = noise_png(4096, 4096);
+    let image_size = png.len() as u64;
+    let dir = tempfile::tempdir().unwrap();
+    let probe = setup(text("placeholder")).await;
+    let sha = probe.admin.upload("big.png", png.clone()).await;
+    let s = probe;
+    let item = json!({"name": "Big", "type": "image", "media": {"sha256": sha}});
+    s.admin
+        .put(&format!("/api/v1/content/{}", s.content), item)
+        .await;
+    let api = api_for(s.server.addr);
+    let token = tokens(&s, &api, 1, "db").await.remove(0);
+    let player = api.with_token(&token);
+    let (_, vitrin_etag) = player.manifest(None, 0).await.unwrap().unwrap();
+    let auth = format!("Authorization: Bearer {token}");
+    let manifest_bytes = reqwest::Client::new()
+        .get(s.server.url("/api/player/v1/manifest"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("manifest.json"), &manifest_bytes).unwrap();
+    std::fs::write(root.join("media.png"), &png).unwrap();
+    drop(png);
+    let nginx = reference::Nginx::start(dir.path(), &root, free_addr().port()).expect("nginx");
+    let nginx_url = |path: &str| format!("http://127.0.0.1:{}{path}", nginx.port);
+    let nginx_etag = reqwest::get(nginx_url("/manifest.json"))
+        .await
+        .unwrap()
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    println!(
+        "same bytes: manifest {} B, media {image_size} B; vitrin etag {vitrin_etag}, nginx etag {nginx_etag}",
+        manifest_bytes.len()
+    );
+
+    struct Case {
+        name: &'static str,
+        vitrin: (String, Vec<String>),
+        nginx: (String, Vec<String>),
+        connections: u32,
+        bytes: bool,
+    }
+    let cases = [
+        Case {
+            name: "unchanged manifest (304)",
+            vitrin: (
+                s.server.url("/api/player/v1/manifest"),
+                vec![auth.clone(), format!("If-None-Match: {vitrin_etag}")],
+            ),
+            nginx: (
+                nginx_url("/manifest.json"),
+                vec![format!("If-None-Match: {nginx_etag}")],
+            ),
+            connections,
+            bytes: false,
+        },
+        Case {
+            name: "full manifest (200)",
+            vitrin: (s.server.url("/api/player/v1/manifest"), vec![auth.clone()]),
+            nginx: (nginx_url("/manifest.json"), vec![]),
+            connections,
+            bytes: false,
+        },
+        Case {
+            name: "50 MB media",
+            vitrin: (
+                s.server.url(&format!("/api/player/v1/media/{sha}")),
+                vec![auth.clone()],
+            ),
+            nginx: (nginx_url("/media.png"), vec![]),
+            connections: 4,
+            bytes: true,
+        },
+    ];
+    let mut lines = Vec::new();
+    for case in &cases {
+        let (mut v, mut x, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for run in 0..runs {
+            // Alternate which goes first, so neither always gets the warmer machine.
+            let measure = |(url, headers): &(String, Vec<String>)| {
+                let r = reference::wrk(url, headers, case.connections, secs).expect("wrk runs");
+                assert_eq!(r.bad_responses, 0, "{url}: non-2xx/3xx answers");
+                if case.bytes {
+                    r.bytes_per_sec
+                } else {
+                    r.requests_per_sec
+                }
+            };
+            let (a, b) = if run % 2 == 0 {
+                let b = measure(&case.nginx);
+                (measure(&case.vitrin), b)
+            } else {
+                let a = measure(&case.vitrin);
+                (a, measure(&case.nginx))
+            };
+            println!("  {} run {run}: vitrin {a:.0}, nginx {b:.0}", case.name);
+            v.push(a);
+            x.push(b);
+            ratios.push(a / b);
+        }
+        let unit = if case.bytes { "MiB/s" } else { "req/s" };
+        let scale = if case.bytes { 1024.0 * 1024.0 } else { 1.0 };
+        lines.push(format!(
+            "RESULT compare {}: vitrin {:.0} {unit}, nginx {:.0} {unit}, median ratio {:.2} (runs {:?})",
+            case.name,
+            load::median(&v) / scale,
+            load::median(&x) / scale,
+            load::median(&ratios),
+            ratios
+                .iter()
+                .map(|r| (r * 100.0).round() / 100.0)
+                .collect::<Vec<_>>()
+        ));
+    }
+    for line in lines {
+        println!("{line}");
+    }
+}
+
+/// An image that does not compress: `width × height × 3` bytes of PNG.
+fn noise_png(width: u32, height: u32) -> Vec<u8> {
+    let mut state = 0x9E37_79B9u32;
+    let image = image::RgbImage::from_fn(width, height, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [a, b, c, _] = state.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
