@@ -328,7 +328,17 @@ async fn push(args: &Args) {
     let mut connect = Vec::new();
     while connect.len() < n {
         match tokio::time::timeout(WAIT, ready_rx.recv()).await {
-            Ok(Some(d)) => connect.push(d),
+            Ok(Some(d)) => {
+                connect.push(d);
+                if connect.len() % 1000 == 0 {
+                    println!(
+                        "  {} connected after {:.1} s, server RSS {:.1} MiB",
+                        connect.len(),
+                        connect_started.elapsed().as_secs_f64(),
+                        mb(load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0))
+                    );
+                }
+            }
             _ => panic!("only {} of {n} players connected", connect.len()),
         }
     }
