@@ -66,7 +66,7 @@ impl AppState {
             blobs,
             metrics: Arc::new(Metrics::new()),
             push,
-            media_index: Arc::default(),
+            device_cache: Arc::default(),
         })
     }
 }

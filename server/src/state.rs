@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::media::blobs::BlobStore;
 use crate::metrics::Metrics;
-use crate::player::MediaIndex;
+use crate::player::DeviceCache;
 use crate::push::Hub;
 
 /// Cheap to clone: every field is a handle.
@@ -17,5 +17,5 @@ pub struct AppState {
     pub blobs: BlobStore,
     pub metrics: Arc<Metrics>,
     pub push: Arc<Hub>,
-    pub media_index: Arc<MediaIndex>,
+    pub device_cache: Arc<DeviceCache>,
 }

@@ -77,6 +77,45 @@ pub fn thumb_key(sha256_hex: &str) -> Result<Key, BlobError> {
     Ok(Key::from(format!("thumb/{}/{}/{h}.jpg", &h[..2], &h[2..4])))
 }
 
+/// Reads a local file (or `range` of it) in 256 KiB chunks.
+async fn local_stream(path: &Path, range: Option<Range<u64>>) -> Result<BlobStream, BlobError> {
+    const CHUNK: u64 = 256 * 1024;
+    let mut file = match File::open(path).await {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(BlobError::NotFound(path.display().to_string()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let size = file.metadata().await?.len();
+    let range = range.unwrap_or(0..size);
+    let range = range.start.min(size)..range.end.min(size);
+    if range.start > 0 {
+        use tokio::io::AsyncSeekExt;
+        file.seek(io::SeekFrom::Start(range.start)).await?;
+    }
+    let body = futures_util::stream::try_unfold(
+        (file, range.end - range.start),
+        |(mut file, left)| async move {
+            if left == 0 {
+                return Ok(None);
+            }
+            let mut buf = vec![0u8; CHUNK.min(left) as usize];
+            let n = file.read(&mut buf).await?;
+            if n == 0 {
+                return Err(BlobError::Io(io::ErrorKind::UnexpectedEof.into()));
+            }
+            buf.truncate(n);
+            Ok(Some((Bytes::from(buf), (file, left - n as u64))))
+        },
+    );
+    Ok(BlobStream {
+        size,
+        range,
+        body: body.boxed(),
+    })
+}
+
 /// Key of a screen's latest screenshot: `screenshots/<screen id>`.
 pub fn screenshot_key(screen: i64) -> Key {
     Key::from(format!("screenshots/{screen}"))
@@ -104,6 +143,9 @@ pub struct BlobStore {
     /// an object appears whole when its upload completes, and two instances racing to store
     /// the same sha256 write the same bytes.
     staged: bool,
+    /// The folder of a local store: reads go straight to the file in large chunks (the
+    /// generic reader takes 8 KiB per blocking call, a sixth of nginx's throughput).
+    local_root: Option<PathBuf>,
 }
 
 impl BlobStore {
@@ -111,6 +153,7 @@ impl BlobStore {
         BlobStore {
             store,
             staged: true,
+            local_root: None,
         }
     }
 
@@ -118,7 +161,10 @@ impl BlobStore {
     pub fn local(root: &Path) -> Result<Self, BlobError> {
         std::fs::create_dir_all(root)?;
         let fs = LocalFileSystem::new_with_prefix(root)?;
-        Ok(BlobStore::new(Arc::new(fs)))
+        Ok(BlobStore {
+            local_root: Some(root.canonicalize()?),
+            ..BlobStore::new(Arc::new(fs))
+        })
     }
 
     /// `file:///srv/media`, `/srv/media` or a path relative to `data_dir`; empty means
@@ -142,6 +188,7 @@ impl BlobStore {
                 return Ok(BlobStore {
                     store,
                     staged: false,
+                    local_root: None,
                 });
             }
             Some(("file", path)) => data_dir.join(path),
@@ -243,6 +290,9 @@ impl BlobStore {
         key: &Key,
         range: Option<Range<u64>>,
     ) -> Result<BlobStream, BlobError> {
+        if let Some(root) = &self.local_root {
+            return local_stream(&root.join(key.as_ref()), range).await;
+        }
         let options = object_store::GetOptions::new().with_range(range);
         let result = self.store.get_opts(key, options).await?;
         Ok(BlobStream {

@@ -52,34 +52,49 @@ impl FromRequestParts<AppState> for Device {
     }
 }
 
-/// Records that a screen was heard from (any authenticated request counts).
+/// Records that a screen was heard from (any authenticated request counts), at most once a
+/// minute per screen and instance: a database write on every manifest poll would serialize
+/// the busiest endpoint behind SQLite's single writer. Heartbeats always write, and they are
+/// what the online status is computed from.
 pub async fn seen(state: &AppState, device: Device) -> Result<(), ApiError> {
+    const EVERY_MS: i64 = 60_000;
+    let now = now_ms();
+    {
+        let mut last = state.device_cache.seen.lock().expect("seen lock");
+        match last.get(&device.screen.0) {
+            Some(at) if now - at < EVERY_MS => return Ok(()),
+            _ => last.insert(device.screen.0, now),
+        };
+    }
     sql("UPDATE screens SET last_seen_at = $1 WHERE id = $2")
-        .bind(now_ms())
+        .bind(now)
         .bind(device.screen.0)
         .execute(&state.db)
         .await?;
     Ok(())
 }
 
-/// The sha256s each screen's current manifest references, by manifest version, so media
-/// requests need not rebuild the manifest. A cache: the database stays the truth.
+/// Per-instance caches of the player API: the sha256s each screen's current manifest
+/// references (by manifest version, so media requests need not rebuild the manifest), and
+/// when a screen was last marked seen. Caches only: the database stays the truth.
 #[derive(Default)]
-pub struct MediaIndex {
+pub struct DeviceCache {
     screens: Mutex<HashMap<i64, (u64, MediaSet)>>,
+    /// When each screen's `last_seen_at` was last written by this instance.
+    seen: Mutex<HashMap<i64, i64>>,
 }
 
 type MediaSet = Arc<HashSet<String>>;
 
-impl MediaIndex {
-    fn get(&self, screen: ScreenId, version: u64) -> Option<MediaSet> {
+impl DeviceCache {
+    fn media(&self, screen: ScreenId, version: u64) -> Option<MediaSet> {
         let map = self.screens.lock().expect("media index lock");
         map.get(&screen.0)
             .filter(|(v, _)| *v == version)
             .map(|(_, set)| set.clone())
     }
 
-    fn put(&self, screen: ScreenId, version: u64, set: MediaSet) {
+    fn set_media(&self, screen: ScreenId, version: u64, set: MediaSet) {
         let mut map = self.screens.lock().expect("media index lock");
         map.insert(screen.0, (version, set));
     }

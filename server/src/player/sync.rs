@@ -91,8 +91,8 @@ pub async fn manifest(
         .map(|m| m.sha256.clone())
         .collect();
     state
-        .media_index
-        .put(device.screen, version, Arc::new(index));
+        .device_cache
+        .set_media(device.screen, version, Arc::new(index));
     Ok((
         [
             (header::ETAG, etag(&hash)),
@@ -106,7 +106,7 @@ pub async fn manifest(
 /// Whether the screen's current manifest references the blob.
 async fn referenced(state: &AppState, device: Device, sha256: &str) -> ApiResult<bool> {
     let (version, _) = current(state, device).await?;
-    if let Some(index) = state.media_index.get(device.screen, version) {
+    if let Some(index) = state.device_cache.media(device.screen, version) {
         return Ok(index.contains(sha256));
     }
     let manifest = manifest::for_screen(
@@ -124,8 +124,8 @@ async fn referenced(state: &AppState, device: Device, sha256: &str) -> ApiResult
         .collect();
     let found = index.contains(sha256);
     state
-        .media_index
-        .put(device.screen, version, Arc::new(index));
+        .device_cache
+        .set_media(device.screen, version, Arc::new(index));
     Ok(found)
 }
 
