@@ -32,7 +32,7 @@ use crate::{Event, ServerUrl};
 pub const LOOKAHEAD: SignedDuration = SignedDuration::from_hours(48);
 /// Blobs downloaded at the same time.
 const DOWNLOADS: usize = 3;
-/// Without push, the manifest is checked this often.
+/// While the push stream is down, the manifest is checked this often.
 const POLL: Duration = Duration::from_secs(60);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const PLAYS_PER_BATCH: usize = 500;
@@ -136,6 +136,8 @@ pub struct Engine {
     sync_now: Arc<Notify>,
     /// Redraw now (the `reload` command).
     redraw: Notify,
+    /// The push stream is connected.
+    push_up: std::sync::atomic::AtomicBool,
     started: Instant,
     last_error: Mutex<Option<String>>,
     exit: Mutex<Option<Exit>>,
@@ -170,6 +172,7 @@ impl Engine {
             loaded: watch::channel(None).0,
             sync_now: Arc::new(Notify::new()),
             redraw: Notify::new(),
+            push_up: std::sync::atomic::AtomicBool::new(false),
             started: Instant::now(),
             last_error: Mutex::new(None),
             exit: Mutex::new(None),
@@ -336,7 +339,14 @@ impl Engine {
                 Err(e) => self.error(format!("sync failed, keeping the current content: {e}")),
                 Ok(()) => {}
             }
-            let _ = tokio::time::timeout(POLL, self.sync_now.notified()).await;
+            // While the push stream is up it announces every change (and a reconnect starts
+            // with the current version), so the poll only runs while it is down.
+            loop {
+                let told = tokio::time::timeout(POLL, self.sync_now.notified()).await;
+                if told.is_ok() || !self.push_up.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+            }
         }
     }
 
@@ -501,6 +511,8 @@ impl Engine {
             match api.events(last_id.as_deref()).await {
                 Ok(mut stream) => {
                     backoff.reset();
+                    self.push_up
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
                     loop {
                         match stream.next().await {
                             Ok(Some((id, event))) => {
@@ -518,6 +530,10 @@ impl Engine {
                 Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
                 Err(e) => tracing::info!("cannot open the push stream: {e}"),
             }
+            self.push_up
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+            // The poll takes over until the stream is back.
+            self.sync_now.notify_one();
             backoff.sleep().await;
         }
     }
