@@ -336,7 +336,12 @@ impl Engine {
         loop {
             match self.sync_once(&api).await {
                 Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
-                Err(e) => self.error(format!("sync failed, keeping the current content: {e}")),
+                Err(e) => {
+                    self.error(format!("sync failed, keeping the current content: {e}"));
+                    // A passing failure (a busy server, a dropped connection) is retried
+                    // soon, whether or not the push stream is up.
+                    self.retry_soon();
+                }
                 Ok(()) => {}
             }
             // While the push stream is up it announces every change (and a reconnect starts
