@@ -61,6 +61,19 @@ impl Player {
     }
 }
 
+/// A server with its owner signed in and a store in Tehran.
+async fn cafe(data_dir: &Path) -> (TestServer, Admin, i64) {
+    let server = TestServer::start(test_state(data_dir).await).await.unwrap();
+    let admin = Admin::setup(&server.url("")).await;
+    let store = admin
+        .create(
+            "/api/v1/stores",
+            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
+        )
+        .await;
+    (server, admin, store)
+}
+
 fn text(name: &str, body: &str) -> Value {
     json!({"name": name, "type": "text", "title": name, "body": body})
 }
@@ -128,16 +141,7 @@ fn main_content(event: &Event) -> Option<(u64, Option<i64>, Option<i64>)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pairs_then_shows_a_publish_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(test_state(&dir.path().join("server")).await)
-        .await
-        .unwrap();
-    let admin = Admin::setup(&server.url("")).await;
-    let store = admin
-        .create(
-            "/api/v1/stores",
-            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
-        )
-        .await;
+    let (server, admin, store) = cafe(&dir.path().join("server")).await;
     let (welcome, layout) = chain(&admin, "Welcome", text("Welcome", "v1")).await;
     let mut player = Player::start(
         &server.url(""),
@@ -253,16 +257,7 @@ async fn pairs_then_shows_a_publish_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_server_url_means_pairing_again() {
     let dir = tempfile::tempdir().unwrap();
-    let first = TestServer::start(test_state(&dir.path().join("first")).await)
-        .await
-        .unwrap();
-    let admin = Admin::setup(&first.url("")).await;
-    let store = admin
-        .create(
-            "/api/v1/stores",
-            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
-        )
-        .await;
+    let (first, admin, store) = cafe(&dir.path().join("first")).await;
     let (_, layout) = chain(&admin, "Welcome", text("Welcome", "v1")).await;
     let player_dir = dir.path().join("player");
     let mut player = Player::start(&first.url(""), &player_dir, 1 << 30, Clock::system());
@@ -309,16 +304,7 @@ use axum::response::IntoResponse;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_gone_bad_leaves_the_player_on_its_last_good_content() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(test_state(&dir.path().join("server")).await)
-        .await
-        .unwrap();
-    let admin = Admin::setup(&server.url("")).await;
-    let store = admin
-        .create(
-            "/api/v1/stores",
-            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
-        )
-        .await;
+    let (server, admin, store) = cafe(&dir.path().join("server")).await;
     let (welcome, layout) = chain(&admin, "Welcome", text("Welcome", "v1")).await;
     let player_dir = dir.path().join("player");
     let mut player = Player::start(&server.url(""), &player_dir, 1 << 30, Clock::system());
@@ -533,16 +519,7 @@ fn sha256(bytes: &[u8]) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resumes_interrupted_downloads_and_never_uses_a_corrupt_file() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(test_state(&dir.path().join("server")).await)
-        .await
-        .unwrap();
-    let admin = Admin::setup(&server.url("")).await;
-    let store = admin
-        .create(
-            "/api/v1/stores",
-            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
-        )
-        .await;
+    let (server, admin, store) = cafe(&dir.path().join("server")).await;
     let png = noise_png(800, 600, 7);
     let sha = admin.upload("menu.png", png.clone()).await;
     assert_eq!(sha, sha256(&png));
@@ -617,16 +594,7 @@ async fn resumes_interrupted_downloads_and_never_uses_a_corrupt_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stays_within_its_disk_budget() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(test_state(&dir.path().join("server")).await)
-        .await
-        .unwrap();
-    let admin = Admin::setup(&server.url("")).await;
-    let store = admin
-        .create(
-            "/api/v1/stores",
-            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
-        )
-        .await;
+    let (server, admin, store) = cafe(&dir.path().join("server")).await;
     // Four pictures of about 1.4 MB each; the budget holds two and a half.
     let pictures: Vec<Vec<u8>> = (1..=4).map(|seed| noise_png(800, 600, seed)).collect();
     let budget = (pictures[0].len() as u64) * 5 / 2;

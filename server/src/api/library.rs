@@ -264,19 +264,26 @@ fn media_of(kind: &mut ContentKind) -> Vec<(String, &'static str, &mut MediaRef)
     }
 }
 
+/// `id`, `set_id` and `name` of a wire type with `id: $Id` and `name: String` fields.
+macro_rules! doc_identity {
+    ($id:ident) => {
+        fn id(&self) -> i64 {
+            self.id.0
+        }
+        fn set_id(&mut self, id: i64) {
+            self.id = $id(id);
+        }
+        fn name(&self) -> &str {
+            &self.name
+        }
+    };
+}
+
 impl Doc for ContentItem {
     const TABLE: &'static str = "content";
     const KIND: &'static str = "content";
 
-    fn id(&self) -> i64 {
-        self.id.0
-    }
-    fn set_id(&mut self, id: i64) {
-        self.id = ContentId(id);
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
+    doc_identity!(ContentId);
 
     async fn resolve(
         &mut self,
@@ -343,15 +350,7 @@ impl Doc for Playlist {
     const TABLE: &'static str = "playlists";
     const KIND: &'static str = "playlist";
 
-    fn id(&self) -> i64 {
-        self.id.0
-    }
-    fn set_id(&mut self, id: i64) {
-        self.id = PlaylistId(id);
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
+    doc_identity!(PlaylistId);
 
     async fn resolve(
         &mut self,
@@ -383,15 +382,7 @@ impl Doc for Layout {
     const TABLE: &'static str = "layouts";
     const KIND: &'static str = "layout";
 
-    fn id(&self) -> i64 {
-        self.id.0
-    }
-    fn set_id(&mut self, id: i64) {
-        self.id = LayoutId(id);
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
+    doc_identity!(LayoutId);
 
     async fn resolve(
         &mut self,
@@ -425,15 +416,7 @@ impl Doc for ScheduleRule {
             || matches!(principal.role, Role::Owner | Role::StoreManager)
     }
 
-    fn id(&self) -> i64 {
-        self.id.0
-    }
-    fn set_id(&mut self, id: i64) {
-        self.id = RuleId(id);
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
+    doc_identity!(RuleId);
 
     async fn resolve(
         &mut self,
