@@ -9,6 +9,7 @@ pub mod clock;
 pub mod engine;
 pub mod identity;
 pub mod journal;
+pub mod render;
 
 use std::fmt;
 use std::path::PathBuf;
