@@ -221,6 +221,11 @@ impl Default for FeedLimits {
 }
 
 impl Config {
+    /// Where uploads are received before they are checked and stored (local to this instance).
+    pub fn upload_dir(&self) -> PathBuf {
+        self.data_dir.join("tmp")
+    }
+
     /// A configuration with everything inside `data_dir` and no demo content.
     pub fn new(bind: SocketAddr, data_dir: PathBuf) -> Self {
         Config {

@@ -223,11 +223,8 @@ async fn upload_promo_image(state: &AppState, owner: &Principal) -> ApiResult<St
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(ApiError::internal)?;
-    let mut staged = StagedUpload::new(
-        &state.config.data_dir.join("tmp"),
-        state.config.max_upload_bytes,
-    )
-    .await?;
+    let mut staged =
+        StagedUpload::new(&state.config.upload_dir(), state.config.max_upload_bytes).await?;
     staged.write(&png).await?;
     let file = staged.finish().await?;
     let (_, media) = crate::api::media::ingest(state, owner, "promo.png".into(), file).await?;

@@ -54,6 +54,12 @@ impl AppState {
             source,
         })?;
         let db = Db::connect(&config.database_url)
+        // Uploads a crash interrupted are half files nobody will finish.
+        match media::blobs::remove_interrupted_uploads(&config.upload_dir()) {
+            Ok(0) => {}
+            Ok(n) => info!("removed {n} interrupted upload(s)"),
+            Err(e) => warn!("cannot clear interrupted uploads: {e}"),
+        }
             .await
             .map_err(|e| ServerError::Database(e.to_string()))?;
         let blobs = BlobStore::from_url(&config.media_url, &config.data_dir)

@@ -8,6 +8,8 @@ use crate::state::AppState;
 
 /// Unreferenced media blobs are kept this long before they are deleted.
 pub const BLOB_GRACE_MS: i64 = 24 * 3600 * 1000;
+/// A staging copy older than this is left over from a crash (a commit takes seconds).
+pub const STAGING_GRACE_MS: i64 = 3600 * 1000;
 /// A day, for `Config::raw_retention_days` (raw plays and heartbeat minutes; `play_hours`
 /// and `play_quarters` keep the counts for good).
 pub const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -20,6 +22,7 @@ pub const EVENT_RETENTION_MS: i64 = 7 * 24 * 3600 * 1000;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub blobs: usize,
+    pub staging: usize,
     pub plays: u64,
     pub minutes: u64,
     pub events: u64,
@@ -34,6 +37,13 @@ pub async fn sweep(state: &AppState) -> DbResult<Swept> {
     let raw_cutoff = now - i64::from(state.config.raw_retention_days) * DAY_MS;
     Ok(Swept {
         blobs: crate::api::media::collect_garbage(state, BLOB_GRACE_MS).await?,
+        staging: match state.blobs.delete_stale_staging(STAGING_GRACE_MS).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!("cannot clear stale staging copies: {e}");
+                0
+            }
+        },
         plays: sql("DELETE FROM plays WHERE ended_at < $1")
             .bind(raw_cutoff)
             .execute(db)

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use vitrin_player::Event;
 use vitrin_player::clock::Clock;
 use vitrin_player::engine::{Engine, Output, Settings};
-use vitrin_tests::{Admin, ServerProcess, TestServer, test_state};
+use vitrin_tests::{Admin, ServerProcess, TestServer, noise_png, test_state};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_vitrin-test-server");
 
@@ -489,23 +489,6 @@ async fn keeps_following_dayparts_offline_and_reports_plays_once_back_online() {
         "the plays cover the week: {covered} ms"
     );
     player.stop();
-}
-
-/// An image that does not compress: `width × height × 3` bytes of PNG.
-fn noise_png(width: u32, height: u32, seed: u32) -> Vec<u8> {
-    let mut state = seed.max(1);
-    let image = image::RgbImage::from_fn(width, height, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let [a, b, c, _] = state.to_le_bytes();
-        image::Rgb([a, b, c])
-    });
-    let mut png = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png
 }
 
 fn image_item(name: &str, sha: &str) -> Value {

@@ -145,7 +145,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> ApiResult<(StatusCode, Json<Media>)> {
     principal.require(principal.can_edit_content())?;
-    let tmp = state.config.data_dir.join("tmp");
+    let tmp = state.config.upload_dir();
     let mut upload = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() != Some("file") {

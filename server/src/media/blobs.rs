@@ -319,6 +319,30 @@ impl BlobStore {
         }
     }
 
+    /// Deletes the staging copies a crash left behind (a process killed between staging a
+    /// blob and linking it into place), once they are older than `older_than_ms`: younger
+    /// ones may belong to a commit still running on another instance. Returns how many went.
+    pub async fn delete_stale_staging(&self, older_than_ms: i64) -> Result<usize, BlobError> {
+        if !self.staged {
+            return Ok(0);
+        }
+        let cutoff = crate::db::now_ms() - older_than_ms;
+        let stale: Vec<Key> = self
+            .store
+            .list(Some(&Key::from("staging")))
+            .try_filter(|meta| std::future::ready(meta.last_modified.timestamp_millis() < cutoff))
+            .map_ok(|meta| meta.location)
+            .try_collect()
+            .await?;
+        for key in &stale {
+            match self.store.delete(key).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(stale.len())
+    }
+
     /// Deletes the blob and its thumbnail; either may already be gone.
     pub async fn delete_blob(&self, sha256_hex: &str) -> Result<(), BlobError> {
         for key in [blob_key(sha256_hex)?, thumb_key(sha256_hex)?] {
@@ -381,6 +405,26 @@ pub struct FinishedUpload {
     pub path: TempPath,
     pub sha256_hex: String,
     pub size: u64,
+}
+
+/// Removes the files of uploads that a crash interrupted: a killed process never runs
+/// `TempPath`'s drop. Each instance has its own `dir`, so at start nothing in it is live.
+pub fn remove_interrupted_uploads(dir: &Path) -> io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("upload-") && name.ends_with(".part") {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 impl StagedUpload {
@@ -461,6 +505,44 @@ mod tests {
         walk(dir, dir, &mut out);
         out.sort();
         out
+    }
+
+    #[tokio::test]
+    async fn crash_leftovers_are_cleared() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Upload parts: all of them go at start, other files stay.
+        let incoming = tmp.path().join("tmp");
+        std::fs::create_dir_all(&incoming).unwrap();
+        std::fs::write(incoming.join("upload-ab12.part"), b"half").unwrap();
+        std::fs::write(incoming.join("notes.txt"), b"keep").unwrap();
+        assert_eq!(remove_interrupted_uploads(&incoming).unwrap(), 1);
+        assert_eq!(files_under(&incoming), ["notes.txt"]);
+        assert_eq!(
+            remove_interrupted_uploads(&tmp.path().join("none")).unwrap(),
+            0
+        );
+
+        // Staging copies: only those older than the grace period go; blobs are never touched.
+        let store = BlobStore::local(&tmp.path().join("media")).unwrap();
+        let blob = tmp.path().join("blob");
+        std::fs::write(&blob, b"content").unwrap();
+        store
+            .commit_file(&blob, &sha256_hex(b"content"))
+            .await
+            .unwrap();
+        store
+            .store
+            .put(
+                &Key::from("staging/deadbeef"),
+                PutPayload::from_static(b"half"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.delete_stale_staging(3_600_000).await.unwrap(), 0);
+        assert_eq!(store.delete_stale_staging(-60_000).await.unwrap(), 1);
+        let left = files_under(&tmp.path().join("media"));
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left[0].starts_with("sha256/"), "{left:?}");
     }
 
     #[tokio::test]
