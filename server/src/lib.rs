@@ -21,6 +21,7 @@ pub mod push;
 pub mod refs;
 pub mod reports;
 pub mod state;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -53,13 +54,13 @@ impl AppState {
             path: config.data_dir.clone(),
             source,
         })?;
-        let db = Db::connect(&config.database_url)
         // Uploads a crash interrupted are half files nobody will finish.
         match media::blobs::remove_interrupted_uploads(&config.upload_dir()) {
             Ok(0) => {}
             Ok(n) => info!("removed {n} interrupted upload(s)"),
             Err(e) => warn!("cannot clear interrupted uploads: {e}"),
         }
+        let db = Db::connect(&config.database_url)
             .await
             .map_err(|e| ServerError::Database(e.to_string()))?;
         let blobs = BlobStore::from_url(&config.media_url, &config.data_dir)
@@ -96,6 +97,8 @@ pub fn build_app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/q/{code}", get(promo::redirect))
         .merge(api::routes(&state))
+        .merge(web::routes(&state))
+        .fallback(web::page::not_found)
         // Browsers attach cookies to cross-site requests; refuse those that change things.
         .layer(csrf)
         .layer(axum::middleware::from_fn_with_state(

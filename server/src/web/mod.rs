@@ -1,0 +1,34 @@
+//! The browser admin: server-rendered pages (askama templates compiled into the binary) with
+//! plain HTML forms that work without JavaScript, and one small script (`static/vitrin.js`)
+//! for progressive enhancement. Handlers call the same domain code as `/api/v1`, with the same
+//! tenant scoping and role checks. See `README.md` beside this file for how to add a page.
+
+pub mod assets;
+pub mod auth;
+pub mod dashboard;
+pub mod form;
+pub mod i18n;
+pub mod media;
+pub mod page;
+pub mod screens;
+pub mod users;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every page route, wrapped in the layer that answers errors with pages in the user's
+/// language and a missing session with a redirect to the login page.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(auth::routes())
+        .merge(users::routes())
+        .merge(dashboard::routes())
+        .merge(media::routes(state))
+        .merge(screens::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page::html_errors,
+        ))
+        .merge(assets::routes())
+}
