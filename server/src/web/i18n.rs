@@ -22,6 +22,8 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::dashboard::TEXT,
     super::media::TEXT,
     super::screens::TEXT,
+    super::menus::TEXT,
+    super::schedule::TEXT,
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

@@ -12,6 +12,10 @@ pub mod media;
 pub mod page;
 pub mod screens;
 pub mod users;
+pub mod cron_text;
+pub mod menus;
+pub mod schedule;
+pub mod timeline;
 
 use axum::Router;
 
@@ -26,6 +30,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(media::routes(state))
         .merge(screens::routes())
+        .merge(menus::routes())
+        .merge(schedule::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page::html_errors,

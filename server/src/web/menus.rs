@@ -1,0 +1,637 @@
+//! Menu boards: categories of items with prices (typed in Persian or Latin digits), pictures
+//! from the media library and sold-out marks, with a preview as the board will read.
+//!
+//! The form is one table of rows (category, item, description, price, sold out, picture),
+//! posted as indexed fields `row.<n>.<field>`, so it works without JavaScript; blank rows are
+//! ignored and a few are always offered for new items. Saving goes through the content
+//! library (`api::library`), so validation, references and manifest versions are the API's.
+//! A new menu also gets a playlist of its own (unless unticked), which is what the schedule
+//! shows.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde_json::json;
+use vitrin_shared::calendar::{self, parse_number};
+use vitrin_shared::content::{
+    ContentItem, ContentKind, MediaRef, Menu, MenuCategory, MenuItem, MoneyUnit,
+};
+use vitrin_shared::ids::ContentId;
+use vitrin_shared::playlist::Playlist;
+use vitrin_shared::{FieldError, ValidationErrors};
+
+use super::form::FormErrors;
+use super::i18n::{Entry, Lang};
+use super::page::{Page, Signed, redirect_flash, render, render_status};
+use crate::api::library;
+use crate::api::media::Media;
+use crate::auth::Principal;
+use crate::changes::{Audit, Change};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/menus", get(list))
+        .route("/menus/new", get(new_form).post(create))
+        .route("/menus/{id}", get(edit_form).post(update))
+        .route("/menus/{id}/delete", post(delete))
+}
+
+/// How long a menu shows in the playlist made for it; a one-entry playlist simply stays.
+const MENU_ENTRY_MS: i64 = 60_000;
+/// Blank rows offered below the items, for new ones.
+const BLANK_ROWS: usize = 3;
+
+/// One row of the menu table as typed.
+#[derive(Debug, Clone, Default)]
+pub struct RowForm {
+    pub category: String,
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub sold_out: bool,
+    /// sha256 of a picture from the library, or empty.
+    pub image: String,
+}
+
+impl RowForm {
+    fn is_blank(&self) -> bool {
+        [&self.category, &self.name, &self.description, &self.price]
+            .iter()
+            .all(|s| s.trim().is_empty())
+            && self.image.is_empty()
+    }
+}
+
+/// The menu form as typed: kept whole when it is shown again with errors.
+#[derive(Debug, Clone, Default)]
+pub struct MenuForm {
+    pub name: String,
+    pub title: String,
+    /// `toman` or `rial`.
+    pub unit: String,
+    pub make_playlist: bool,
+    pub rows: Vec<RowForm>,
+}
+
+impl MenuForm {
+    /// Reads the posted pairs; rows come as `row.<n>.<field>` in any order.
+    fn from_pairs(pairs: &[(String, String)]) -> MenuForm {
+        let mut form = MenuForm::default();
+        let mut rows: BTreeMap<usize, RowForm> = BTreeMap::new();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "name" => form.name = value.clone(),
+                "title" => form.title = value.clone(),
+                "unit" => form.unit = value.clone(),
+                "make_playlist" => form.make_playlist = true,
+                _ => {
+                    let Some((index, field)) = key
+                        .strip_prefix("row.")
+                        .and_then(|rest| rest.split_once('.'))
+                        .and_then(|(n, f)| Some((n.parse::<usize>().ok()?, f)))
+                    else {
+                        continue;
+                    };
+                    let row = rows.entry(index).or_default();
+                    match field {
+                        "category" => row.category = value.clone(),
+                        "name" => row.name = value.clone(),
+                        "description" => row.description = value.clone(),
+                        "price" => row.price = value.clone(),
+                        "sold_out" => row.sold_out = true,
+                        "image" => row.image = value.clone(),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        form.rows = rows.into_values().collect();
+        form
+    }
+
+    fn from_item(item: &ContentItem, lang: Lang) -> MenuForm {
+        let ContentKind::MenuBoard { menu } = &item.kind else {
+            return MenuForm::default();
+        };
+        MenuForm {
+            name: item.name.clone(),
+            title: menu.title.clone(),
+            unit: unit_code(menu.unit).to_owned(),
+            make_playlist: false,
+            rows: menu
+                .categories
+                .iter()
+                .flat_map(|c| {
+                    c.items.iter().map(|i| RowForm {
+                        category: c.name.clone(),
+                        name: i.name.clone(),
+                        description: i.description.clone(),
+                        price: lang.num(i.price),
+                        sold_out: i.sold_out,
+                        image: i
+                            .image
+                            .as_ref()
+                            .map(|m| m.sha256.clone())
+                            .unwrap_or_default(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The rows shown: the typed ones and a few blank ones.
+    fn with_blank_rows(mut self, blank: usize) -> MenuForm {
+        self.rows.retain(|r| !r.is_blank());
+        self.rows
+            .extend(std::iter::repeat_n(RowForm::default(), blank));
+        self
+    }
+
+    /// The menu, and for each (category, item) the form row it came from; or the errors of
+    /// what the library would not be asked about (unreadable prices, rows without a category).
+    fn to_menu(&self, lang: Lang) -> Result<(Menu, Vec<Vec<usize>>), FormErrors> {
+        let mut errors = FormErrors::none();
+        let mut categories: Vec<MenuCategory> = Vec::new();
+        let mut rows_of: Vec<Vec<usize>> = Vec::new();
+        let mut current: Option<usize> = None;
+        for (n, row) in self.rows.iter().enumerate() {
+            if row.is_blank() {
+                continue;
+            }
+            let category = calendar::normalize_persian_text(row.category.trim());
+            // A row without a category continues the one above it, as in a printed menu.
+            let c = if category.is_empty() {
+                match current {
+                    Some(c) => c,
+                    None => {
+                        errors.add(&format!("row.{n}.category"), lang.t("menus.err.category"));
+                        continue;
+                    }
+                }
+            } else {
+                match categories.iter().position(|c| c.name == category) {
+                    Some(c) => c,
+                    None => {
+                        categories.push(MenuCategory {
+                            name: category,
+                            items: Vec::new(),
+                        });
+                        rows_of.push(Vec::new());
+                        categories.len() - 1
+                    }
+                }
+            };
+            current = Some(c);
+            let price = if row.price.trim().is_empty() {
+                errors.add(&format!("row.{n}.price"), lang.t("err.required"));
+                0
+            } else {
+                parse_number(&row.price).unwrap_or_else(|_| {
+                    errors.add(&format!("row.{n}.price"), lang.t("menus.err.price"));
+                    0
+                })
+            };
+            categories[c].items.push(MenuItem {
+                name: calendar::normalize_persian_text(row.name.trim()),
+                description: calendar::normalize_persian_text(row.description.trim()),
+                price,
+                sold_out: row.sold_out,
+                image: (!row.image.is_empty()).then(|| MediaRef {
+                    sha256: row.image.clone(),
+                    size: 0,
+                    mime: String::new(),
+                    width: None,
+                    height: None,
+                    duration_ms: None,
+                }),
+            });
+            rows_of[c].push(n);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let menu = Menu {
+            title: self.title.trim().to_owned(),
+            categories,
+            unit: if self.unit == "rial" {
+                MoneyUnit::Rial
+            } else {
+                MoneyUnit::Toman
+            },
+            columns: 0,
+        };
+        Ok((menu, rows_of))
+    }
+}
+
+fn unit_code(unit: MoneyUnit) -> &'static str {
+    match unit {
+        MoneyUnit::Toman => "toman",
+        MoneyUnit::Rial => "rial",
+    }
+}
+
+/// The library's field names (`menu.categories.1.items.0.price`) as the form's
+/// (`row.4.price`), so each message stands next to the input it is about.
+fn to_form_fields(errors: ValidationErrors, rows_of: &[Vec<usize>]) -> ValidationErrors {
+    let rename = |field: &str| -> String {
+        let parts: Vec<&str> = field.split('.').collect();
+        let index = |s: &str| s.parse::<usize>().ok();
+        match parts[..] {
+            ["menu", "categories", c, "items", i, ref rest @ ..] => {
+                match index(c)
+                    .zip(index(i))
+                    .and_then(|(c, i)| rows_of.get(c)?.get(i))
+                {
+                    Some(row) if rest.is_empty() => format!("row.{row}.name"),
+                    Some(row) => format!("row.{row}.{}", rest[0]),
+                    None => field.to_owned(),
+                }
+            }
+            ["menu", "categories", c, "name"] => {
+                match index(c).and_then(|c| rows_of.get(c)?.first()) {
+                    Some(row) => format!("row.{row}.category"),
+                    None => field.to_owned(),
+                }
+            }
+            ["menu", "categories"] => "rows".to_owned(),
+            _ => field.to_owned(),
+        }
+    };
+    ValidationErrors {
+        errors: errors
+            .errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: rename(&e.field),
+                ..e
+            })
+            .collect(),
+    }
+}
+
+/// A menu item as the preview shows it.
+pub struct PreviewItem {
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub sold_out: bool,
+    /// The thumbnail's URL, when the item has a picture.
+    pub thumbnail: Option<String>,
+}
+
+pub struct PreviewCategory {
+    pub name: String,
+    pub items: Vec<PreviewItem>,
+}
+
+fn preview(menu: &Menu, lang: Lang, media: &[Media]) -> Vec<PreviewCategory> {
+    let unit = match menu.unit {
+        MoneyUnit::Toman => lang.t("menus.unit.toman"),
+        MoneyUnit::Rial => lang.t("menus.unit.rial"),
+    };
+    menu.categories
+        .iter()
+        .map(|c| PreviewCategory {
+            name: c.name.clone(),
+            items: c
+                .items
+                .iter()
+                .map(|i| PreviewItem {
+                    name: i.name.clone(),
+                    description: i.description.clone(),
+                    price: format!("{} {unit}", lang.num(i.price)),
+                    sold_out: i.sold_out,
+                    thumbnail: i.image.as_ref().and_then(|img| {
+                        media
+                            .iter()
+                            .find(|m| m.sha256 == img.sha256)
+                            .map(|m| format!("/api/v1/media/{}/thumbnail", m.id))
+                    }),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+pub struct MenuSummary {
+    pub id: i64,
+    pub name: String,
+    /// "2 categories, 9 items, 1 sold out" in the page's language.
+    pub counts: String,
+}
+
+#[derive(Template)]
+#[template(path = "menus/list.html")]
+struct ListPage<'a> {
+    page: &'a Page,
+    menus: Vec<MenuSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "menus/edit.html")]
+struct EditPage<'a> {
+    page: &'a Page,
+    /// `None` for a new menu.
+    id: Option<i64>,
+    form: MenuForm,
+    errors: FormErrors,
+    images: Vec<Media>,
+    preview: Vec<PreviewCategory>,
+}
+
+async fn menus_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<ContentItem>> {
+    let items = library::list::<ContentItem>(state, principal).await?;
+    Ok(items
+        .into_iter()
+        .filter(|i| matches!(i.kind, ContentKind::MenuBoard { .. }))
+        .collect())
+}
+
+async fn images_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<Media>> {
+    let media = crate::api::media::list(State(state.clone()), principal.clone())
+        .await?
+        .0;
+    Ok(media.into_iter().filter(|m| m.kind == "image").collect())
+}
+
+async fn load_menu(state: &AppState, principal: &Principal, id: i64) -> ApiResult<ContentItem> {
+    let item = library::get::<ContentItem>(state, principal, id).await?;
+    if matches!(item.kind, ContentKind::MenuBoard { .. }) {
+        Ok(item)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+async fn list(State(state): State<AppState>, signed: Signed) -> ApiResult<Response> {
+    let Signed { principal, page } = signed;
+    let menus = menus_of(&state, &principal)
+        .await?
+        .into_iter()
+        .map(|item| {
+            let ContentKind::MenuBoard { menu } = &item.kind else {
+                unreachable!("filtered to menus")
+            };
+            let items = menu.categories.iter().flat_map(|c| &c.items);
+            let count = |n: usize| page.lang.num(n as i64);
+            MenuSummary {
+                id: item.id.0,
+                name: item.name.clone(),
+                counts: page.lang.tf(
+                    "menus.counts",
+                    &[
+                        ("categories", &count(menu.categories.len())),
+                        ("items", &count(items.clone().count())),
+                        ("sold_out", &count(items.filter(|i| i.sold_out).count())),
+                    ],
+                ),
+            }
+        })
+        .collect();
+    Ok(render(&ListPage { page: &page, menus }))
+}
+
+async fn new_form(State(state): State<AppState>, signed: Signed) -> ApiResult<Response> {
+    let Signed { principal, page } = signed;
+    let form = MenuForm {
+        unit: "toman".into(),
+        make_playlist: true,
+        ..MenuForm::default()
+    }
+    .with_blank_rows(BLANK_ROWS + 2);
+    Ok(render(&EditPage {
+        page: &page,
+        id: None,
+        form,
+        errors: FormErrors::none(),
+        images: images_of(&state, &principal).await?,
+        preview: Vec::new(),
+    }))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let Signed { principal, page } = signed;
+    let item = load_menu(&state, &principal, id).await?;
+    let images = images_of(&state, &principal).await?;
+    let preview = match &item.kind {
+        ContentKind::MenuBoard { menu } => preview(menu, page.lang, &images),
+        _ => Vec::new(),
+    };
+    Ok(render(&EditPage {
+        page: &page,
+        id: Some(id),
+        form: MenuForm::from_item(&item, page.lang).with_blank_rows(BLANK_ROWS),
+        errors: FormErrors::none(),
+        images,
+        preview,
+    }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    signed: Signed,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> ApiResult<Response> {
+    save(state, signed, None, pairs).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> ApiResult<Response> {
+    // Another organization's id, or a content item that is no menu, is 404 before anything.
+    load_menu(&state, &signed.principal, id).await?;
+    save(state, signed, Some(id), pairs).await
+}
+
+async fn save(
+    state: AppState,
+    signed: Signed,
+    id: Option<i64>,
+    pairs: Vec<(String, String)>,
+) -> ApiResult<Response> {
+    let Signed { principal, page } = signed;
+    principal.require(principal.can_edit_content())?;
+    let form = MenuForm::from_pairs(&pairs);
+    let wants_rows = pairs.iter().any(|(k, v)| k == "action" && v == "more_rows");
+    let outcome = if wants_rows {
+        // "More rows" only shows the form again, longer; nothing is saved.
+        Err(FormErrors::none())
+    } else {
+        match form.to_menu(page.lang) {
+            Err(errors) => Err(errors),
+            Ok((menu, rows_of)) => match store(&state, &principal, id, &form, menu).await {
+                Ok(item) => Ok(item),
+                Err(ApiError::Validation(v)) => {
+                    let mut errors = FormErrors::none();
+                    errors.add_validation(page.lang, &to_form_fields(v, &rows_of));
+                    Err(errors)
+                }
+                Err(e) => Err(FormErrors::from_api(page.lang, e)?),
+            },
+        }
+    };
+    match outcome {
+        Ok(item) => Ok(redirect_flash(
+            &format!("/menus/{}", item.id.0),
+            true,
+            "menus.saved",
+            &item.name,
+        )),
+        Err(errors) => {
+            let status = if wants_rows {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let blank = if wants_rows {
+                BLANK_ROWS + 5
+            } else {
+                BLANK_ROWS
+            };
+            Ok(render_status(
+                status,
+                &EditPage {
+                    page: &page,
+                    id,
+                    form: form.with_blank_rows(blank),
+                    errors,
+                    images: images_of(&state, &principal).await?,
+                    preview: Vec::new(),
+                },
+            ))
+        }
+    }
+}
+
+/// Saves the menu (and, for a new one, its playlist) in one change.
+async fn store(
+    state: &AppState,
+    principal: &Principal,
+    id: Option<i64>,
+    form: &MenuForm,
+    menu: Menu,
+) -> ApiResult<ContentItem> {
+    let item = ContentItem {
+        id: ContentId(0),
+        name: calendar::normalize_persian_text(form.name.trim()),
+        kind: ContentKind::MenuBoard { menu },
+    };
+    let body = serde_json::to_value(&item).map_err(ApiError::internal)?;
+    let mut change = Change::begin(state, principal).await?;
+    let (_, saved) = library::save_in::<ContentItem>(&mut change, id, body).await?;
+    if id.is_none() && form.make_playlist {
+        let playlist = json!({
+            "name": saved.name,
+            "entries": [{ "content": saved.id, "duration_ms": MENU_ENTRY_MS }],
+        });
+        library::save_in::<Playlist>(&mut change, None, playlist).await?;
+    }
+    let action = if id.is_none() { "create" } else { "update" };
+    change
+        .commit(Audit::of(
+            action,
+            "content",
+            saved.id.0,
+            format!("{action} menu '{}'", saved.name),
+        ))
+        .await?;
+    Ok(saved)
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let principal = signed.principal;
+    let item = load_menu(&state, &principal, id).await?;
+    match library::delete::<ContentItem>(&state, &principal, id).await {
+        Ok(_) => Ok(redirect_flash("/menus", true, "menus.deleted", &item.name)),
+        // Still in a playlist: say so on the menu's page, nothing is lost.
+        Err(ApiError::Conflict(message)) => Ok(redirect_flash(
+            &format!("/menus/{id}"),
+            false,
+            "menus.in_use",
+            &message,
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+pub const TEXT: &[Entry] = &[
+    ("nav.menus", "Menus", "منوها"),
+    ("menus.title", "Menus", "منوها"),
+    ("menus.new", "New menu", "منوی تازه"),
+    ("menus.none", "No menus yet.", "هنوز منویی ندارید."),
+    ("menus.edit_title", "Menu: {name}", "منو: {name}"),
+    ("menus.name", "Name (for you)", "نام (برای خودتان)"),
+    (
+        "menus.board_title",
+        "Title on the screen",
+        "عنوان روی نمایشگر",
+    ),
+    ("menus.unit", "Prices in", "واحد قیمت"),
+    ("menus.unit.toman", "Toman", "تومان"),
+    ("menus.unit.rial", "Rial", "ریال"),
+    ("menus.items", "Items", "اقلام"),
+    (
+        "menus.items_hint",
+        "One row per item. A row without a category continues the category above it. Blank rows are ignored.",
+        "هر ردیف یک قلم. ردیفی که دسته ندارد جزو دستهٔ ردیف بالایی است. ردیف‌های خالی نادیده گرفته می‌شوند.",
+    ),
+    ("menus.category", "Category", "دسته"),
+    ("menus.item", "Item", "قلم"),
+    ("menus.description", "Description", "توضیح"),
+    ("menus.price", "Price", "قیمت"),
+    ("menus.sold_out", "Sold out", "تمام شد"),
+    ("menus.image", "Picture", "تصویر"),
+    ("menus.no_image", "No picture", "بدون تصویر"),
+    ("menus.more_rows", "More rows", "ردیف‌های بیشتر"),
+    (
+        "menus.make_playlist",
+        "Also make a playlist of it, to schedule it",
+        "یک فهرست پخش هم برایش بساز تا بتوان زمان‌بندی‌اش کرد",
+    ),
+    ("menus.preview", "Preview", "پیش‌نمایش"),
+    (
+        "menus.counts",
+        "{categories} categories, {items} items, {sold_out} sold out",
+        "{categories} دسته، {items} قلم، {sold_out} تمام‌شده",
+    ),
+    (
+        "menus.saved",
+        "Menu “{arg}” saved.",
+        "منوی «{arg}» ذخیره شد.",
+    ),
+    (
+        "menus.deleted",
+        "Menu “{arg}” deleted.",
+        "منوی «{arg}» حذف شد.",
+    ),
+    ("menus.in_use", "Not deleted: {arg}", "حذف نشد: {arg}"),
+    (
+        "menus.err.price",
+        "Enter a whole number, e.g. 85,000 or ۸۵٬۰۰۰.",
+        "یک عدد صحیح بنویسید، مثلاً ۸۵٬۰۰۰ یا 85,000.",
+    ),
+    (
+        "menus.err.category",
+        "The first item needs a category.",
+        "اولین قلم باید دسته داشته باشد.",
+    ),
+];
