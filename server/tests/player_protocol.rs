@@ -304,6 +304,72 @@ async fn device_tokens_can_be_rotated_and_revoked() {
     .await;
 }
 
+/// Instances cache device tokens; a revocation on one must reach the others' caches.
+#[tokio::test]
+async fn a_revoked_token_is_refused_by_every_instance() {
+    if !common::backends().contains(&"postgres") {
+        eprintln!("PostgreSQL is not configured; this test needs two instances on one database");
+        return;
+    }
+    let env = TestEnv::new("postgres").await;
+    let (owner, _, screen, _) = shop(&env).await;
+    let token = device_token(&env, screen).await;
+    let a = serve(&env.state).await;
+    let mut config = (*env.state.config).clone();
+    config.data_dir = env.dir.path().join("b");
+    let b = serve(&vitrin_server::AppState::open(config).await.unwrap()).await;
+    let status = |base: &str, token: &str| {
+        let (url, token) = (format!("{base}/api/player/v1/manifest"), token.to_owned());
+        async move {
+            let response = client().get(url).bearer_auth(token).send().await.unwrap();
+            response.status()
+        }
+    };
+    // Both instances have checked (and cached) the token.
+    assert_eq!(status(&a, &token).await, 200);
+    assert_eq!(status(&b, &token).await, 200);
+
+    // The token is rotated through B: A refuses the old one.
+    let rotated: Value = client()
+        .post(format!("{b}/api/player/v1/token"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token_2 = rotated["token"].as_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + WAIT;
+    while status(&a, &token).await != 401 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "A still takes the rotated-out token"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status(&a, &token_2).await, 200);
+    assert_eq!(status(&b, &token_2).await, 200);
+
+    // Unpaired through A's API: B refuses the token it had cached.
+    let (code, _) = env
+        .post(
+            &owner,
+            &format!("/api/v1/screens/{screen}/unpair"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(code, 204);
+    let deadline = std::time::Instant::now() + WAIT;
+    while status(&b, &token_2).await != 401 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "B still takes an unpaired token"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn manifest_etag_304_and_long_poll() {
     each_backend(|env| async move {

@@ -354,6 +354,8 @@ pub async fn delete(
         .bind(id)
         .execute(change.ex())
         .await?;
+    // Its push stream ends and every instance forgets its device token.
+    change.wake.push(ScreenId(id));
     change
         .commit(Audit::of(
             "delete",

@@ -9,12 +9,14 @@ pub mod telemetry;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::{get, post, put};
+use tokio::sync::watch;
 use vitrin_shared::ids::{OrgId, ScreenId};
 
 use crate::auth::token;
@@ -23,7 +25,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The screen a player request comes from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Device {
     pub screen: ScreenId,
     pub org: OrgId,
@@ -39,17 +41,32 @@ impl FromRequestParts<AppState> for Device {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthenticated)?;
-        let row: Option<(i64, i64)> =
-            sql("SELECT id, org_id FROM screens WHERE device_token_hash = $1")
-                .bind(token::hash(secret.trim()))
-                .fetch_optional(&state.db)
-                .await?;
-        let (screen, org) = row.ok_or(ApiError::Unauthenticated)?;
-        Ok(Device {
-            screen: ScreenId(screen),
-            org: OrgId(org),
-        })
+        let hash = token::hash(secret.trim());
+        if let Some(device) = state.device_cache.known_token(&hash) {
+            return Ok(device);
+        }
+        let device = device_of(state, &hash).await?;
+        // Listen for the screen's changes first, then check the token again: an unpairing
+        // that committed in between is then either seen by the check or wakes the receiver.
+        let changes = state.push.subscribe(device.screen);
+        if device_of(state, &hash).await?.screen == device.screen {
+            state.device_cache.remember_token(hash, device, changes);
+        }
+        Ok(device)
     }
+}
+
+async fn device_of(state: &AppState, token_hash: &str) -> Result<Device, ApiError> {
+    let row: Option<(i64, i64)> =
+        sql("SELECT id, org_id FROM screens WHERE device_token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&state.db)
+            .await?;
+    let (screen, org) = row.ok_or(ApiError::Unauthenticated)?;
+    Ok(Device {
+        screen: ScreenId(screen),
+        org: OrgId(org),
+    })
 }
 
 /// Records that a screen was heard from (any authenticated request counts), at most once a
@@ -74,17 +91,45 @@ pub async fn seen(state: &AppState, device: Device) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Per-instance caches of the player API: the sha256s each screen's current manifest
-/// references (by manifest version, so media requests need not rebuild the manifest), and
-/// when a screen was last marked seen. Caches only: the database stays the truth.
+/// Per-instance caches of the player API, so that an unchanged-manifest poll (the most
+/// frequent request) needs no database query at all. The database stays the truth: entries
+/// are dropped when the screen is poked — every change to its manifest, its pairing or its
+/// token pokes it, on every instance (PostgreSQL NOTIFY) — and token entries expire after
+/// [`TOKEN_TTL`] whatever happens, bounding the damage of a lost notification.
 #[derive(Default)]
 pub struct DeviceCache {
+    /// The sha256s each screen's current manifest references, by manifest version, so media
+    /// requests need not rebuild the manifest.
     screens: Mutex<HashMap<i64, (u64, MediaSet)>>,
     /// When each screen's `last_seen_at` was last written by this instance.
     seen: Mutex<HashMap<i64, i64>>,
+    /// Device token hash → its screen, as last checked against the database.
+    tokens: Mutex<HashMap<String, KnownToken>>,
+    /// Each screen's manifest version and hash, as last read.
+    versions: Mutex<HashMap<i64, KnownVersion>>,
 }
 
 type MediaSet = Arc<HashSet<String>>;
+
+/// How long a checked device token is trusted without asking the database again.
+pub const TOKEN_TTL: Duration = Duration::from_secs(60);
+
+struct KnownToken {
+    device: Device,
+    changes: watch::Receiver<u64>,
+    checked: Instant,
+}
+
+struct KnownVersion {
+    changes: watch::Receiver<u64>,
+    version: u64,
+    hash: String,
+}
+
+/// Whether the screen was poked since the receiver was made (a dropped hub counts as yes).
+fn poked(changes: &watch::Receiver<u64>) -> bool {
+    changes.has_changed().unwrap_or(true)
+}
 
 impl DeviceCache {
     fn media(&self, screen: ScreenId, version: u64) -> Option<MediaSet> {
@@ -97,6 +142,65 @@ impl DeviceCache {
     fn set_media(&self, screen: ScreenId, version: u64, set: MediaSet) {
         let mut map = self.screens.lock().expect("media index lock");
         map.insert(screen.0, (version, set));
+    }
+
+    fn known_token(&self, hash: &str) -> Option<Device> {
+        let mut map = self.tokens.lock().expect("token cache lock");
+        let known = map.get(hash)?;
+        if poked(&known.changes) || known.checked.elapsed() > TOKEN_TTL {
+            map.remove(hash);
+            return None;
+        }
+        Some(known.device)
+    }
+
+    fn remember_token(&self, hash: String, device: Device, changes: watch::Receiver<u64>) {
+        let mut map = self.tokens.lock().expect("token cache lock");
+        // Expired entries of screens that went quiet are swept now and then.
+        if map.len() >= 1024 && map.len().is_power_of_two() {
+            map.retain(|_, known| known.checked.elapsed() <= TOKEN_TTL);
+        }
+        let checked = Instant::now();
+        map.insert(
+            hash,
+            KnownToken {
+                device,
+                changes,
+                checked,
+            },
+        );
+    }
+
+    /// Drops what this instance knows of the screen's tokens (after it got a new one here;
+    /// other instances hear of it through the screen's poke).
+    pub fn forget_tokens(&self, screen: ScreenId) {
+        let mut map = self.tokens.lock().expect("token cache lock");
+        map.retain(|_, known| known.device.screen != screen);
+    }
+
+    fn known_version(&self, screen: ScreenId) -> Option<(u64, String)> {
+        let map = self.versions.lock().expect("version cache lock");
+        map.get(&screen.0)
+            .filter(|known| !poked(&known.changes))
+            .map(|known| (known.version, known.hash.clone()))
+    }
+
+    fn remember_version(
+        &self,
+        screen: ScreenId,
+        changes: watch::Receiver<u64>,
+        version: u64,
+        hash: String,
+    ) {
+        let mut map = self.versions.lock().expect("version cache lock");
+        map.insert(
+            screen.0,
+            KnownVersion {
+                changes,
+                version,
+                hash,
+            },
+        );
     }
 }
 

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vitrin_shared::ids::ScreenId;
 
 use super::Device;
 use crate::api::extract::{ApiJson, ClientIp};
@@ -205,20 +206,24 @@ async fn finish(state: &AppState, secret_hash: &str, screen: i64) -> ApiResult<P
     }
     let token = set_new_token(&mut tx, screen).await?;
     tx.commit().await?;
+    state.device_cache.forget_tokens(ScreenId(screen));
     Ok(PairingStatus::Paired {
         screen_id: screen,
         token,
     })
 }
 
-/// Gives `screen` a new device token (the old one stops working) and returns it.
+/// Gives `screen` a new device token (the old one stops working) and returns it. Other
+/// server instances drop the old token from their caches when the commit announces it; the
+/// caller forgets it in its own (`DeviceCache::forget_tokens`).
 pub async fn set_new_token(tx: &mut Tx, screen: i64) -> DbResult<String> {
     let secret = token::generate("vd_");
     sql("UPDATE screens SET device_token_hash = $1 WHERE id = $2")
         .bind(token::hash(&secret))
         .bind(screen)
-        .execute(tx)
+        .execute(&mut *tx)
         .await?;
+    crate::push::announce(tx, &[ScreenId(screen)]).await?;
     Ok(secret)
 }
 
@@ -237,5 +242,6 @@ pub async fn rotate(
     let mut tx = state.db.begin().await?;
     let token = set_new_token(&mut tx, device.screen.0).await?;
     tx.commit().await?;
+    state.device_cache.forget_tokens(device.screen);
     Ok(Json(RotatedToken { token }))
 }

@@ -21,12 +21,21 @@ use crate::state::AppState;
 
 /// The screen's manifest version and content hash.
 async fn current(state: &AppState, device: Device) -> ApiResult<(u64, String)> {
+    if let Some(known) = state.device_cache.known_version(device.screen) {
+        return Ok(known);
+    }
+    // Subscribed before reading: a change committed after the read wakes the receiver.
+    let changes = state.push.subscribe(device.screen);
     let (version, hash): (i64, String) =
         sql("SELECT manifest_version, manifest_hash FROM screens WHERE id = $1")
             .bind(device.screen.0)
             .fetch_one(&state.db)
             .await?;
-    Ok((version as u64, hash))
+    let version = version as u64;
+    state
+        .device_cache
+        .remember_version(device.screen, changes, version, hash.clone());
+    Ok((version, hash))
 }
 
 fn etag(hash: &str) -> String {
