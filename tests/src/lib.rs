@@ -151,9 +151,20 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `binary` on `addr` with its data in `data_dir` and waits until it answers.
     pub async fn start(binary: &str, data_dir: &Path, addr: SocketAddr) -> ServerProcess {
+        ServerProcess::start_with(binary, data_dir, addr, &[]).await
+    }
+
+    /// `start` with more command-line arguments (`--database-url …`, say).
+    pub async fn start_with(
+        binary: &str,
+        data_dir: &Path,
+        addr: SocketAddr,
+        extra_args: &[&str],
+    ) -> ServerProcess {
         let child = std::process::Command::new(binary)
             .args(["--bind", &addr.to_string(), "--data-dir"])
             .arg(data_dir)
+            .args(extra_args)
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .spawn()

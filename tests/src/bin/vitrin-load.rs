@@ -4,6 +4,7 @@
 //! vitrin-load push    [--players N] [--publishes K] [--tokens db|pair]
 //! vitrin-load idle    [--players M] [--secs S]
 //! vitrin-load compare [--runs R] [--secs D]
+//! vitrin-load reports [--plays P] [--screens S] [--runs R] [--postgres ADMIN_URL]
 //! ```
 //!
 //! Every subcommand starts its own server: the `vitrin-test-server` program next to this
@@ -25,7 +26,7 @@ use vitrin_player::ServerUrl;
 use vitrin_player::client::Api;
 use vitrin_shared::events::{Heartbeat, PushEvent};
 use vitrin_tests::load::{self, proxy, reference};
-use vitrin_tests::{Admin, ServerProcess, free_addr};
+use vitrin_tests::{Admin, ServerProcess, free_addr, noise_png};
 
 const WAIT: Duration = Duration::from_secs(120);
 
@@ -58,7 +59,7 @@ impl Args {
 async fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
-        eprintln!("usage: vitrin-load push|idle|compare [--option value]…");
+        eprintln!("usage: vitrin-load push|idle|compare|reports [--option value]…");
         std::process::exit(2);
     };
     let args = Args::parse(rest);
@@ -68,6 +69,7 @@ async fn main() {
         "push" => push(&args).await,
         "idle" => idle(&args).await,
         "compare" => compare(&args).await,
+        "reports" => reports(&args).await,
         other => {
             eprintln!("unknown subcommand {other}");
             std::process::exit(2);
@@ -100,10 +102,17 @@ struct Setup {
 }
 
 async fn setup(item: Value) -> Setup {
+    setup_on(item, None).await
+}
+
+/// `setup` on the given database (`None`: a new SQLite file in the data directory).
+async fn setup_on(item: Value, database_url: Option<&str>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
     let addr = free_addr();
-    let server = ServerProcess::start(server_binary().to_str().unwrap(), &data_dir, addr).await;
+    let extra: Vec<&str> = database_url.map_or(Vec::new(), |url| vec!["--database-url", url]);
+    let server =
+        ServerProcess::start_with(server_binary().to_str().unwrap(), &data_dir, addr, &extra).await;
     let pid = server_pid(addr);
     let admin = Admin::setup(&server.url("")).await;
     let store = admin
@@ -502,7 +511,7 @@ async fn compare(args: &Args) {
     let connections: u32 = args.get("connections", 64);
 
     // A PNG of noise, 4096 × 4096: about 50 MB that no one can compress.
-    let png = noise_png(4096, 4096);
+    let png = noise_png(4096, 4096, 1);
     let image_size = png.len() as u64;
     let dir = tempfile::tempdir().unwrap();
     let probe = setup(text("placeholder")).await;
@@ -632,19 +641,174 @@ async fn compare(args: &Args) {
     }
 }
 
-/// An image that does not compress: `width × height × 3` bytes of PNG.
-fn noise_png(width: u32, height: u32) -> Vec<u8> {
-    let mut state = 0x9E37_79B9u32;
-    let image = image::RgbImage::from_fn(width, height, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let [a, b, c, _] = state.to_le_bytes();
-        image::Rgb([a, b, c])
-    });
-    let mut png = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png
+/// Report queries over P plays (default one million) on SQLite and, with `--postgres`, on
+/// PostgreSQL: each query's median time with 1 % of the plays stored (the reference) and
+/// with all of them, and the ratio between the two.
+async fn reports(args: &Args) {
+    let plays: usize = args.get("plays", 1_000_000);
+    let screens: usize = args.get("screens", 20);
+    let runs: usize = args.get("runs", 15);
+    let postgres: String = args.get("postgres", String::new());
+    let mut backends = vec![("sqlite", None)];
+    if !postgres.is_empty() {
+        backends.push(("postgres", Some(postgres.clone())));
+    }
+    let mut table = vec![format!(
+        "| backend | query | median, {} plays | median, {plays} plays | ratio |",
+        plays / 100
+    )];
+    table.push("|---|---|---|---|---|".into());
+    for (backend, admin_url) in backends {
+        let database_url = match &admin_url {
+            Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_reports").await),
+            None => None,
+        };
+        let s = setup_on(text("Menu"), database_url.as_deref()).await;
+        let api = api_for(s.server.addr);
+        let tokens = tokens(&s, &api, screens, "pair").await;
+        let mut contents = vec![s.content];
+        for i in 1..10 {
+            let item = json!({"name": format!("Promo {i}"), "type": "text",
+                              "title": "Promo", "body": format!("{i}")});
+            contents.push(s.admin.create("/api/v1/content", item).await);
+        }
+        let queries = [
+            ("plays per item", "group=content"),
+            ("plays per screen and day", "group=screen&by=day"),
+            ("plays per item and hour of day", "group=content&by=hour"),
+            (
+                "plays per store and day, CSV",
+                "group=store&by=day&format=csv",
+            ),
+            ("plays per item, SVG chart", "group=content&format=svg"),
+        ];
+        let reference = plays / 100;
+        ingest_plays(&api, &tokens, &contents, 0, reference).await;
+        let small = time_reports(&s.admin, &queries, runs).await;
+        ingest_plays(&api, &tokens, &contents, reference, plays).await;
+        let large = time_reports(&s.admin, &queries, runs).await;
+        for ((name, _), (a, b)) in queries.iter().zip(small.iter().zip(&large)) {
+            table.push(format!(
+                "| {backend} | {name} | {:.1} ms | {:.1} ms | {:.2}× |",
+                a * 1e3,
+                b * 1e3,
+                b / a
+            ));
+        }
+        drop(s);
+        if let Some(admin) = &admin_url {
+            drop_postgres_database(admin, "vitrin_bench_reports").await;
+        }
+    }
+    for line in table {
+        println!("{line}");
+    }
+}
+
+/// Sends plays `from..to` through the real endpoint, 1,000 per batch, four batches at a
+/// time, spread over the screens, ten items and the last 60 days.
+async fn ingest_plays(api: &Api, tokens: &[String], contents: &[i64], from: usize, to: usize) {
+    use vitrin_shared::events::{ProofOfPlay, ProofOfPlayBatch};
+    use vitrin_shared::ids::{ContentId, PlaylistId};
+    let started = Instant::now();
+    let span_ms = 60 * 24 * 3600 * 1000_i64;
+    let end = jiff::Timestamp::now().as_millisecond() - 3600 * 1000;
+    let gate = Arc::new(Semaphore::new(4));
+    let mut tasks = Vec::new();
+    for batch_start in (from..to).step_by(1000) {
+        let batch_end = (batch_start + 1000).min(to);
+        let screen = (batch_start / 1000) % tokens.len();
+        let api = api.with_token(&tokens[screen]);
+        let gate = gate.clone();
+        let contents = contents.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await.unwrap();
+            let records = (batch_start..batch_end)
+                .map(|i| {
+                    let at = end - span_ms + (i as i64 * 7_919_993) % span_ms;
+                    ProofOfPlay {
+                        event_id: format!("b{i}"),
+                        content: ContentId(contents[i % contents.len()]),
+                        playlist: PlaylistId(1),
+                        layout: None,
+                        rule: None,
+                        zone: "main".into(),
+                        started_at: jiff::Timestamp::from_millisecond(at).unwrap(),
+                        ended_at: jiff::Timestamp::from_millisecond(at + 15_000).unwrap(),
+                    }
+                })
+                .collect();
+            let reply = api
+                .plays(&ProofOfPlayBatch { records })
+                .await
+                .expect("plays stored");
+            assert_eq!(reply.accepted, batch_end - batch_start);
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    println!(
+        "{} plays stored in {:.1} s",
+        to - from,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The median seconds of each report query over `runs` runs (after one warm-up).
+async fn time_reports(admin: &Admin, queries: &[(&str, &str)], runs: usize) -> Vec<f64> {
+    let mut medians = Vec::new();
+    for (name, query) in queries {
+        let url = format!(
+            "{}/api/v1/reports/plays?from=-60&tz=Asia/Tehran&{query}",
+            admin.base
+        );
+        let url = url.replace("from=-60", &format!("from={}", days_ago(60)));
+        let mut times = Vec::new();
+        for run in 0..=runs {
+            let started = Instant::now();
+            let response = admin.client.get(&url).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{name}");
+            let body = response.bytes().await.unwrap();
+            assert!(!body.is_empty());
+            if run > 0 {
+                times.push(started.elapsed().as_secs_f64());
+            }
+        }
+        medians.push(load::median(&times));
+    }
+    medians
+}
+
+fn days_ago(days: i64) -> String {
+    let today = jiff::Zoned::now().date();
+    today
+        .checked_sub(jiff::Span::new().days(days))
+        .unwrap()
+        .to_string()
+}
+
+async fn fresh_postgres_database(admin_url: &str, name: &str) -> String {
+    drop_postgres_database(admin_url, name).await;
+    postgres_admin(admin_url, &format!("CREATE DATABASE {name}")).await;
+    let base = admin_url.split('?').next().unwrap();
+    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
+}
+
+async fn drop_postgres_database(admin_url: &str, name: &str) {
+    postgres_admin(
+        admin_url,
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    )
+    .await;
+}
+
+async fn postgres_admin(admin_url: &str, statement: &str) {
+    use sqlx::{Connection, Executor};
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("PostgreSQL");
+    conn.execute(sqlx::AssertSqlSafe(statement.to_owned()))
+        .await
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
 }
