@@ -219,12 +219,73 @@ function liveScreens(root) {
   }
 }
 
+// --- Content pages (menus, schedule; issue 8 part B) ------------------------------------------
+// The rule form's cron line is explained while it is typed, in the page's language, by the
+// server (the same words the page shows after saving).
+function cronExplain(root) {
+  for (const input of root.querySelectorAll("input[data-cron-explain]")) {
+    const out = document.getElementById(input.id + "-words");
+    if (!out) continue;
+    let timer;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const line = input.value.trim();
+        if (!line) {
+          out.textContent = "";
+          return;
+        }
+        const url = input.dataset.cronExplain + "?line=" + encodeURIComponent(line);
+        const response = await fetch(url, { credentials: "same-origin" });
+        out.textContent = await response.text();
+        out.classList.toggle("field-error", !response.ok);
+        input.setAttribute("aria-invalid", response.ok ? "false" : "true");
+      }, 250);
+    });
+  }
+}
+
+// The weekly grid becomes paintable: pick a playlist as the brush, then press on a cell and
+// drag across others. Each cell keeps its select, so the keyboard and the plain form still work.
+function paintGrid(root) {
+  for (const form of root.querySelectorAll("form[data-paint-grid]")) {
+    const brushRow = form.querySelector(".brush");
+    const brush = brushRow && brushRow.querySelector("select");
+    if (!brush) continue;
+    brushRow.hidden = false;
+    let painting = false;
+    const paint = (cell) => {
+      const select = cell.querySelector("select");
+      if (!select) return;
+      select.value = brush.value;
+      cell.classList.add("painted");
+    };
+    form.addEventListener("pointerdown", (event) => {
+      const cell = event.target.closest("td.cell");
+      if (!cell || event.target.closest("select")) return;
+      painting = true;
+      paint(cell);
+      event.preventDefault();
+    });
+    form.addEventListener("pointerover", (event) => {
+      const cell = painting && event.target.closest("td.cell");
+      if (cell) paint(cell);
+    });
+    window.addEventListener("pointerup", () => {
+      painting = false;
+    });
+  }
+}
+// --- end of the content pages' section ----------------------------------------------------------
+
 function enhance(root) {
   autosubmit(root);
   partialForms(root);
   uploads(root);
   sortables(root);
   liveScreens(root);
+  cronExplain(root);
+  paintGrid(root);
 }
 
 window.addEventListener("popstate", () => location.reload());
