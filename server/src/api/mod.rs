@@ -77,14 +77,19 @@ impl utoipa::Modify for SecuritySchemes {
     }
 }
 
-/// The `/api/v1` routes, the OpenAPI document and Swagger UI.
-pub fn routes(state: &AppState) -> Router<AppState> {
+/// The request body limit of upload routes (the API's and the admin pages').
+pub fn upload_body_limit(state: &AppState) -> DefaultBodyLimit {
     // Uploads may be large; the cap is enforced while streaming, this only lifts axum's default.
-    let upload_limit = DefaultBodyLimit::max(
+    DefaultBodyLimit::max(
         usize::try_from(state.config.max_upload_bytes)
             .unwrap_or(usize::MAX)
             .saturating_add(64 * 1024),
-    );
+    )
+}
+
+/// The `/api/v1` routes, the OpenAPI document and Swagger UI.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let upload_limit = upload_body_limit(state);
     Router::new()
         .route(
             "/api/v1/setup",

@@ -81,3 +81,27 @@ impl FormErrors {
         !self.fields.is_empty()
     }
 }
+
+/// A submitted form as name/value pairs, for forms with repeated fields (checkboxes), which
+/// `axum::Form` into a struct cannot read. Extract with `Form<Vec<(String, String)>>`.
+pub struct Pairs(pub Vec<(String, String)>);
+
+impl Pairs {
+    /// The first value of `name`, or empty.
+    pub fn one(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}

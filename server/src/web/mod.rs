@@ -5,17 +5,17 @@
 
 pub mod assets;
 pub mod auth;
+pub mod cron_text;
 pub mod dashboard;
 pub mod form;
 pub mod i18n;
 pub mod media;
-pub mod page;
-pub mod screens;
-pub mod users;
-pub mod cron_text;
 pub mod menus;
+pub mod page;
 pub mod schedule;
+pub mod screens;
 pub mod timeline;
+pub mod users;
 
 use axum::Router;
 

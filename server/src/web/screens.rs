@@ -1,12 +1,753 @@
-//! (being written)
+//! Screens: pairing by the code a player shows (typed, or opened from its QR code at
+//! `/pair?code=…`), each screen's settings (name, store, groups, tags, time zone, orientation,
+//! default layout), remote refresh / screenshot / identify, and revoking a player.
 
-use axum::Router;
+use std::collections::HashMap;
 
-use super::i18n::Entry;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::{Deserialize, Serialize};
+use vitrin_shared::events::Command;
+use vitrin_shared::manifest::Orientation;
+
+use super::form::{FormErrors, Pairs};
+use super::i18n::{Entry, Lang};
+use super::page::{Page, Signed, redirect_flash, render_status};
+use crate::api::devices::{self, CommandRequest, PairRequest};
+use crate::api::extract::{ApiJson, Id};
+use crate::api::groups::{self, GroupInput};
+use crate::api::screens::{self as api, Screen, ScreenInput};
+use crate::api::stores::{self, Store, StoreInput};
+use crate::auth::Principal;
+use crate::db::sql;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/screens", get(list))
+        .route("/pair", get(pair_page))
+        .route("/screens/pair", post(pair))
+        .route("/screens/{id}", get(edit).post(save))
+        .route("/screens/{id}/command", post(command))
+        .route("/screens/{id}/revoke", post(revoke))
 }
 
-pub const TEXT: &[Entry] = &[];
+/// One screen as the dashboard and the screens list show it (also sent live as JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScreenStatus {
+    pub id: i64,
+    pub name: String,
+    pub store: String,
+    /// `online`, `offline` or `unpaired` (also the badge's CSS class).
+    pub status: &'static str,
+    pub status_text: String,
+    /// What its player reported on screen, by content name.
+    pub showing: String,
+    pub seen: String,
+    pub has_screenshot: bool,
+    /// "2 of 3 screens online", for the dashboard's counter.
+    pub online_count_text: String,
+}
+
+/// Every screen the principal sees, with its live status in `page`'s language.
+pub async fn statuses(
+    state: &AppState,
+    principal: &Principal,
+    page: &Page,
+) -> ApiResult<Vec<ScreenStatus>> {
+    let screens = api::list(State(state.clone()), principal.clone()).await?.0;
+    let org = principal.org.0;
+    let stores: HashMap<i64, String> = sql("SELECT id, name FROM stores WHERE org_id = $1")
+        .bind(org)
+        .fetch_all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let contents: HashMap<i64, String> = sql("SELECT id, name FROM content WHERE org_id = $1")
+        .bind(org)
+        .fetch_all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let shots: Vec<(i64,)> = sql(
+        "SELECT s.screen_id FROM screenshots s JOIN screens c ON c.id = s.screen_id \
+         WHERE c.org_id = $1",
+    )
+    .bind(org)
+    .fetch_all(&state.db)
+    .await?;
+    let online = screens.iter().filter(|s| s.online).count() as i64;
+    let count_text = page.tf(
+        "screens.online_count",
+        &[
+            ("n", &page.num(online)),
+            ("total", &page.num(screens.len() as i64)),
+        ],
+    );
+    Ok(screens
+        .into_iter()
+        .map(|s| {
+            let status = if !s.paired {
+                "unpaired"
+            } else if s.online {
+                "online"
+            } else {
+                "offline"
+            };
+            let showing = s
+                .status
+                .as_ref()
+                .map(|h| {
+                    h.showing
+                        .iter()
+                        .filter_map(|n| contents.get(&n.content.0).cloned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| page.t("screens.showing_nothing").to_owned());
+            ScreenStatus {
+                id: s.id,
+                store: stores.get(&s.store_id).cloned().unwrap_or_default(),
+                status,
+                status_text: page.t(&format!("screens.status.{status}")).to_owned(),
+                showing,
+                seen: s.last_seen_at.map_or_else(
+                    || page.t("screens.never").to_owned(),
+                    |ms| page.datetime(ms),
+                ),
+                has_screenshot: shots.iter().any(|(id,)| *id == s.id),
+                online_count_text: count_text.clone(),
+                name: s.name,
+            }
+        })
+        .collect())
+}
+
+/// The values of the pairing form, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PairForm {
+    code: String,
+    name: String,
+    store_id: String,
+    /// A store created on the way, when the organization has none yet (or another is wanted).
+    new_store: String,
+    timezone: String,
+}
+
+#[derive(Template)]
+#[template(path = "screens/list.html")]
+struct ListPage<'a> {
+    page: &'a Page,
+    screens: Vec<ScreenStatus>,
+    stores: Vec<Store>,
+    form: PairForm,
+    errors: FormErrors,
+    /// Only the pairing form (the page a QR code opens).
+    pair_only: bool,
+}
+
+impl ListPage<'_> {
+    fn default_timezone(&self) -> &str {
+        if !self.form.timezone.is_empty() {
+            &self.form.timezone
+        } else if self.page.lang == Lang::Fa {
+            "Asia/Tehran"
+        } else {
+            "UTC"
+        }
+    }
+}
+
+async fn stores_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<Store>> {
+    Ok(stores::list(State(state.clone()), principal.clone())
+        .await?
+        .0)
+}
+
+async fn show_list(
+    state: &AppState,
+    signed: &Signed,
+    form: PairForm,
+    errors: FormErrors,
+    pair_only: bool,
+) -> ApiResult<Response> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &ListPage {
+            page: &signed.page,
+            screens: statuses(state, &signed.principal, &signed.page).await?,
+            stores: stores_of(state, &signed.principal).await?,
+            form,
+            errors,
+            pair_only,
+        },
+    ))
+}
+
+async fn list(State(state): State<AppState>, signed: Signed) -> ApiResult<Response> {
+    show_list(
+        &state,
+        &signed,
+        PairForm::default(),
+        FormErrors::none(),
+        false,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CodeQuery {
+    code: String,
+}
+
+/// What the QR code on an unpaired screen opens: the pairing form with the code filled in.
+async fn pair_page(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(query): Query<CodeQuery>,
+) -> ApiResult<Response> {
+    let form = PairForm {
+        code: query.code,
+        ..PairForm::default()
+    };
+    show_list(&state, &signed, form, FormErrors::none(), true).await
+}
+
+async fn pair(
+    State(state): State<AppState>,
+    signed: Signed,
+    Form(form): Form<PairForm>,
+) -> ApiResult<Response> {
+    let lang = signed.page.lang;
+    let principal = signed.principal.clone();
+    let mut errors = FormErrors::none();
+    if form.code.trim().is_empty() {
+        errors.add("code", lang.t("pair.code_required"));
+    }
+    let store_id = match form.store_id.parse::<i64>() {
+        Ok(id) => Some(id),
+        Err(_) if !form.new_store.trim().is_empty() => None,
+        Err(_) => {
+            errors.add("store_id", lang.t("pair.store_required"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return show_list(&state, &signed, form, errors, false).await;
+    }
+    // A new store first (its own validation: name, time zone).
+    let store_id = match store_id {
+        Some(id) => id,
+        None => {
+            let input = StoreInput {
+                name: form.new_store.clone(),
+                address: String::new(),
+                timezone: form.timezone.trim().to_owned(),
+            };
+            match stores::create(State(state.clone()), principal.clone(), ApiJson(input)).await {
+                Ok((_, Json(store))) => store.id,
+                Err(e) => {
+                    let mut errors = FormErrors::from_api(lang, e)?;
+                    // The store's "name" is the new-store field on this form.
+                    if let Some(text) = errors.get("name").map(str::to_owned) {
+                        errors = FormErrors::none();
+                        errors.add("new_store", text);
+                    }
+                    return show_list(&state, &signed, form, errors, false).await;
+                }
+            }
+        }
+    };
+    let request = PairRequest {
+        code: form.code.clone(),
+        screen_id: None,
+        screen: Some(ScreenInput {
+            store_id,
+            name: form.name.clone(),
+            orientation: Orientation::default(),
+            default_layout_id: None,
+            heartbeat_secs: 60,
+            tags: Vec::new(),
+        }),
+    };
+    let error = match devices::pair(State(state.clone()), principal, ApiJson(request)).await {
+        Ok(Json(screen)) => {
+            return Ok(redirect_flash(
+                &format!("/screens/{}", screen.id),
+                true,
+                "pair.done",
+                &screen.name,
+            ));
+        }
+        Err(e) => e,
+    };
+    let mut errors = FormErrors::none();
+    match error {
+        ApiError::NotFound => errors.add("code", lang.t("pair.unknown_code")),
+        ApiError::Gone(_) => errors.add("code", lang.t("pair.expired")),
+        ApiError::Conflict(_) => errors.add("code", lang.t("pair.claimed")),
+        other => errors = FormErrors::from_api(lang, other)?,
+    }
+    // The store now exists: keep it selected rather than creating it twice.
+    let form = PairForm {
+        store_id: store_id.to_string(),
+        new_store: String::new(),
+        ..form
+    };
+    show_list(&state, &signed, form, errors, false).await
+}
+
+/// The settings form, as typed.
+#[derive(Debug, Default)]
+struct ScreenForm {
+    name: String,
+    store_id: String,
+    tags: String,
+    orientation: String,
+    default_layout_id: String,
+    timezone: String,
+    /// Checked group ids (a repeated field).
+    groups: Vec<String>,
+}
+
+impl From<Pairs> for ScreenForm {
+    fn from(p: Pairs) -> ScreenForm {
+        ScreenForm {
+            name: p.one("name"),
+            store_id: p.one("store_id"),
+            tags: p.one("tags"),
+            orientation: p.one("orientation"),
+            default_layout_id: p.one("default_layout_id"),
+            timezone: p.one("timezone"),
+            groups: p.all("group"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "screens/edit.html")]
+struct EditPage<'a> {
+    page: &'a Page,
+    screen: Screen,
+    status: ScreenStatus,
+    form: ScreenForm,
+    stores: Vec<Store>,
+    groups: Vec<(i64, String)>,
+    layouts: Vec<(i64, String)>,
+    errors: FormErrors,
+}
+
+const ORIENTATIONS: [(&str, &str); 4] = [
+    ("landscape", "screens.orientation.landscape"),
+    ("portrait", "screens.orientation.portrait"),
+    ("landscape_flipped", "screens.orientation.landscape_flipped"),
+    ("portrait_flipped", "screens.orientation.portrait_flipped"),
+];
+
+impl EditPage<'_> {
+    fn orientations(&self) -> Vec<(&'static str, &'static str)> {
+        ORIENTATIONS
+            .iter()
+            .map(|(value, key)| (*value, self.page.lang.t(key)))
+            .collect()
+    }
+
+    fn group_checked(&self, id: &i64) -> bool {
+        self.form.groups.iter().any(|g| g == &id.to_string())
+    }
+}
+
+fn orientation_value(o: Orientation) -> String {
+    serde_json::to_value(o)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "landscape".into())
+}
+
+async fn edit_page(
+    state: &AppState,
+    signed: &Signed,
+    id: i64,
+    form: Option<ScreenForm>,
+    errors: FormErrors,
+) -> ApiResult<Response> {
+    let principal = &signed.principal;
+    let screen = api::get(State(state.clone()), principal.clone(), Id(id))
+        .await?
+        .0;
+    let stores = stores_of(state, principal).await?;
+    let status = statuses(state, principal, &signed.page)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or(ApiError::NotFound)?;
+    let org = principal.org.0;
+    let groups: Vec<(i64, String)> =
+        sql("SELECT id, name FROM screen_groups WHERE org_id = $1 ORDER BY name")
+            .bind(org)
+            .fetch_all(&state.db)
+            .await?;
+    let layouts: Vec<(i64, String)> =
+        sql("SELECT id, name FROM layouts WHERE org_id = $1 ORDER BY name")
+            .bind(org)
+            .fetch_all(&state.db)
+            .await?;
+    let form = form.unwrap_or_else(|| ScreenForm {
+        name: screen.name.clone(),
+        store_id: screen.store_id.to_string(),
+        tags: screen.tags.join(", "),
+        orientation: orientation_value(screen.orientation),
+        default_layout_id: screen
+            .default_layout_id
+            .map(|l| l.to_string())
+            .unwrap_or_default(),
+        timezone: stores
+            .iter()
+            .find(|s| s.id == screen.store_id)
+            .map(|s| s.timezone.clone())
+            .unwrap_or_default(),
+        groups: screen.groups.iter().map(i64::to_string).collect(),
+    });
+    let code = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        code,
+        &EditPage {
+            page: &signed.page,
+            screen,
+            status,
+            form,
+            stores,
+            groups,
+            layouts,
+            errors,
+        },
+    ))
+}
+
+async fn edit(State(state): State<AppState>, signed: Signed, Id(id): Id) -> ApiResult<Response> {
+    edit_page(&state, &signed, id, None, FormErrors::none()).await
+}
+
+/// Saves the settings: the screen itself, its store's time zone, then its groups. Each step is
+/// the API's, with its checks; the first refusal shows the form again with everything typed.
+async fn save(
+    State(state): State<AppState>,
+    signed: Signed,
+    Id(id): Id,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> ApiResult<Response> {
+    let form = ScreenForm::from(Pairs(pairs));
+    let lang = signed.page.lang;
+    let principal = signed.principal.clone();
+    let before = api::get(State(state.clone()), principal.clone(), Id(id))
+        .await?
+        .0;
+    let mut errors = FormErrors::none();
+    let orientation: Option<Orientation> =
+        serde_json::from_value(serde_json::Value::String(form.orientation.clone())).ok();
+    if orientation.is_none() {
+        errors.add("orientation", lang.t("err.invalid"));
+    }
+    let Ok(store_id) = form.store_id.parse::<i64>() else {
+        errors.add("store_id", lang.t("pair.store_required"));
+        return edit_page(&state, &signed, id, Some(form), errors).await;
+    };
+    let default_layout_id = match form.default_layout_id.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(l) => Some(l),
+            Err(_) => {
+                errors.add("default_layout_id", lang.t("err.unknown"));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return edit_page(&state, &signed, id, Some(form), errors).await;
+    }
+    let input = ScreenInput {
+        store_id,
+        name: form.name.clone(),
+        orientation: orientation.unwrap_or_default(),
+        default_layout_id,
+        heartbeat_secs: before.heartbeat_secs,
+        tags: form
+            .tags
+            .split([',', '،'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    if let Err(e) = api::update(
+        State(state.clone()),
+        principal.clone(),
+        Id(id),
+        ApiJson(input),
+    )
+    .await
+    {
+        let errors = FormErrors::from_api(lang, e)?;
+        return edit_page(&state, &signed, id, Some(form), errors).await;
+    }
+    // The time zone belongs to the store (all its screens follow it).
+    let store = stores::visible_store(&state, &principal, store_id).await?;
+    if store.timezone != form.timezone.trim() {
+        let input = StoreInput {
+            name: store.name.clone(),
+            address: store.address.clone(),
+            timezone: form.timezone.trim().to_owned(),
+        };
+        let result = stores::update(
+            State(state.clone()),
+            principal.clone(),
+            Id(store_id),
+            ApiJson(input),
+        );
+        if let Err(e) = result.await {
+            let errors = FormErrors::from_api(lang, e)?;
+            return edit_page(&state, &signed, id, Some(form), errors).await;
+        }
+    }
+    // Group membership is kept on the group: change only the groups whose answer changed.
+    let wanted: Vec<i64> = form.groups.iter().filter_map(|g| g.parse().ok()).collect();
+    let all = groups::list(State(state.clone()), principal.clone())
+        .await?
+        .0;
+    for group in all {
+        let member = group.screens.contains(&id);
+        if member == wanted.contains(&group.id) {
+            continue;
+        }
+        let mut screens = group.screens.clone();
+        if member {
+            screens.retain(|s| *s != id);
+        } else {
+            screens.push(id);
+        }
+        let input = GroupInput {
+            name: group.name.clone(),
+            screens,
+        };
+        if let Err(e) = groups::update(
+            State(state.clone()),
+            principal.clone(),
+            Id(group.id),
+            ApiJson(input),
+        )
+        .await
+        {
+            let errors = FormErrors::from_api(lang, e)?;
+            return edit_page(&state, &signed, id, Some(form), errors).await;
+        }
+    }
+    Ok(redirect_flash(
+        &format!("/screens/{id}"),
+        true,
+        "screens.saved",
+        form.name.trim(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CommandForm {
+    command: String,
+}
+
+async fn command(
+    State(state): State<AppState>,
+    signed: Signed,
+    Id(id): Id,
+    Form(form): Form<CommandForm>,
+) -> ApiResult<Response> {
+    let (command, key) = match form.command.as_str() {
+        "refresh" => (Command::Refresh, "screens.sent.refresh"),
+        "screenshot" => (Command::Screenshot, "screens.sent.screenshot"),
+        "identify" => (Command::Identify, "screens.sent.identify"),
+        _ => return Err(ApiError::field("command", "invalid", "no such command")),
+    };
+    let request = CommandRequest { command };
+    let _sent =
+        devices::send_command(State(state), signed.principal, Id(id), ApiJson(request)).await?;
+    Ok(redirect_flash(&format!("/screens/{id}"), true, key, ""))
+}
+
+/// Unpairs the screen: its player is locked out until paired again. The screen and its
+/// settings stay.
+async fn revoke(State(state): State<AppState>, signed: Signed, Id(id): Id) -> ApiResult<Response> {
+    let screen = api::get(State(state.clone()), signed.principal.clone(), Id(id))
+        .await?
+        .0;
+    devices::unpair(State(state), signed.principal, Id(id)).await?;
+    Ok(redirect_flash(
+        &format!("/screens/{id}"),
+        true,
+        "screens.revoked",
+        &screen.name,
+    ))
+}
+
+pub const TEXT: &[Entry] = &[
+    ("screens.title", "Screens", "نمایشگرها"),
+    (
+        "screens.none",
+        "No screens yet. Pair one below.",
+        "هنوز نمایشگری نیست. در پایین یکی را جفت کنید.",
+    ),
+    ("screens.name", "Name", "نام"),
+    ("screens.store", "Store", "فروشگاه"),
+    ("screens.state", "State", "وضعیت"),
+    ("screens.showing", "Showing now", "در حال نمایش"),
+    ("screens.seen", "Last seen", "آخرین تماس"),
+    ("screens.never", "never", "هرگز"),
+    ("screens.showing_nothing", "—", "—"),
+    ("screens.status.online", "online", "برخط"),
+    ("screens.status.offline", "offline", "برون‌خط"),
+    ("screens.status.unpaired", "not paired", "جفت‌نشده"),
+    (
+        "screens.online_count",
+        "{n} of {total} screens online",
+        "{n} از {total} نمایشگر برخط",
+    ),
+    ("screens.edit", "Settings", "تنظیمات"),
+    (
+        "screens.tags",
+        "Tags (comma-separated)",
+        "برچسب‌ها (جدا با ویرگول)",
+    ),
+    ("screens.groups", "Groups", "گروه‌ها"),
+    ("screens.no_groups", "No groups yet.", "هنوز گروهی نیست."),
+    (
+        "screens.timezone",
+        "Time zone of the store",
+        "منطقهٔ زمانی فروشگاه",
+    ),
+    ("screens.orientation", "Orientation", "جهت نمایش"),
+    ("screens.orientation.landscape", "Landscape", "افقی"),
+    ("screens.orientation.portrait", "Portrait", "عمودی"),
+    (
+        "screens.orientation.landscape_flipped",
+        "Landscape, upside down",
+        "افقی وارونه",
+    ),
+    (
+        "screens.orientation.portrait_flipped",
+        "Portrait, upside down",
+        "عمودی وارونه",
+    ),
+    ("screens.default_layout", "Default layout", "چیدمان پیش‌فرض"),
+    ("screens.no_layout", "None", "هیچ"),
+    ("screens.saved", "“{arg}” was saved.", "«{arg}» ذخیره شد."),
+    ("screens.remote", "Remote control", "کنترل از راه دور"),
+    ("screens.refresh", "Refresh content", "تازه‌سازی محتوا"),
+    ("screens.screenshot", "Take a screenshot", "گرفتن عکس صفحه"),
+    (
+        "screens.identify",
+        "Identify (show its name)",
+        "شناسایی (نمایش نام)",
+    ),
+    (
+        "screens.sent.refresh",
+        "The screen was asked to refresh.",
+        "از نمایشگر خواسته شد تازه‌سازی کند.",
+    ),
+    (
+        "screens.sent.screenshot",
+        "The screen was asked for a screenshot; reload in a few seconds.",
+        "از نمایشگر عکس صفحه خواسته شد؛ چند ثانیهٔ دیگر صفحه را تازه کنید.",
+    ),
+    (
+        "screens.sent.identify",
+        "The screen shows its name now.",
+        "نمایشگر اکنون نام خود را نشان می‌دهد.",
+    ),
+    (
+        "screens.last_screenshot",
+        "Last screenshot",
+        "آخرین عکس صفحه",
+    ),
+    (
+        "screens.no_screenshot",
+        "No screenshot yet.",
+        "هنوز عکس صفحه‌ای نیست.",
+    ),
+    ("screens.revoke", "Revoke (unpair)", "لغو جفت‌سازی"),
+    (
+        "screens.revoke_hint",
+        "The player is locked out at once; pair it again to bring it back.",
+        "پخش‌کننده بی‌درنگ قطع می‌شود؛ برای بازگرداندن دوباره جفتش کنید.",
+    ),
+    (
+        "screens.revoked",
+        "“{arg}” was unpaired.",
+        "جفت «{arg}» لغو شد.",
+    ),
+    ("pair.title", "Pair a screen", "جفت‌کردن نمایشگر"),
+    (
+        "pair.intro",
+        "Type the code the screen shows, or scan its QR code with your phone.",
+        "کدی را که نمایشگر نشان می‌دهد وارد کنید، یا کد QR آن را با تلفن بخوانید.",
+    ),
+    ("pair.code", "Pairing code", "کد جفت‌سازی"),
+    ("pair.name", "Screen name", "نام نمایشگر"),
+    (
+        "pair.new_store",
+        "…or a new store named",
+        "…یا فروشگاه تازه‌ای با نام",
+    ),
+    ("pair.choose_store", "Choose a store", "یک فروشگاه برگزینید"),
+    (
+        "pair.timezone",
+        "Time zone of the new store",
+        "منطقهٔ زمانی فروشگاه تازه",
+    ),
+    ("pair.submit", "Pair", "جفت کن"),
+    (
+        "pair.done",
+        "“{arg}” is paired. It starts playing in a moment.",
+        "«{arg}» جفت شد و به‌زودی پخش را آغاز می‌کند.",
+    ),
+    (
+        "pair.code_required",
+        "Type the code shown on the screen.",
+        "کد نمایش‌داده‌شده روی نمایشگر را وارد کنید.",
+    ),
+    (
+        "pair.store_required",
+        "Choose a store or name a new one.",
+        "یک فروشگاه برگزینید یا نام فروشگاه تازه را بنویسید.",
+    ),
+    (
+        "pair.unknown_code",
+        "No screen shows this code. Check it and try again.",
+        "هیچ نمایشگری این کد را نشان نمی‌دهد. آن را بررسی و دوباره امتحان کنید.",
+    ),
+    (
+        "pair.expired",
+        "This code expired; the screen now shows a new one.",
+        "این کد منقضی شده است؛ نمایشگر اکنون کد تازه‌ای نشان می‌دهد.",
+    ),
+    (
+        "pair.claimed",
+        "This code was already used to pair a screen.",
+        "این کد پیش‌تر برای جفت‌کردن نمایشگری به کار رفته است.",
+    ),
+];
