@@ -98,6 +98,8 @@ impl Loaded {
 #[derive(Clone, Default)]
 pub struct Output {
     channel: Option<tokio::sync::mpsc::UnboundedSender<Event>>,
+    /// Print the JSON line even though a channel takes the event too (the window).
+    print: bool,
     lines: Arc<Mutex<()>>,
 }
 
@@ -106,20 +108,27 @@ impl Output {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let output = Output {
             channel: Some(tx),
+            print: false,
             lines: Arc::default(),
         };
         (output, rx)
     }
 
+    /// Both: the JSON lines on stdout (scripts and tests keep reading them) and a channel
+    /// (the window draws from it).
+    pub fn tee() -> (Output, tokio::sync::mpsc::UnboundedReceiver<Event>) {
+        let (mut output, rx) = Output::channel();
+        output.print = true;
+        (output, rx)
+    }
+
     pub fn emit(&self, event: &Event) {
-        match &self.channel {
-            Some(tx) => {
-                let _ = tx.send(event.clone());
-            }
-            None => {
-                let _guard = self.lines.lock().expect("output lock");
-                println!("{event}");
-            }
+        if let Some(tx) = &self.channel {
+            let _ = tx.send(event.clone());
+        }
+        if self.channel.is_none() || self.print {
+            let _guard = self.lines.lock().expect("output lock");
+            println!("{event}");
         }
     }
 }
@@ -243,6 +252,21 @@ impl Engine {
 
     pub fn current(&self) -> Option<Arc<Loaded>> {
         self.loaded.borrow().clone()
+    }
+
+    /// The verified file of a cached blob (the window decodes media from it).
+    pub fn media_path(&self, sha: &str) -> Option<PathBuf> {
+        self.cache.path(sha)
+    }
+
+    /// The player's clock: the device clock corrected by the server's time.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Whether the push stream to the server is connected (the window's offline mark).
+    pub fn online(&self) -> bool {
+        self.push_up.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs until a `restart` command; pairs first when there is no (valid) identity.

@@ -1,7 +1,7 @@
 //! The Vitrin player: a headless sync engine (`engine`) that pairs with the server, keeps the
 //! manifest and its media on disk, and decides every moment what each zone shows, online or
-//! not. The window that draws it comes with the player-window issue; `--headless` runs the
-//! engine alone and prints one JSON line per event.
+//! not. `render` is the window that draws it (feature `window`, on by default); `--headless`
+//! runs the engine alone and prints one JSON line per event.
 
 pub mod cache;
 pub mod client;
@@ -9,6 +9,7 @@ pub mod clock;
 pub mod engine;
 pub mod identity;
 pub mod journal;
+#[cfg(feature = "window")]
 pub mod render;
 
 use std::fmt;
@@ -28,7 +29,7 @@ use serde::Serialize;
         Pairs with the server (showing a code), keeps the schedule and its media on disk and \
         plays it, online or offline. --headless runs without a window and prints one JSON line \
         per event (pairing_code, paired, manifest_applied, showing, command, error, ...); the \
-        window arrives with the player-window issue, so for now every mode is headless. \
+        window prints the same lines. Without --windowed the window is a fullscreen kiosk. \
         --check only asks the server's /healthz once, prints server_reachable or \
         server_unreachable and exits with 0 or 1."
 )]

@@ -1,4 +1,5 @@
-//! `vitrin-player`: parse the command line, then run the engine (or `--check` once).
+//! `vitrin-player`: parse the command line, then run the engine with its window (or
+//! `--headless`, or `--check` once).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -13,8 +14,8 @@ use vitrin_player::{Config, Event};
 /// Exit code asking the service manager for a restart (the `restart` command).
 const RESTART: u8 = 75;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let config = Config::parse();
     // Logs go to stderr; stdout carries only the JSON event lines.
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -30,39 +31,36 @@ async fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let out = Output::default();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("vitrin-player: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     if config.check {
-        let server = config.server.to_string();
-        return match Api::new(&config.server).health().await {
-            Ok(health) => {
-                out.emit(&Event::ServerReachable {
-                    server,
-                    version: health.version,
-                    api_version: health.api_version,
-                });
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                out.emit(&Event::ServerUnreachable {
-                    server,
-                    error: e.to_string(),
-                });
-                ExitCode::FAILURE
-            }
-        };
+        return runtime.block_on(check(&config));
     }
-    if !config.headless {
-        tracing::info!("no window in this build yet; running headless");
+    let window = !config.headless && cfg!(feature = "window");
+    if !config.headless && !window {
+        tracing::info!("this build has no window (feature `window` off); running headless");
     }
     let clock = match config.clock_start {
         Some(start) => Clock::scaled(start, config.clock_speed),
         None => Clock::system(),
     };
+    let server = config.server.to_string();
     let settings = Settings {
         server: config.server,
         data_dir: config.data_dir,
         disk_budget: config.disk_budget_mb.saturating_mul(1024 * 1024),
         lookahead: jiff::SignedDuration::from_hours(i64::from(config.lookahead_hours)),
+    };
+    let (out, events) = if window {
+        let (out, events) = Output::tee();
+        (out, Some(events))
+    } else {
+        (Output::default(), None)
     };
     let engine = match Engine::open(settings, clock, out) {
         Ok(engine) => engine,
@@ -71,7 +69,87 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match engine.run().await {
+    #[cfg(feature = "window")]
+    if let Some(events) = events {
+        return run_window(&runtime, engine, events, config.windowed, server, started);
+    }
+    #[cfg(not(feature = "window"))]
+    let _ = (events, server, started);
+    match runtime.block_on(engine.run()) {
         Exit::Restart => ExitCode::from(RESTART),
+    }
+}
+
+/// Runs the engine on the runtime's threads and the window on this (the main) thread, as
+/// windowing systems require.
+#[cfg(feature = "window")]
+fn run_window(
+    runtime: &tokio::runtime::Runtime,
+    engine: std::sync::Arc<Engine>,
+    events: tokio::sync::mpsc::UnboundedReceiver<Event>,
+    windowed: bool,
+    server: String,
+    started: std::time::Instant,
+) -> ExitCode {
+    use vitrin_player::render::{app, kiosk};
+    let _entered = runtime.enter();
+    let running = engine.clone();
+    runtime.spawn(async move {
+        match running.run().await {
+            // The service manager starts the player again.
+            Exit::Restart => std::process::exit(i32::from(RESTART)),
+        }
+    });
+    let options = eframe::NativeOptions {
+        viewport: kiosk::viewport(windowed),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "vitrin-player",
+        options,
+        Box::new(move |cc| {
+            let events = app::forward_events(events, cc.egui_ctx.clone());
+            let options = app::Options {
+                windowed,
+                server,
+                started,
+            };
+            Ok(Box::new(app::PlayerApp::new(
+                &cc.egui_ctx,
+                engine,
+                events,
+                options,
+            )))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("vitrin-player: the window failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--check`: asks the server's /healthz once.
+async fn check(config: &Config) -> ExitCode {
+    let out = Output::default();
+    let server = config.server.to_string();
+    match Api::new(&config.server).health().await {
+        Ok(health) => {
+            out.emit(&Event::ServerReachable {
+                server,
+                version: health.version,
+                api_version: health.api_version,
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            out.emit(&Event::ServerUnreachable {
+                server,
+                error: e.to_string(),
+            });
+            ExitCode::FAILURE
+        }
     }
 }

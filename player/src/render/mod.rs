@@ -19,6 +19,8 @@ pub mod emergency;
 pub mod image;
 pub mod kiosk;
 pub mod pairing;
+/// The offline and sync-progress mark (added with the window).
+pub mod status;
 pub mod video;
 // Text and the content renderers.
 pub mod clock;

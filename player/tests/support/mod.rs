@@ -1,0 +1,128 @@
+//! What the window's Xvfb tests and benchmarks share: a private X server, processes killed
+//! when dropped, screenshots, and the player's JSON event lines.
+
+#![allow(dead_code)] // each user takes what it needs
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Whether `program` can be run; without it a test fails under CI and is skipped locally.
+pub fn have(program: &str, arg: &str) -> bool {
+    let found = Command::new(program)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is required in CI"
+        );
+        eprintln!("notice: {program} not found; skipping");
+    }
+    found
+}
+
+/// A process killed when dropped.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts Xvfb on a free display number; returns it with the display name.
+pub fn start_xvfb(width: u32, height: u32) -> (Process, String) {
+    for number in 90 + std::process::id() % 50..200 {
+        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+            continue;
+        }
+        let display = format!(":{number}");
+        let child = Command::new("Xvfb")
+            .args([
+                &display,
+                "-screen",
+                "0",
+                &format!("{width}x{height}x24"),
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut xvfb = Process(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+                return (xvfb, display);
+            }
+            if xvfb.0.try_wait().unwrap().is_some() {
+                break; // taken meanwhile: try the next number
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("no display number free for Xvfb");
+}
+
+/// Where screenshots are kept for people to look at: `target/test-artifacts/`.
+pub fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn screenshot(display: &str, path: &Path) -> Option<image::RgbImage> {
+    let status = Command::new("import")
+        .args(["-display", display, "-window", "root"])
+        .arg(path)
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    if !status.success() {
+        return None;
+    }
+    image::open(path).ok().map(|i| i.to_rgb8())
+}
+
+/// The player's JSON event lines, read on a thread.
+pub fn events(child: &mut Child) -> Receiver<Value> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if let Ok(value) = serde_json::from_str::<Value>(&line) {
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+pub fn until_event(events: &Receiver<Value>, name: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = events
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no {name} event within 60 s"));
+        if event["event"] == name {
+            return event;
+        }
+    }
+}

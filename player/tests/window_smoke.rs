@@ -1,0 +1,187 @@
+//! The real `vitrin-player` binary in its kiosk window under Xvfb, against a real server: it
+//! shows a pairing code with a QR code, is paired through the API, and then draws the
+//! scheduled layout, zone by zone, which a screenshot of the X screen proves. It also tells
+//! the (fake) service manager it is ready and alive.
+
+mod support;
+
+use std::os::unix::net::UnixDatagram;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::{Process, artifacts, events, have, screenshot, start_xvfb, until_event};
+use vitrin_tests::{Admin, TestServer, test_state};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
+const WIDTH: u32 = 1024;
+const HEIGHT: u32 = 576;
+const ORANGE: [u8; 3] = [240, 130, 20];
+
+const TEAL: [u8; 3] = [20, 160, 150];
+
+fn solid_png(color: [u8; 3]) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(640, 360, image::Rgb(color));
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+fn near(pixel: &image::Rgb<u8>, want: [u8; 3]) -> bool {
+    pixel.0.iter().zip(want).all(|(a, b)| a.abs_diff(b) < 24)
+}
+
+/// The share of pixels in the fractional rect `(x, y, w, h)` of `shot` close to `color`.
+fn share(shot: &image::RgbImage, (x, y, w, h): (f32, f32, f32, f32), color: [u8; 3]) -> f32 {
+    let (sw, sh) = (shot.width() as f32, shot.height() as f32);
+    let (x0, y0) = ((x * sw) as u32, (y * sh) as u32);
+    let (x1, y1) = (((x + w) * sw) as u32, ((y + h) * sh) as u32);
+    let mut hits = 0;
+    let mut all = 0;
+    for py in (y0..y1).step_by(4) {
+        for px in (x0..x1).step_by(4) {
+            all += 1;
+            hits += u32::from(near(shot.get_pixel(px, py), color));
+        }
+    }
+    hits as f32 / all.max(1) as f32
+}
+
+/// Takes screenshots until `check` accepts one (or 60 s pass); saves the last one.
+fn screenshot_until(
+    display: &str,
+    name: &str,
+    check: impl Fn(&image::RgbImage) -> bool,
+) -> image::RgbImage {
+    let path = artifacts().join(name);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(shot) = screenshot(display, &path) {
+            if check(&shot) {
+                return shot;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never looked right; see {}",
+                path.display()
+            );
+        } else {
+            assert!(
+                Instant::now() < deadline,
+                "import could not take a screenshot of {display}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+#[test]
+fn the_kiosk_window_pairs_and_shows_its_layout() {
+    if !have("Xvfb", "-help") || !have("import", "-version") {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (_xvfb, display) = start_xvfb(WIDTH, HEIGHT);
+
+    let server = runtime
+        .block_on(async { TestServer::start(test_state(&dir.path().join("server")).await).await })
+        .unwrap();
+    let admin = runtime.block_on(Admin::setup(&server.url("")));
+    let (store, layout) = runtime.block_on(async {
+        let store = admin
+            .create("/api/v1/stores", json!({"name": "Valiasr", "timezone": "Asia/Tehran"}))
+            .await;
+        let sha = admin.upload("orange.png", solid_png(ORANGE)).await;
+        let picture = json!({"name": "Orange", "type": "image", "media": {"sha256": sha}, "fit": "cover"});
+        let teal = admin.upload("teal.png", solid_png(TEAL)).await;
+        let side = json!({"name": "Teal", "type": "image", "media": {"sha256": teal}, "fit": "cover"});
+        let mut playlists = Vec::new();
+        for item in [picture, side] {
+            let name = item["name"].clone();
+            let content = admin.create("/api/v1/content", item).await;
+            let playlist = admin
+                .create(
+                    "/api/v1/playlists",
+                    json!({"name": name, "entries": [{"content": content, "duration_ms": 3_600_000}]}),
+                )
+                .await;
+            playlists.push(playlist);
+        }
+        let layout = admin
+            .create(
+                "/api/v1/layouts",
+                json!({"name": "Counter", "template": "main_side_ticker", "zones": [
+                    {"zone": "main", "playlist": playlists[0]},
+                    {"zone": "side", "playlist": playlists[1]}]}),
+            )
+            .await;
+        (store, layout)
+    });
+
+    let notify_path = dir.path().join("notify");
+    let notify = UnixDatagram::bind(&notify_path).unwrap();
+    notify
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let child = Command::new(BIN)
+        .args(["--server", &server.url(""), "--data-dir"])
+        .arg(dir.path().join("player"))
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("VITRIN_SERVER")
+        .env("NOTIFY_SOCKET", &notify_path)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut player = Process(child);
+    let events = events(&mut player.0);
+
+    // The UI loop tells the service manager it is ready, and keeps pinging the watchdog.
+    let mut buf = [0u8; 128];
+    let n = notify.recv(&mut buf).expect("READY=1 from the window");
+    let first = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(
+        first.contains("READY=1") && first.contains("WATCHDOG=1"),
+        "{first:?}"
+    );
+
+    let code = until_event(&events, "pairing_code")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The pairing screen: a QR code (pure black and white modules) on the right half.
+    screenshot_until(&display, "window_smoke_pairing.png", |shot| {
+        share(shot, (0.6, 0.1, 0.35, 0.8), [255, 255, 255]) > 0.2
+            && share(shot, (0.6, 0.1, 0.35, 0.8), [0, 0, 0]) > 0.1
+    });
+
+    let (status, screen) = runtime.block_on(admin.send(
+        reqwest::Method::POST,
+        "/api/v1/screens/pair",
+        json!({"code": code, "screen": {"store_id": store, "name": "Counter", "default_layout_id": layout}}),
+    ));
+    assert_eq!(status, 200, "{screen}");
+    until_event(&events, "paired");
+    let showing = until_event(&events, "showing");
+    assert_eq!(showing["main"]["layout"], layout, "{showing}");
+
+    // Kiosk: the window covers the whole X screen (there is no window manager). The main
+    // zone (left 70 %, top 90 %) shows the orange picture, the side zone (right 30 %) the teal one.
+    let shot = screenshot_until(&display, "window_smoke.png", |shot| {
+        share(shot, (0.02, 0.02, 0.66, 0.86), ORANGE) > 0.95
+            && share(shot, (0.72, 0.02, 0.26, 0.86), TEAL) > 0.95
+    });
+    assert_eq!((shot.width(), shot.height()), (WIDTH, HEIGHT));
+    assert!(
+        share(&shot, (0.0, 0.0, 1.0, 1.0), [0, 0, 0]) < 0.01,
+        "no black on screen"
+    );
+
+    // Still alive: watchdog pings keep coming from the UI loop.
+    let n = notify.recv(&mut buf).expect("a later watchdog ping");
+    assert!(String::from_utf8_lossy(&buf[..n]).contains("WATCHDOG=1"));
+}
