@@ -44,6 +44,16 @@ pub struct Env<'a> {
     pub feeds: &'a BTreeMap<FeedId, FeedSnapshot>,
 }
 
+impl<'a> Env<'a> {
+    /// The manifest's snapshot of `feed`, or why there is none (a renderer reports that as
+    /// `Outcome::Failed`). Added by the renderers' side; additive.
+    pub fn feed(&self, feed: FeedId) -> Result<&'a FeedSnapshot, String> {
+        self.feeds
+            .get(&feed)
+            .ok_or_else(|| format!("feed {feed} has no snapshot in the manifest"))
+    }
+}
+
 /// Decoded media as textures. The app implements it with decoding off the UI thread.
 pub trait MediaTextures {
     /// The image `media`, downscaled to fit in `max` pixels, EXIF orientation applied.
