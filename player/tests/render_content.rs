@@ -28,6 +28,7 @@ use vitrin_shared::ids::FeedId;
 struct FakeMedia {
     ready: bool,
     asked: Vec<String>,
+    textures: Vec<egui::TextureHandle>,
 }
 
 impl MediaTextures for FakeMedia {
@@ -37,7 +38,10 @@ impl MediaTextures for FakeMedia {
             return ImageState::Loading;
         }
         let image = egui::ColorImage::filled([8, 8], egui::Color32::GRAY);
-        ImageState::Ready(ctx.load_texture(&media.sha256, image, Default::default()))
+        let texture = ctx.load_texture(&media.sha256, image, Default::default());
+        // Kept like the app's cache keeps them, so the frame can still draw it.
+        self.textures.push(texture.clone());
+        ImageState::Ready(texture)
     }
 }
 
@@ -507,4 +511,43 @@ fn qr_promo_shows_headline_code_and_picture_when_decoded() {
     assert!(code.width() >= 100.0 && (code.width() - code.height()).abs() < 1.0);
     assert!(headline.center().y < code.top(), "{headline:?} {code:?}");
     assert!(harness.state().media.asked.iter().all(|s| *s == sha(1)));
+}
+
+// Whole boards on the CPU (wgpu on lavapipe) against the reviewed images in
+// `tests/snapshots/`: layout, colours and the icons drawn in code. After an intended change,
+// regenerate with `UPDATE_SNAPSHOTS=1` and review the new images.
+
+#[test]
+fn menu_board_matches_its_snapshot() {
+    let menu = cafe_menu();
+    let mut scene = Scene::new();
+    scene.media.ready = true;
+    let mut board = harness(Vec2::new(1280.0, 720.0), scene, |ui, rect, env| {
+        menu::show(ui, rect, &menu, env)
+    });
+    board.snapshot("menu_board");
+}
+
+#[test]
+fn weather_board_matches_its_snapshot() {
+    let scene = Scene::new().with_feed(weather_feed(false));
+    let mut board = harness(Vec2::new(1280.0, 720.0), scene, |ui, rect, env| {
+        weather::show(ui, rect, FeedId(9), Lang::Fa, env)
+    });
+    board.snapshot("weather_board");
+}
+
+#[test]
+fn clock_matches_its_snapshot() {
+    let mut clock = harness(Vec2::new(1280.0, 720.0), Scene::new(), |ui, rect, env| {
+        clock::show(
+            ui,
+            rect,
+            CalendarKind::Both,
+            DigitStyle::Persian,
+            false,
+            env,
+        )
+    });
+    clock.snapshot("clock_both_calendars");
 }

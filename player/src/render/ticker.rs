@@ -82,8 +82,11 @@ pub fn show(
     let rendered = env
         .text
         .render(ui.ctx(), &line, &style, Flow::Line, f32::INFINITY, None);
-    // `speed` is for a 1080-high strip; a smaller strip moves proportionally slower.
-    let speed = speed as f32 * rect.height() / 1080.0;
+    // `speed` is in pixels per second on a 1080-high screen (the content field's unit), so
+    // the same setting looks the same on a 720p or 4K screen. Scaling by the strip's own
+    // height instead would crawl: a 100-point strip would move at a tenth of the speed.
+    let screen_height = ui.ctx().content_rect().height().max(1.0);
+    let speed = speed as f32 * screen_height / 1080.0;
     let left = line_left(rect, rendered.size.x, dir, speed, env.shown_for);
     let top = rect.center().y - rendered.size.y / 2.0;
     let mut strip = ui.new_child(UiBuilder::new().max_rect(rect));
