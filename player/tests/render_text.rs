@@ -3,7 +3,7 @@
 
 use egui::{Color32, Vec2};
 use vitrin_player::render::text::{
-    Direction, Flow, TextCache, TextStyle, display_text, glyph_positions,
+    Direction, Flow, MAX_TEXTURES, TextCache, TextStyle, display_text, glyph_positions,
 };
 
 fn style(dir: Direction) -> TextStyle {
@@ -155,4 +155,31 @@ fn a_wrapped_text_wraps_before_it_shrinks_and_ellipsizes_when_far_too_long() {
         Vec2::new(400.0, 100.0),
     );
     assert!(fitted.ellipsized, "{fitted:?}");
+}
+
+#[test]
+fn textures_are_reused_and_the_cache_stays_bounded() {
+    let ctx = egui::Context::default();
+    let mut cache = TextCache::new();
+    let style = TextStyle::new(12.0, Color32::WHITE, Direction::Rtl);
+    let first = cache.render(&ctx, "قهوه", &style, Flow::Line, f32::INFINITY, None);
+    let again = cache.render(&ctx, "قهوه", &style, Flow::Line, f32::INFINITY, None);
+    assert_eq!(
+        first.texture.id(),
+        again.texture.id(),
+        "same text, same texture"
+    );
+    let bolder = cache.render(&ctx, "قهوه", &style.bold(), Flow::Line, f32::INFINITY, None);
+    assert_ne!(first.texture.id(), bolder.texture.id());
+    for i in 0..MAX_TEXTURES + 40 {
+        cache.render(
+            &ctx,
+            &format!("مورد {i}"),
+            &style,
+            Flow::Line,
+            f32::INFINITY,
+            None,
+        );
+    }
+    assert_eq!(cache.cached_textures(), MAX_TEXTURES);
 }

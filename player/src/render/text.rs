@@ -33,7 +33,7 @@ const MIN_SHRINK: f32 = 0.45;
 /// Each shrinking step multiplies the size by this.
 const SHRINK_STEP: f32 = 0.9;
 /// Textures kept at most, and their pixels at most (≈ 128 MiB of RGBA).
-const MAX_TEXTURES: usize = 512;
+pub const MAX_TEXTURES: usize = 512;
 const MAX_PIXELS: usize = 32 * 1024 * 1024;
 /// Fitting results kept at most (they are cheap, but shaping to find them is not).
 const MAX_FITS: usize = 4096;
