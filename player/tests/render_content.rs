@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use egui::{Rect, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use vitrin_player::render::text::TextCache;
 use vitrin_player::render::{
     Env, ImageState, MediaTextures, Outcome, clock, currency, menu, qr, slide, ticker, weather,
@@ -550,4 +550,43 @@ fn clock_matches_its_snapshot() {
         )
     });
     clock.snapshot("clock_both_calendars");
+}
+
+#[test]
+fn a_long_feed_scrolls_line_after_line_instead_of_being_cut_off() {
+    let titles: Vec<String> = (1..=30)
+        .map(|i| format!("خبر {i} درباره بازار امروز"))
+        .collect();
+    let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+    let source = TickerSource::Feed {
+        feed: FeedId(5),
+        max_items: 30,
+    };
+    let scene = Scene::new().with_feed(news(5, &titles));
+    let harness = harness(Vec2::new(1280.0, 120.0), scene, |ui, rect, env| {
+        ticker::show(ui, rect, &source, 120, Lang::Fa, env)
+    });
+    assert_eq!(outcome(&harness), Outcome::Shown);
+    // The first line holds the first items only; the last ones come in a later line.
+    let first = harness
+        .get_by_label_contains("خبر 1 ")
+        .accesskit_node()
+        .label()
+        .unwrap();
+    assert!(
+        !first.contains("خبر 30 ") && !first.contains('…'),
+        "{first}"
+    );
+
+    // Lines follow each other: each crosses the whole strip, then the next comes.
+    assert_eq!(ticker::current_line(&[100.0, 200.0], 50.0, 0.0), (0, 0.0));
+    assert_eq!(
+        ticker::current_line(&[100.0, 200.0], 50.0, 149.0),
+        (0, 149.0)
+    );
+    assert_eq!(
+        ticker::current_line(&[100.0, 200.0], 50.0, 160.0),
+        (1, 10.0)
+    );
+    assert_eq!(ticker::current_line(&[100.0, 200.0], 50.0, 400.0), (0, 0.0));
 }

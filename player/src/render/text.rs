@@ -35,7 +35,8 @@ const SHRINK_STEP: f32 = 0.9;
 /// Textures kept at most, and their pixels at most (≈ 128 MiB of RGBA).
 pub const MAX_TEXTURES: usize = 512;
 const MAX_PIXELS: usize = 32 * 1024 * 1024;
-/// Fitting results kept at most (they are cheap, but shaping to find them is not).
+/// Fitting and measuring results kept at most (they are cheap, but shaping to find them is
+/// not).
 const MAX_FITS: usize = 4096;
 
 /// U+200F RIGHT-TO-LEFT MARK: a paragraph that starts with it has an RTL base direction even
@@ -218,6 +219,8 @@ pub struct TextCache {
     swash: SwashCache,
     textures: HashMap<TextureKey, Cached<RenderedText>>,
     fits: HashMap<FitKey, Fitted>,
+    /// Measured boxes, keyed like fits with the wrapping width as bounds.
+    measures: HashMap<FitKey, Vec2>,
     /// Pixels held by `textures`.
     pixels: usize,
     /// Increases with every use, for least-recently-used eviction.
@@ -242,6 +245,7 @@ impl TextCache {
             swash: SwashCache::new(),
             textures: HashMap::new(),
             fits: HashMap::new(),
+            measures: HashMap::new(),
             pixels: 0,
             clock: 0,
         }
@@ -259,8 +263,24 @@ impl TextCache {
             Flow::Line => f32::INFINITY,
             Flow::Wrapped => width,
         };
+        let key = FitKey {
+            text: text.to_owned(),
+            size: style.size.to_bits(),
+            bold: style.bold,
+            dir: style.dir,
+            bounds: (width.to_bits(), 0),
+            flow,
+        };
+        if let Some(size) = self.measures.get(&key) {
+            return *size;
+        }
         let buffer = self.lay_out(&prepare(text, style.dir), style, 1.0, flow, width, None);
-        measure_buffer(&buffer, flow, width)
+        let size = measure_buffer(&buffer, flow, width);
+        if self.measures.len() >= MAX_FITS {
+            self.measures.clear();
+        }
+        self.measures.insert(key, size);
+        size
     }
 
     /// The largest size up to `style.size` at which `text` fits in `bounds`, shrinking by steps
