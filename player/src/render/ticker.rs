@@ -1,6 +1,7 @@
 //! Tickers: one line of text moving across a strip, in the reading direction: English moves
-//! right to left, Persian left to right. The whole line is one texture moved by elapsed time,
-//! so a frame costs one textured quad; repaints are capped at `FPS`.
+//! right to left, Persian left to right. The line is one texture moved by elapsed time, so a
+//! frame costs one textured quad; repaints are capped at `FPS`. Items that together are wider
+//! than the GPU's largest texture are split into several lines that follow each other.
 
 use std::time::Duration;
 
