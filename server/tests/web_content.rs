@@ -694,3 +694,102 @@ async fn the_timeline_page_draws_a_screens_day_from_its_manifest() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn playlists_keep_the_posted_order_durations_and_promo_dates() {
+    each_backend(|env| async move {
+        let (mut client, auth) = owner(&env).await;
+        let breakfast = make_menu(
+            &mut client,
+            "Breakfast",
+            &[("Pastries", "Croissant", "85000")],
+        )
+        .await;
+        let lunch = make_menu(&mut client, "Lunch", &[("Mains", "Kebab", "250000")]).await;
+        let (b, l) = (breakfast.to_string(), lunch.to_string());
+        client
+            .get("/playlists/new")
+            .await
+            .assert_contains("Add content");
+
+        // Unreadable seconds: shown again in place, every entry kept.
+        let bad = client
+            .post_form(
+                "/playlists/new",
+                &[
+                    ("name", "Day"),
+                    ("entry_content", &b),
+                    ("entry_seconds", "ten"),
+                    ("entry_transition", "fade"),
+                    ("entry_content", &l),
+                    ("entry_seconds", "12"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_contains("f-entries.0.seconds-error")
+            .assert_contains("value=\"ten\"")
+            .assert_contains("value=\"12\"");
+
+        // Lunch first (moved up without JavaScript), Persian digits, a promo in Solar Hijri
+        // dates: from 1 Azar 1405 (2026-11-22) through 10 Azar (2026-12-01) in Tehran.
+        env.create(
+            &auth,
+            "/api/v1/stores",
+            json!({"name": "Tajrish", "timezone": "Asia/Tehran"}),
+        )
+        .await;
+        let saved = client
+            .post_form(
+                "/playlists/new",
+                &[
+                    ("name", "Day"),
+                    ("entry_content", &b),
+                    ("entry_seconds", "۱۵"),
+                    ("entry_transition", "fade"),
+                    ("entry_content", &l),
+                    ("entry_seconds", "7.5"),
+                    ("entry_transition", "cut"),
+                    ("entry_from", "۱۴۰۵/۰۹/۰۱"),
+                    ("entry_until", "1405/09/10"),
+                    ("action", "up:1"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let id = playlist_named(&env, &auth, "Day").await;
+        let (_, playlist) = env.get(&auth, &format!("/api/v1/playlists/{id}")).await;
+        let entries = playlist["entries"].as_array().unwrap();
+        assert_eq!(entries[0]["content"], lunch);
+        assert_eq!(entries[0]["duration_ms"], 7500);
+        assert_eq!(entries[0]["valid_from"], "2026-11-21T20:30:00Z");
+        assert_eq!(entries[0]["valid_until"], "2026-12-01T20:30:00Z");
+        assert_eq!(entries[1]["content"], breakfast);
+        assert_eq!(entries[1]["duration_ms"], 15000);
+        assert_eq!(entries[1]["transition"]["type"], "fade");
+
+        // The page reads it back (the last promo day as typed) and previews the loop.
+        let page = client.get(&format!("/playlists/{id}")).await;
+        page.assert_contains("value=\"2026-12-01\"")
+            .assert_contains("Preview");
+        // Removing an entry.
+        client
+            .post_form(
+                &format!("/playlists/{id}"),
+                &[
+                    ("name", "Day"),
+                    ("entry_content", &l),
+                    ("entry_seconds", "7.5"),
+                    ("entry_remove", "1"),
+                    ("entry_content", &b),
+                    ("entry_seconds", "15"),
+                ],
+            )
+            .await
+            .assert_redirect(&format!("/playlists/{id}"));
+        let (_, playlist) = env.get(&auth, &format!("/api/v1/playlists/{id}")).await;
+        assert_eq!(playlist["entries"].as_array().unwrap().len(), 1);
+        assert_eq!(playlist["entries"][0]["content"], breakfast);
+    })
+    .await;
+}

@@ -23,6 +23,7 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::media::TEXT,
     super::screens::TEXT,
     super::menus::TEXT,
+    super::playlists::TEXT,
     super::schedule::TEXT,
 ];
 

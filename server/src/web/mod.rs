@@ -11,6 +11,7 @@ pub mod form;
 pub mod i18n;
 pub mod media;
 pub mod menus;
+pub mod playlists;
 pub mod page;
 pub mod schedule;
 pub mod screens;
@@ -31,6 +32,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(media::routes(state))
         .merge(screens::routes())
         .merge(menus::routes())
+        .merge(playlists::routes())
         .merge(schedule::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -509,7 +509,7 @@ fn short_weekday_key(day: Weekday) -> &'static str {
 }
 
 /// A date as the user writes it: Solar Hijri in Persian, ISO in English.
-fn show_date(date: Date, lang: Lang) -> String {
+pub(crate) fn show_date(date: Date, lang: Lang) -> String {
     match lang {
         Lang::En => date.to_string(),
         Lang::Fa => calendar::format_jalali(calendar::to_jalali(date), calendar::Digits::Persian),
@@ -518,7 +518,7 @@ fn show_date(date: Date, lang: Lang) -> String {
 
 /// Reads a date typed in either calendar: Solar Hijri (`1405/09/01`, any digits) when the year
 /// is below 1700, else Gregorian (`2026-11-22`).
-fn parse_date(text: &str) -> Option<Date> {
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
     let ascii = calendar::normalize_digits(text.trim());
     let year: i32 = ascii.split(['/', '-']).next()?.parse().ok()?;
     if year < 1700 {
