@@ -1,6 +1,7 @@
 //! The real `vitrin-player` binary in its kiosk window under Xvfb, against a real server: it
 //! shows a pairing code with a QR code, is paired through the API, and then draws the
-//! scheduled layout, zone by zone, which a screenshot of the X screen proves. It also tells
+//! scheduled layout (a picture, a Persian menu board and a ticker), zone by zone, which a
+//! screenshot of the X screen proves. It also tells
 //! the (fake) service manager it is ready and alive.
 
 mod support;
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use support::{Process, artifacts, events, have, screenshot, start_xvfb, until_event};
+use vitrin_player::render::text::palette;
 use vitrin_tests::{Admin, TestServer, test_state};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
@@ -18,7 +20,9 @@ const WIDTH: u32 = 1024;
 const HEIGHT: u32 = 576;
 const ORANGE: [u8; 3] = [240, 130, 20];
 
-const TEAL: [u8; 3] = [20, 160, 150];
+fn rgb(color: egui::Color32) -> [u8; 3] {
+    [color.r(), color.g(), color.b()]
+}
 
 fn solid_png(color: [u8; 3]) -> Vec<u8> {
     let picture = image::RgbImage::from_pixel(640, 360, image::Rgb(color));
@@ -96,10 +100,16 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
             .await;
         let sha = admin.upload("orange.png", solid_png(ORANGE)).await;
         let picture = json!({"name": "Orange", "type": "image", "media": {"sha256": sha}, "fit": "cover"});
-        let teal = admin.upload("teal.png", solid_png(TEAL)).await;
-        let side = json!({"name": "Teal", "type": "image", "media": {"sha256": teal}, "fit": "cover"});
+        let menu = json!({"name": "Menu", "type": "menu_board", "menu": {
+            "title": "منوی کافه",
+            "categories": [{"name": "نوشیدنی گرم", "items": [
+                {"name": "چای", "price": 45000},
+                {"name": "Espresso دوبل", "price": 85000},
+                {"name": "کاپوچینو", "price": 95000, "sold_out": true}]}]}});
+        let ticker = json!({"name": "News", "type": "ticker", "source": "static",
+            "lines": ["به ویترین خوش آمدید — 20٪ تخفیف"]});
         let mut playlists = Vec::new();
-        for item in [picture, side] {
+        for item in [picture, menu, ticker] {
             let name = item["name"].clone();
             let content = admin.create("/api/v1/content", item).await;
             let playlist = admin
@@ -115,7 +125,8 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
                 "/api/v1/layouts",
                 json!({"name": "Counter", "template": "main_side_ticker", "zones": [
                     {"zone": "main", "playlist": playlists[0]},
-                    {"zone": "side", "playlist": playlists[1]}]}),
+                    {"zone": "side", "playlist": playlists[1]},
+                    {"zone": "ticker", "playlist": playlists[2]}]}),
             )
             .await;
         (store, layout)
@@ -170,16 +181,46 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
     assert_eq!(showing["main"]["layout"], layout, "{showing}");
 
     // Kiosk: the window covers the whole X screen (there is no window manager). The main
-    // zone (left 70 %, top 90 %) shows the orange picture, the side zone (right 30 %) the teal one.
+    // zone (left 70 %, top 90 %) shows the orange picture; the side zone (right 30 %) the
+    // menu board: its background, its title in the accent colour and its items in light text.
+    let side = (0.72, 0.02, 0.26, 0.86);
     let shot = screenshot_until(&display, "window_smoke.png", |shot| {
         share(shot, (0.02, 0.02, 0.66, 0.86), ORANGE) > 0.95
-            && share(shot, (0.72, 0.02, 0.26, 0.86), TEAL) > 0.95
+            && share(shot, side, rgb(palette::BACKGROUND)) > 0.5
+            && share(shot, side, rgb(palette::ACCENT)) > 0.002
+            && share(shot, side, rgb(palette::TEXT)) > 0.002
+            // The ticker strip (bottom 10 %) scrolls its light text in.
+            && share(shot, (0.0, 0.91, 1.0, 0.08), rgb(palette::TEXT)) > 0.001
     });
     assert_eq!((shot.width(), shot.height()), (WIDTH, HEIGHT));
     assert!(
         share(&shot, (0.0, 0.0, 1.0, 1.0), [0, 0, 0]) < 0.01,
         "no black on screen"
     );
+
+    // An emergency pre-empts everything at once (pushed ahead of its manifest), and the
+    // layout comes back when it is withdrawn.
+    let (status, emergency) = runtime.block_on(admin.send(
+        reqwest::Method::POST,
+        "/api/v1/emergencies",
+        json!({"text": "لطفاً ساختمان را ترک کنید — Exit 2", "scope": {"stores": [store]}}),
+    ));
+    assert_eq!(status, 201, "{emergency}");
+    let red = rgb(vitrin_player::render::emergency::FIELD);
+    screenshot_until(&display, "window_smoke_emergency.png", |shot| {
+        share(shot, (0.0, 0.0, 1.0, 1.0), red) > 0.6
+            && share(shot, (0.1, 0.2, 0.8, 0.6), [255, 255, 255]) > 0.005
+    });
+    let rule = emergency["rule_id"].as_i64().unwrap();
+    let (status, body) = runtime.block_on(admin.send(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/emergencies/{rule}"),
+        json!({}),
+    ));
+    assert!(status < 300, "{status} {body}");
+    screenshot_until(&display, "window_smoke_after.png", |shot| {
+        share(shot, (0.02, 0.02, 0.66, 0.86), ORANGE) > 0.95
+    });
 
     // Still alive: watchdog pings keep coming from the UI loop.
     let n = notify.recv(&mut buf).expect("a later watchdog ping");

@@ -28,8 +28,8 @@ use super::{Env, Outcome, emergency, pairing, status};
 use crate::Event;
 use crate::engine::{Engine, LayerView, Loaded, Showing};
 
-/// Behind every zone: dark slate, so an empty zone or a gap is never black.
-pub const BACKGROUND: egui::Color32 = egui::Color32::from_rgb(0x1b, 0x24, 0x30);
+/// Behind every zone: the renderers' dark slate, so an empty zone or a gap is never black.
+pub const BACKGROUND: egui::Color32 = super::text::palette::BACKGROUND;
 /// Animation (fades) is capped at about this frame rate.
 pub const FRAME: Duration = Duration::from_millis(33);
 
@@ -438,12 +438,18 @@ impl PlayerApp {
             egui::Rect::from_center_size(screen.center(), screen.size() * egui::vec2(1.0, 0.3));
         ui.painter()
             .rect_filled(band, 0.0, egui::Color32::from_black_alpha(220));
-        ui.painter().text(
-            band.center(),
-            egui::Align2::CENTER_CENTER,
-            &name,
-            egui::FontId::proportional(band.height() * 0.4),
+        let style = super::text::TextStyle::new(
+            band.height() * 0.5,
             egui::Color32::WHITE,
+            super::text::Direction::of_text(&name),
+        )
+        .align(super::text::Align::Center);
+        self.text.paint(
+            ui,
+            band.shrink(band.height() * 0.1),
+            &name,
+            &style,
+            super::text::Flow::Line,
         );
         ui.ctx().request_repaint_after(left);
     }
@@ -499,7 +505,19 @@ impl PlayerApp {
             media: &mut self.images,
             feeds: &self.feeds,
         };
-        render(&mut inner, rect, item, &mut env)
+        match &item.kind {
+            // An emergency message keeps its red field whatever zone it lands in.
+            ContentKind::Text { title, body, .. } if key.starts_with("emergency/") => {
+                let message = [title.as_str(), body.as_str()]
+                    .iter()
+                    .filter(|t| !t.trim().is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                emergency::show(&mut inner, rect, &message, &mut env)
+            }
+            _ => render(&mut inner, rect, item, &mut env),
+        }
     }
 
     /// Asks egui for a screenshot when someone (the `screenshot` command) waits for one; the
@@ -546,22 +564,32 @@ pub fn render(ui: &mut egui::Ui, rect: egui::Rect, item: &ContentItem, env: &mut
         ContentKind::Image { media, fit } => super::image::show(ui, rect, media, *fit, env),
         // Videos need the app's players; `PlayerApp::draw_item` handles them.
         ContentKind::Video { .. } => Outcome::Failed("video outside the player window".into()),
-        _ => placeholder(ui, rect, item),
+        ContentKind::MenuBoard { menu } => super::menu::show(ui, rect, menu, env),
+        ContentKind::Text { title, body, lang } => {
+            super::slide::show(ui, rect, title, body, *lang, env)
+        }
+        ContentKind::Ticker {
+            source,
+            speed,
+            lang,
+        } => super::ticker::show(ui, rect, source, *speed, *lang, env),
+        ContentKind::Weather { feed, lang } => super::weather::show(ui, rect, *feed, *lang, env),
+        ContentKind::CurrencyBoard {
+            feed,
+            symbols,
+            unit,
+        } => super::currency::show(ui, rect, *feed, symbols, *unit, env),
+        ContentKind::Clock {
+            calendar,
+            digits,
+            show_seconds,
+        } => super::clock::show(ui, rect, *calendar, *digits, *show_seconds, env),
+        ContentKind::QrPromo {
+            headline,
+            url,
+            image,
+        } => super::qr::show(ui, rect, headline, url, image.as_ref(), env),
     }
-}
-
-/// A visible stand-in for a kind whose renderer is not there yet (never a black zone).
-fn placeholder(ui: &mut egui::Ui, rect: egui::Rect, item: &ContentItem) -> Outcome {
-    let painter = ui.painter();
-    painter.rect_filled(rect, 0.0, egui::Color32::from_rgb(0x2c, 0x3a, 0x4d));
-    painter.text(
-        rect.center(),
-        egui::Align2::CENTER_CENTER,
-        &item.name,
-        egui::FontId::proportional((rect.height() / 8.0).clamp(10.0, 64.0)),
-        egui::Color32::WHITE,
-    );
-    Outcome::Shown
 }
 
 /// Nothing to show yet (no manifest): the background and a quiet word.

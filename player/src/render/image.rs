@@ -131,6 +131,17 @@ pub fn decode(path: &Path, max: [u32; 2]) -> Result<egui::ColorImage, String> {
     ))
 }
 
+/// Returns the full-size decode buffers (tens of MB for a 4K picture) to the system. glibc
+/// keeps freed blocks of that size in the heap otherwise, and cycling big pictures would
+/// hold the memory of the largest ones for good.
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap memory; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// One texture request: the blob and the pixel box it is decoded for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Key {
@@ -180,6 +191,7 @@ impl ImageLoader {
                         return;
                     }
                     job.ctx.request_repaint();
+                    give_back_memory();
                 }
             })
             .expect("start the image decoding thread");

@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 
 use vitrin_shared::manifest::Orientation;
 
-/// How often the UI loop tells systemd it is alive (the unit's `WatchdogSec=` is 30 s; a
-/// ping every 5 s leaves room for a slow frame).
-pub const WATCHDOG_EVERY: Duration = Duration::from_secs(5);
+/// How often the UI loop tells systemd it is alive. The unit's `WatchdogSec=` is 30 s; a ping
+/// every 10 s leaves room for slow frames. Each ping costs an idle screen one frame (on a
+/// software renderer tens of milliseconds), so it is not more often than needed.
+pub const WATCHDOG_EVERY: Duration = Duration::from_secs(10);
 
 /// The native window's options: fullscreen and borderless, or a plain window with `windowed`.
 pub fn viewport(windowed: bool) -> egui::ViewportBuilder {
@@ -73,8 +74,8 @@ impl Kiosk {
         }
     }
 
-    /// Called every frame: readiness and watchdog pings, cursor, window size. Returns when
-    /// the next frame is needed at the latest for the next ping.
+    /// Called every frame: readiness and watchdog pings, cursor, window size. Asks for a
+    /// frame in time for the next ping.
     pub fn tick(&mut self, ctx: &egui::Context) {
         let now = Instant::now();
         if self.last_ping.is_none_or(|t| now - t >= WATCHDOG_EVERY) {
@@ -88,8 +89,10 @@ impl Kiosk {
             }
             self.last_ping = Some(now);
         }
-        // A frozen UI stops pinging and is restarted; a healthy but idle one must still wake.
-        ctx.request_repaint_after(WATCHDOG_EVERY);
+        // A frozen UI stops pinging and is restarted; a healthy but idle one must still wake,
+        // in time for the next ping whatever frames came between.
+        let since = self.last_ping.map_or(Duration::ZERO, |t| now - t);
+        ctx.request_repaint_after(WATCHDOG_EVERY.saturating_sub(since));
         if self.windowed {
             return;
         }

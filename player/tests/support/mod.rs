@@ -104,10 +104,10 @@ pub fn events(child: &mut Child) -> Receiver<Value> {
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { return };
-            if let Ok(value) = serde_json::from_str::<Value>(&line) {
-                if tx.send(value).is_err() {
-                    return;
-                }
+            if let Ok(value) = serde_json::from_str::<Value>(&line)
+                && tx.send(value).is_err()
+            {
+                return;
             }
         }
     });
