@@ -250,7 +250,7 @@ impl PlayerApp {
         ui.painter().rect_filled(screen, 0.0, BACKGROUND);
         if let Mode::Pairing { code } = &self.mode {
             let code = code.clone();
-            let _ = pairing::show(ui, screen, &self.options.server, &code);
+            let _ = pairing::show(ui, screen, &self.options.server, &code, &mut self.text);
             return;
         }
         let (Some(showing), Some(loaded)) = (self.showing.clone(), self.engine.current()) else {

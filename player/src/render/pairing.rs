@@ -2,6 +2,7 @@
 //! the server's pairing page with the code filled in (`<server>/pair?code=CODE`).
 
 use super::Outcome;
+use super::text::{Align, Direction, Flow, TextCache, TextStyle, palette};
 
 /// The address the QR code leads to.
 pub fn pairing_url(server: &str, code: &str) -> String {
@@ -43,51 +44,64 @@ pub fn paint_qr(
     Ok(square)
 }
 
-/// Draws the pairing screen over the whole `rect`.
-pub fn show(ui: &mut egui::Ui, rect: egui::Rect, server: &str, code: &str) -> Outcome {
-    let painter = ui.painter_at(rect);
-    painter.rect_filled(rect, 0.0, super::app::BACKGROUND);
-    let ink = egui::Color32::from_rgb(0xf4, 0xf1, 0xea);
+/// Draws the pairing screen over the whole `rect`: the instructions in Persian and English
+/// and the code (through cosmic-text, like every text a customer sees), and the QR code.
+pub fn show(
+    ui: &mut egui::Ui,
+    rect: egui::Rect,
+    server: &str,
+    code: &str,
+    text: &mut TextCache,
+) -> Outcome {
+    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
     let unit = rect.height().min(rect.width()) / 12.0;
-    // Left half (or top, on a tall screen): the code; the other half: the QR code.
+    // The start half (or top, on a tall screen): the code; the other half: the QR code.
     let wide = rect.width() >= rect.height();
     let (text_area, qr_area) = if wide {
-        let split = rect.left() + rect.width() * 0.55;
-        (
-            egui::Rect::from_min_max(rect.min, egui::pos2(split, rect.bottom())),
-            egui::Rect::from_min_max(egui::pos2(split, rect.top()), rect.max),
-        )
+        let (left, right) = rect.split_left_right_at_fraction(0.55);
+        (left, right)
     } else {
-        let split = rect.top() + rect.height() * 0.45;
-        (
-            egui::Rect::from_min_max(rect.min, egui::pos2(rect.right(), split)),
-            egui::Rect::from_min_max(egui::pos2(rect.left(), split), rect.max),
+        rect.split_top_bottom_at_fraction(0.45)
+    };
+    let line = |row: f32, height: f32| {
+        egui::Rect::from_center_size(
+            text_area.center() + egui::vec2(0.0, row * unit),
+            egui::vec2(text_area.width() * 0.9, height * unit),
         )
     };
-    let center = text_area.center();
-    painter.text(
-        center - egui::vec2(0.0, unit * 1.6),
-        egui::Align2::CENTER_CENTER,
-        "Pair this screen",
-        egui::FontId::proportional(unit * 0.7),
-        ink,
+    let centred = |size: f32, color: egui::Color32, dir: Direction| {
+        TextStyle::new(size * unit, color, dir).align(Align::Center)
+    };
+    text.paint(
+        ui,
+        line(-2.6, 1.0),
+        "این نمایشگر را با این کد جفت کنید",
+        &centred(0.6, palette::TEXT, Direction::Rtl),
+        Flow::Line,
     );
-    painter.text(
-        center,
-        egui::Align2::CENTER_CENTER,
+    text.paint(
+        ui,
+        line(-1.6, 0.8),
+        "Pair this screen with this code",
+        &centred(0.45, palette::MUTED, Direction::Ltr),
+        Flow::Line,
+    );
+    text.paint(
+        ui,
+        line(0.2, 2.4),
         code,
-        egui::FontId::monospace(unit * 1.8),
-        egui::Color32::WHITE,
+        &centred(1.8, egui::Color32::WHITE, Direction::Ltr).bold(),
+        Flow::Line,
     );
     let url = pairing_url(server, code);
-    painter.text(
-        center + egui::vec2(0.0, unit * 1.6),
-        egui::Align2::CENTER_CENTER,
+    text.paint(
+        ui,
+        line(2.0, 0.7),
         &url,
-        egui::FontId::proportional(unit * 0.4),
-        ink,
+        &centred(0.4, palette::MUTED, Direction::Ltr),
+        Flow::Line,
     );
-    if let Err(reason) = paint_qr(&painter, qr_area.shrink(unit), &url) {
+    if let Err(reason) = paint_qr(&ui.painter_at(rect), qr_area.shrink(unit), &url) {
         return Outcome::Failed(reason);
     }
     let response = ui.allocate_rect(rect, egui::Sense::hover());
