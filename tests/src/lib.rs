@@ -1,5 +1,6 @@
 //! Helpers for Vitrin's cross-crate tests (the tests themselves live in `tests/tests/`).
 
+pub mod browser;
 pub mod load;
 
 use std::net::SocketAddr;

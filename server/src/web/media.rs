@@ -99,7 +99,7 @@ impl LibraryPage<'_> {
     fn size(&self, item: &Item) -> String {
         let dims = format!("{}×{}", item.media.width, item.media.height);
         format!(
-            "{} · {}",
+            "{} — {}",
             self.page.lang.digits_in(&dims),
             self.page.bytes(item.media.size)
         )
