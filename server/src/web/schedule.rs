@@ -357,12 +357,13 @@ async fn overview_page<'a>(
 ) -> ApiResult<OverviewPage<'a>> {
     let lang = page.lang;
     let targets = target_choices(state, principal, lang).await?;
-    let playlists = targets
-        .iter()
-        .filter(|c| c.value.starts_with("playlist:"))
-        .map(|c| Choice {
-            value: c.value.clone(),
-            label: c.label.clone(),
+    // The grid's cells name playlists only, so their bare names are enough.
+    let playlists = library::list::<Playlist>(state, principal)
+        .await?
+        .into_iter()
+        .map(|p| Choice {
+            value: target_code(Target::Playlist(p.id)),
+            label: p.name,
         })
         .collect();
     let grid = DAYPARTS
@@ -1362,6 +1363,12 @@ pub const TEXT: &[Entry] = &[
     ("schedule.scope.store", "Store: {name}", "فروشگاه: {name}"),
     ("schedule.scope.group", "Group: {name}", "گروه: {name}"),
     ("schedule.scope.custom", "Several places", "چند جا"),
+    (
+        "schedule.target.playlist",
+        "Playlist: {name}",
+        "فهرست پخش: {name}",
+    ),
+    ("schedule.target.layout", "Layout: {name}", "چیدمان: {name}"),
     ("schedule.show", "Show", "نمایش"),
     ("schedule.daypart.breakfast", "Breakfast", "صبحانه"),
     ("schedule.daypart.lunch", "Lunch", "ناهار"),
