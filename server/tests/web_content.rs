@@ -793,3 +793,93 @@ async fn playlists_keep_the_posted_order_durations_and_promo_dates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_emergency_goes_to_chosen_stores_with_an_end_and_can_be_ended() {
+    each_backend(|env| async move {
+        let (mut client, auth) = owner(&env).await;
+        let tajrish = env
+            .create(
+                &auth,
+                "/api/v1/stores",
+                json!({"name": "Tajrish", "timezone": "Asia/Tehran"}),
+            )
+            .await;
+        env.create(
+            &auth,
+            "/api/v1/stores",
+            json!({"name": "Vanak", "timezone": "Asia/Tehran"}),
+        )
+        .await;
+        client
+            .get("/emergency")
+            .await
+            .assert_contains("All stores")
+            .assert_contains("Vanak");
+
+        // Neither everywhere nor a store: the message stays typed, nothing is sent.
+        let bad = client
+            .post_form(
+                "/emergency",
+                &[
+                    ("text", "Fire drill at 11"),
+                    ("where", "stores"),
+                    ("minutes", "30"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_contains("Choose all stores or at least one store.")
+            .assert_contains("value=\"Fire drill at 11\"");
+        assert!(rules(&env, &auth).await.is_empty());
+
+        let tajrish_id = tajrish.to_string();
+        client
+            .post_form(
+                "/emergency",
+                &[
+                    ("text", "Fire drill at 11"),
+                    ("where", "stores"),
+                    ("store", &tajrish_id),
+                    ("minutes", "30"),
+                ],
+            )
+            .await
+            .assert_redirect("/emergency");
+        let saved = rules(&env, &auth).await;
+        assert_eq!(saved.len(), 1);
+        let rule = &saved[0];
+        assert_eq!(rule["kind"]["type"], "emergency");
+        assert_eq!(rule["scope"]["stores"], json!([tajrish]));
+        let until: jiff::Timestamp = rule["when"]["active_until"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let left = until.duration_since(jiff::Timestamp::now()).as_secs();
+        assert!((25 * 60..=30 * 60).contains(&left), "{left} s left");
+        let page = client.get("/emergency").await;
+        page.assert_contains("End now");
+
+        // An editor may not send one: the role's 403 page.
+        env.add_user(&auth, "editor@cafe.test", "editor", &[]).await;
+        let mut editor = WebClient::login(&env, "editor@cafe.test").await;
+        let refused = editor
+            .post_form(
+                "/emergency",
+                &[("text", "Hi"), ("where", "all"), ("minutes", "15")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+        client
+            .post_form(&format!("/emergency/{}/end", rule["id"]), &[])
+            .await
+            .assert_redirect("/emergency");
+        client
+            .get("/emergency")
+            .await
+            .assert_contains("No emergency message is showing.");
+    })
+    .await;
+}

@@ -25,6 +25,7 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::menus::TEXT,
     super::playlists::TEXT,
     super::schedule::TEXT,
+    super::emergency::TEXT,
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

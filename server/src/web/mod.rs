@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod auth;
 pub mod cron_text;
+pub mod emergency;
 pub mod dashboard;
 pub mod form;
 pub mod i18n;
@@ -34,6 +35,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(menus::routes())
         .merge(playlists::routes())
         .merge(schedule::routes())
+        .merge(emergency::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page::html_errors,
