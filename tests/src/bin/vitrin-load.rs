@@ -4,7 +4,8 @@
 //! vitrin-load push    [--players N] [--publishes K] [--tokens db|pair]
 //! vitrin-load idle    [--players M] [--secs S]
 //! vitrin-load compare [--runs R] [--secs D]
-//! vitrin-load reports [--plays P] [--screens S] [--runs R] [--postgres ADMIN_URL]
+//! vitrin-load reports [--plays P] [--screens S] [--runs R] [--spread shop|scattered]
+//!                     [--postgres ADMIN_URL]
 //! ```
 //!
 //! Every subcommand starts its own server: the `vitrin-test-server` program next to this
@@ -644,8 +645,18 @@ async fn compare(args: &Args) {
 /// Report queries over P plays (default one million) on SQLite and, with `--postgres`, on
 /// PostgreSQL: each query's median time with 1 % of the plays stored (the reference) and
 /// with all of them, and the ratio between the two.
+///
+/// `--spread shop` (default): each screen plays 15-second items back to back from 08:00 to
+/// 20:00 UTC, day after day, going back as far as the plays reach (one million plays on 20
+/// screens: 18 days). `--spread scattered`: plays at pseudo-random instants of the last 60
+/// days, nearly each in its own quarter-hour row: the aggregates' worst case.
 async fn reports(args: &Args) {
     let plays: usize = args.get("plays", 1_000_000);
+    let spread: String = args.get("spread", "shop".to_owned());
+    assert!(
+        spread == "shop" || spread == "scattered",
+        "--spread shop|scattered"
+    );
     let screens: usize = args.get("screens", 20);
     let runs: usize = args.get("runs", 15);
     let postgres: String = args.get("postgres", String::new());
@@ -683,9 +694,10 @@ async fn reports(args: &Args) {
             ("plays per item, SVG chart", "group=content&format=svg"),
         ];
         let reference = plays / 100;
-        ingest_plays(&api, &tokens, &contents, 0, reference).await;
+        let scattered = spread == "scattered";
+        ingest_plays(&api, &tokens, &contents, 0..reference, plays, scattered).await;
         let small = time_reports(&s.admin, &queries, runs).await;
-        ingest_plays(&api, &tokens, &contents, reference, plays).await;
+        ingest_plays(&api, &tokens, &contents, reference..plays, plays, scattered).await;
         let large = time_reports(&s.admin, &queries, runs).await;
         for ((name, _), (a, b)) in queries.iter().zip(small.iter().zip(&large)) {
             table.push(format!(
@@ -705,52 +717,78 @@ async fn reports(args: &Args) {
     }
 }
 
-/// Sends plays `from..to` through the real endpoint, 1,000 per batch, four batches at a
-/// time, spread over the screens, ten items and the last 60 days.
-async fn ingest_plays(api: &Api, tokens: &[String], contents: &[i64], from: usize, to: usize) {
+/// Sends plays `range` (of `total`) through the real endpoint, 1,000 per batch, four
+/// batches at a time, spread over the screens and ten items (see `reports` for `scattered`).
+async fn ingest_plays(
+    api: &Api,
+    tokens: &[String],
+    contents: &[i64],
+    range: std::ops::Range<usize>,
+    total: usize,
+    scattered: bool,
+) {
     use vitrin_shared::events::{ProofOfPlay, ProofOfPlayBatch};
     use vitrin_shared::ids::{ContentId, PlaylistId};
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    const PLAY_MS: i64 = 15_000;
+    const PER_DAY: usize = 12 * 3600 / 15;
     let started = Instant::now();
-    let span_ms = 60 * 24 * 3600 * 1000_i64;
-    let end = jiff::Timestamp::now().as_millisecond() - 3600 * 1000;
+    let screens = tokens.len();
+    let today = jiff::Timestamp::now().as_millisecond().div_euclid(DAY_MS) * DAY_MS;
+    let days = (total / screens).div_ceil(PER_DAY) as i64;
+    // The start of play `i`: in the shop spread, screen `i % screens` plays its
+    // `i / screens`-th item of the period.
+    let start_of = move |i: usize| -> i64 {
+        if scattered {
+            let span = 60 * DAY_MS;
+            today - span + (i as i64 * 7_919_993) % span
+        } else {
+            let nth = i / screens;
+            let day = (nth / PER_DAY) as i64;
+            let slot = (nth % PER_DAY) as i64;
+            today - days * DAY_MS + day * DAY_MS + 8 * 3600 * 1000 + slot * PLAY_MS
+        }
+    };
     let gate = Arc::new(Semaphore::new(4));
     let mut tasks = Vec::new();
-    for batch_start in (from..to).step_by(1000) {
-        let batch_end = (batch_start + 1000).min(to);
-        let screen = (batch_start / 1000) % tokens.len();
-        let api = api.with_token(&tokens[screen]);
-        let gate = gate.clone();
-        let contents = contents.to_vec();
-        tasks.push(tokio::spawn(async move {
-            let _permit = gate.acquire().await.unwrap();
-            let records = (batch_start..batch_end)
-                .map(|i| {
-                    let at = end - span_ms + (i as i64 * 7_919_993) % span_ms;
-                    ProofOfPlay {
-                        event_id: format!("b{i}"),
-                        content: ContentId(contents[i % contents.len()]),
-                        playlist: PlaylistId(1),
-                        layout: None,
-                        rule: None,
-                        zone: "main".into(),
-                        started_at: jiff::Timestamp::from_millisecond(at).unwrap(),
-                        ended_at: jiff::Timestamp::from_millisecond(at + 15_000).unwrap(),
-                    }
-                })
-                .collect();
-            let reply = api
-                .plays(&ProofOfPlayBatch { records })
-                .await
-                .expect("plays stored");
-            assert_eq!(reply.accepted, batch_end - batch_start);
-        }));
+    for screen in 0..screens {
+        let mine: Vec<usize> = range.clone().filter(|i| i % screens == screen).collect();
+        for chunk in mine.chunks(1000) {
+            let api = api.with_token(&tokens[screen]);
+            let (gate, chunk, contents) = (gate.clone(), chunk.to_vec(), contents.to_vec());
+            tasks.push(tokio::spawn(async move {
+                let _permit = gate.acquire().await.unwrap();
+                let records: Vec<ProofOfPlay> = chunk
+                    .iter()
+                    .map(|&i| {
+                        let at = start_of(i);
+                        ProofOfPlay {
+                            event_id: format!("b{i}"),
+                            content: ContentId(contents[(i / screens) % contents.len()]),
+                            playlist: PlaylistId(1),
+                            layout: None,
+                            rule: None,
+                            zone: "main".into(),
+                            started_at: jiff::Timestamp::from_millisecond(at).unwrap(),
+                            ended_at: jiff::Timestamp::from_millisecond(at + PLAY_MS).unwrap(),
+                        }
+                    })
+                    .collect();
+                let sent = records.len();
+                let reply = api
+                    .plays(&ProofOfPlayBatch { records })
+                    .await
+                    .expect("plays stored");
+                assert_eq!(reply.accepted, sent);
+            }));
+        }
     }
     for task in tasks {
         task.await.unwrap();
     }
     println!(
         "{} plays stored in {:.1} s",
-        to - from,
+        range.len(),
         started.elapsed().as_secs_f64()
     );
 }
