@@ -883,3 +883,31 @@ async fn an_emergency_goes_to_chosen_stores_with_an_end_and_can_be_ended() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_reports_page_shows_the_apis_chart_and_links_its_csv() {
+    each_backend(|env| async move {
+        let (mut client, _auth) = owner(&env).await;
+        let page = client
+            .get("/reports?report=plays&from=2026-11-01&until=2026-11-20&group=screen&by=day")
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        page.assert_contains("<svg")
+            .assert_contains("No data in this range")
+            .assert_contains("/api/v1/reports/plays?format=csv&#38;from=2026-11-01&#38;until=2026-11-20&#38;group=screen&#38;by=day");
+        let csv = client
+            .get("/api/v1/reports/plays?format=csv&from=2026-11-01&until=2026-11-20&group=screen&by=day")
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+        client.get("/reports?report=scans").await.assert_contains("QR scans");
+
+        // A day that does not exist: the message in place, the typed value kept.
+        let bad = client.get("/reports?report=plays&from=1405-13-01").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_contains("value=\"1405-13-01\"")
+            .assert_contains("f-from-error")
+            .assert_lacks("<svg");
+    })
+    .await;
+}

@@ -26,6 +26,7 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::playlists::TEXT,
     super::schedule::TEXT,
     super::emergency::TEXT,
+    super::reports::TEXT,
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod media;
 pub mod menus;
 pub mod playlists;
+pub mod reports;
 pub mod page;
 pub mod schedule;
 pub mod screens;
@@ -36,6 +37,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(playlists::routes())
         .merge(schedule::routes())
         .merge(emergency::routes())
+        .merge(reports::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page::html_errors,
