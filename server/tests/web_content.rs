@@ -911,3 +911,84 @@ async fn the_reports_page_shows_the_apis_chart_and_links_its_csv() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_layout_binds_its_templates_zones_to_playlists() {
+    each_backend(|env| async move {
+        let (mut client, auth) = owner(&env).await;
+        make_menu(
+            &mut client,
+            "Breakfast",
+            &[("Pastries", "Croissant", "85000")],
+        )
+        .await;
+        let breakfast = playlist_named(&env, &auth, "Breakfast").await.to_string();
+        client
+            .get("/layouts/new")
+            .await
+            .assert_contains("name=\"zone.ticker\"");
+        // Another template's zones, without saving; the main zone keeps its playlist.
+        let side = client
+            .post_form(
+                "/layouts/new",
+                &[
+                    ("name", "Counter"),
+                    ("template", "main_side_ticker"),
+                    ("zone.main", &breakfast),
+                    ("action", "template"),
+                ],
+            )
+            .await;
+        assert_eq!(side.status, StatusCode::OK);
+        side.assert_contains("name=\"zone.side\"")
+            .assert_contains("value=\"Counter\"");
+        assert!(
+            env.get(&auth, "/api/v1/layouts")
+                .await
+                .1
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        // No name: the library's message in place, the choices kept.
+        let bad = client
+            .post_form(
+                "/layouts/new",
+                &[
+                    ("name", " "),
+                    ("template", "main_side_ticker"),
+                    ("zone.side", &breakfast),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_contains("f-name-error");
+        let side_select = bad.html.split("name=\"zone.side\"").nth(1).unwrap();
+        assert!(
+            side_select[..side_select.find("</select>").unwrap()]
+                .contains(&format!("value=\"{breakfast}\" selected"))
+        );
+
+        let saved = client
+            .post_form(
+                "/layouts/new",
+                &[
+                    ("name", "Counter"),
+                    ("template", "main_side_ticker"),
+                    ("zone.main", &breakfast),
+                    ("zone.side", ""),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let (_, layouts) = env.get(&auth, "/api/v1/layouts").await;
+        assert_eq!(layouts[0]["template"], "main_side_ticker");
+        assert_eq!(
+            layouts[0]["zones"],
+            json!([{"zone": "main", "playlist": breakfast.parse::<i64>().unwrap()}])
+        );
+    })
+    .await;
+}

@@ -24,6 +24,7 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::screens::TEXT,
     super::menus::TEXT,
     super::playlists::TEXT,
+    super::layouts::TEXT,
     super::schedule::TEXT,
     super::emergency::TEXT,
     super::reports::TEXT,

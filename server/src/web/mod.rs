@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod cron_text;
 pub mod emergency;
+pub mod layouts;
 pub mod dashboard;
 pub mod form;
 pub mod i18n;
@@ -35,6 +36,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(screens::routes())
         .merge(menus::routes())
         .merge(playlists::routes())
+        .merge(layouts::routes())
         .merge(schedule::routes())
         .merge(emergency::routes())
         .merge(reports::routes())
