@@ -992,3 +992,59 @@ async fn a_layout_binds_its_templates_zones_to_playlists() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn feeds_are_added_and_listed_with_their_state() {
+    each_backend(|env| async move {
+        let (mut client, auth) = owner(&env).await;
+        client.get("/feeds").await.assert_contains("No feeds yet.");
+        let bad = client
+            .post_form(
+                "/feeds",
+                &[
+                    ("name", "Tehran weather"),
+                    ("kind", "weather"),
+                    ("source.latitude", "north"),
+                    ("source.longitude", "۵۱٫۳۹"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_contains("f-source.latitude-error")
+            .assert_contains("value=\"north\"")
+            .assert_contains("value=\"۵۱٫۳۹\"");
+        client
+            .post_form(
+                "/feeds",
+                &[
+                    ("name", "Tehran weather"),
+                    ("kind", "weather"),
+                    ("source.latitude", "۳۵٫۶۹"),
+                    ("source.longitude", "51.39"),
+                    ("source.place", "تهران"),
+                ],
+            )
+            .await
+            .assert_redirect("/feeds");
+        client
+            .post_form("/feeds", &[("name", "Rates"), ("kind", "manual_currency")])
+            .await
+            .assert_redirect("/feeds");
+        let (_, feeds) = env.get(&auth, "/api/v1/feeds").await;
+        let weather = feeds
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "weather")
+            .unwrap();
+        assert_eq!(weather["source"]["latitude"], 35.69);
+        assert_eq!(weather["source"]["place"], "تهران");
+        client
+            .get("/feeds")
+            .await
+            .assert_contains("Tehran weather")
+            .assert_contains("Currency rates typed by hand")
+            .assert_contains("Refresh now");
+    })
+    .await;
+}

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod cron_text;
 pub mod emergency;
+pub mod feeds;
 pub mod layouts;
 pub mod dashboard;
 pub mod form;
@@ -39,6 +40,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(layouts::routes())
         .merge(schedule::routes())
         .merge(emergency::routes())
+        .merge(feeds::routes())
         .merge(reports::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
