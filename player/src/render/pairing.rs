@@ -9,41 +9,6 @@ pub fn pairing_url(server: &str, code: &str) -> String {
     format!("{}/pair?code={code}", server.trim_end_matches('/'))
 }
 
-/// Paints `data` as a QR code as large as fits in `rect`, centred, on a white quiet zone
-/// (scanners need one). Returns the square it took.
-pub fn paint_qr(
-    painter: &egui::Painter,
-    rect: egui::Rect,
-    data: &str,
-) -> Result<egui::Rect, String> {
-    let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M)
-        .map_err(|e| format!("cannot make a QR code of {data:?}: {e}"))?;
-    let modules = code.width();
-    let colors = code.to_colors();
-    // Four modules of quiet zone on each side, as the standard asks.
-    let cells = (modules + 8) as f32;
-    let side = rect.width().min(rect.height());
-    // Whole pixels per module keep the edges sharp.
-    let pixels_per_point = painter.ctx().pixels_per_point();
-    let module_px = ((side * pixels_per_point) / cells).floor().max(1.0);
-    let module = module_px / pixels_per_point;
-    let square = egui::Rect::from_center_size(rect.center(), egui::Vec2::splat(module * cells));
-    painter.rect_filled(square, 0.0, egui::Color32::WHITE);
-    let origin = square.min + egui::Vec2::splat(module * 4.0);
-    for (i, color) in colors.iter().enumerate() {
-        if *color == qrcode::Color::Dark {
-            let (x, y) = ((i % modules) as f32, (i / modules) as f32);
-            let min = origin + egui::vec2(x * module, y * module);
-            painter.rect_filled(
-                egui::Rect::from_min_size(min, egui::Vec2::splat(module)),
-                0.0,
-                egui::Color32::BLACK,
-            );
-        }
-    }
-    Ok(square)
-}
-
 /// Draws the pairing screen over the whole `rect`: the instructions in Persian and English
 /// and the code (through cosmic-text, like every text a customer sees), and the QR code.
 pub fn show(
@@ -101,7 +66,7 @@ pub fn show(
         &centred(0.4, palette::MUTED, Direction::Ltr),
         Flow::Line,
     );
-    if let Err(reason) = paint_qr(&ui.painter_at(rect), qr_area.shrink(unit), &url) {
+    if let Err(reason) = super::qr::paint_link(ui, qr_area.shrink(unit), &url) {
         return Outcome::Failed(reason);
     }
     let response = ui.allocate_rect(rect, egui::Sense::hover());

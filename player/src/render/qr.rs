@@ -21,9 +21,9 @@ pub fn show(
     image: Option<&MediaRef>,
     env: &mut Env,
 ) -> Outcome {
-    let code = match QrCode::new(url.as_bytes()) {
+    let code = match qr_code(url) {
         Ok(code) => code,
-        Err(e) => return Outcome::Failed(format!("cannot make a QR code of {url:?}: {e}")),
+        Err(reason) => return Outcome::Failed(reason),
     };
     let dir = Direction::of_text(headline);
     ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
@@ -66,6 +66,16 @@ pub fn show(
         }
     }
     Outcome::Shown
+}
+
+fn qr_code(url: &str) -> Result<QrCode, String> {
+    QrCode::new(url.as_bytes()).map_err(|e| format!("cannot make a QR code of {url:?}: {e}"))
+}
+
+/// The QR code of `url`, as large as fits in `area` (the pairing screen's code too).
+pub fn paint_link(ui: &mut egui::Ui, area: Rect, url: &str) -> Result<(), String> {
+    paint_code(ui, area, &qr_code(url)?, url);
+    Ok(())
 }
 
 /// Paints `code` as large as fits in `area`, centred, with whole-pixel modules where the zone

@@ -418,9 +418,9 @@ async fn push(args: &Args) {
     );
 }
 
-/// M idle players through a byte-counting proxy for S seconds: push stream with its
-/// keep-alives, the engine's 60 s conditional manifest poll, and heartbeats at the screen's
-/// interval. Extrapolated to a day.
+/// M idle players through a byte-counting proxy for S seconds: the push stream with its
+/// keep-alives and heartbeats at the screen's interval (the engine polls the manifest only
+/// while the stream is down). Extrapolated to a day.
 async fn idle(args: &Args) {
     let m: usize = args.get("players", 20);
     let secs: u64 = args.get("secs", 300);
@@ -438,9 +438,9 @@ async fn idle(args: &Args) {
         let api = api_for(proxy_addr).with_token(&token);
         let mut stream = api.events(None).await.unwrap();
         stream.next().await.unwrap().unwrap();
-        let (manifest, etag) = api.manifest(None, 0).await.unwrap().unwrap();
+        let (manifest, _) = api.manifest(None, 0).await.unwrap().unwrap();
         heartbeat_secs = manifest.screen.heartbeat_secs.max(5);
-        ready.push((api, stream, etag, manifest.version));
+        ready.push((api, stream, manifest.version));
     }
     // Let the setup traffic settle, then count from zero.
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -448,18 +448,10 @@ async fn idle(args: &Args) {
     let started = Instant::now();
     let begun = std::time::Instant::now();
     let mut tasks = Vec::new();
-    for (api, mut stream, etag, version) in ready {
+    for (api, mut stream, version) in ready {
         tasks.push(tokio::spawn(async move {
-            // The engine's three idle activities, each on its own timer.
-            let polls = {
-                let api = api.clone();
-                async move {
-                    loop {
-                        tokio::time::sleep(Duration::from_secs(60)).await;
-                        let _ = api.manifest(Some(&etag), 0).await;
-                    }
-                }
-            };
+            // The engine's two idle activities while its push stream is up (it polls the
+            // manifest only while the stream is down).
             let beats = async move {
                 loop {
                     let beat = Heartbeat {
@@ -477,7 +469,7 @@ async fn idle(args: &Args) {
                 }
             };
             let events = async move { while let Ok(Some(_)) = stream.next().await {} };
-            tokio::join!(polls, beats, events);
+            tokio::join!(beats, events);
         }));
     }
     tokio::time::sleep(Duration::from_secs(secs)).await;
@@ -492,7 +484,7 @@ async fn idle(args: &Args) {
     // (20 + 20 + 12 for timestamps), and each is acknowledged by a 52-byte segment.
     let overhead = (up_reads + down_reads) * 52 * 2;
     println!(
-        "{m} idle players for {elapsed:.0} s (heartbeat every {heartbeat_secs} s, keep-alive 15 s, poll 60 s): \
+        "{m} idle players for {elapsed:.0} s (heartbeat every {heartbeat_secs} s, keep-alive 15 s, no poll while pushed): \
          {up} B up, {down} B down in {up_reads}+{down_reads} reads"
     );
     println!(
