@@ -27,6 +27,7 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::layouts::TEXT,
     super::schedule::TEXT,
     super::emergency::TEXT,
+    super::franchise::TEXT,
     super::feeds::TEXT,
     super::reports::TEXT,
 ];

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod layouts;
 pub mod dashboard;
 pub mod form;
+pub mod franchise;
 pub mod i18n;
 pub mod media;
 pub mod menus;
@@ -40,6 +41,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(layouts::routes())
         .merge(schedule::routes())
         .merge(emergency::routes())
+        .merge(franchise::routes())
         .merge(feeds::routes())
         .merge(reports::routes())
         .layer(axum::middleware::from_fn_with_state(
