@@ -103,7 +103,7 @@ async fn healthz_names_the_database() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(health["database"], env.backend);
         assert_eq!(health["api_version"], vitrin_shared::API_VERSION);
-        if let vitrin_server::db::Db::Sqlite(pool) = &env.state.db {
+        if let vitrin_server::db::Db::Sqlite(pool, _) = &env.state.db {
             let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
                 .fetch_one(pool)
                 .await

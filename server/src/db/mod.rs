@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
@@ -19,13 +20,20 @@ use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction};
 /// A connection pool to one of the two supported engines. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// The pool, and the queue of write transactions: SQLite has one writer, and its own
+    /// waiting (polling with back-off until the busy timeout) is unfair under a burst of
+    /// writes, so a writer could wait past the timeout and fail. Queued here they take turns.
+    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
     Postgres(PgPool),
 }
 
 /// An open transaction; dropped without `commit` it rolls back, so nothing is half-written.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// A write transaction holds its turn in the write queue until it ends.
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -102,7 +110,7 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Db::Sqlite(pool)
+            Db::Sqlite(pool, Arc::default())
         };
         db.migrate().await?;
         Ok(db)
@@ -110,7 +118,7 @@ impl Db {
 
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
@@ -121,7 +129,10 @@ impl Db {
     /// and writes later fails outright when another connection wrote in between.
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, writers) => {
+                let turn = writers.clone().lock_owned().await;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -129,21 +140,21 @@ impl Db {
     /// A transaction that only reads: one consistent snapshot, no write lock.
     pub async fn begin_read(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Sqlite(pool, _) => Tx::Sqlite(pool.begin().await?, None),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     pub fn kind(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite(..) => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite(pool, _) => pool.close().await,
             Db::Postgres(pool) => pool.close().await,
         }
     }
@@ -152,7 +163,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -256,7 +267,7 @@ impl Query {
     pub async fn execute<'a>(self, ex: impl Into<Ex<'a>>) -> DbResult<u64> {
         let Query { sql: text, args } = self;
         let result = match ex.into() {
-            Ex::Db(Db::Sqlite(pool)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+            Ex::Db(Db::Sqlite(pool, _)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected()),
@@ -264,7 +275,7 @@ impl Query {
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected()),
-            Ex::Tx(Tx::Sqlite(tx)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+            Ex::Tx(Tx::Sqlite(tx, _)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
                 .execute(&mut **tx)
                 .await
                 .map(|r| r.rows_affected()),
@@ -279,7 +290,7 @@ impl Query {
     pub async fn fetch_all<'a, T: Record>(self, ex: impl Into<Ex<'a>>) -> DbResult<Vec<T>> {
         let Query { sql: text, args } = self;
         let result = match ex.into() {
-            Ex::Db(Db::Sqlite(pool)) => {
+            Ex::Db(Db::Sqlite(pool, _)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
                     .fetch_all(pool)
                     .await
@@ -289,7 +300,7 @@ impl Query {
                     .fetch_all(pool)
                     .await
             }
-            Ex::Tx(Tx::Sqlite(tx)) => {
+            Ex::Tx(Tx::Sqlite(tx, _)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
                     .fetch_all(&mut **tx)
                     .await
@@ -306,7 +317,7 @@ impl Query {
     pub async fn fetch_optional<'a, T: Record>(self, ex: impl Into<Ex<'a>>) -> DbResult<Option<T>> {
         let Query { sql: text, args } = self;
         let result = match ex.into() {
-            Ex::Db(Db::Sqlite(pool)) => {
+            Ex::Db(Db::Sqlite(pool, _)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
                     .fetch_optional(pool)
                     .await
@@ -316,7 +327,7 @@ impl Query {
                     .fetch_optional(pool)
                     .await
             }
-            Ex::Tx(Tx::Sqlite(tx)) => {
+            Ex::Tx(Tx::Sqlite(tx, _)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
                     .fetch_optional(&mut **tx)
                     .await
@@ -346,4 +357,47 @@ impl Query {
 /// Milliseconds since the Unix epoch: how every timestamp is stored on both engines.
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// More writers than SQLite's own waiting would let through: each holds the write lock
+    /// for 0.9 s, twelve of them need longer than the 10 s busy timeout. Queued by `begin`,
+    /// every one commits.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn write_transactions_take_turns_past_the_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        sql("CREATE TABLE turns (n BIGINT NOT NULL)")
+            .execute(&db)
+            .await
+            .unwrap();
+        let writers: Vec<_> = (0..12_i64)
+            .map(|n| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let mut tx = db.begin().await?;
+                    sql("INSERT INTO turns (n) VALUES ($1)")
+                        .bind(n)
+                        .execute(&mut tx)
+                        .await?;
+                    tokio::time::sleep(Duration::from_millis(900)).await;
+                    tx.commit().await
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.await.unwrap().unwrap();
+        }
+        assert_eq!(
+            sql("SELECT COUNT(*) FROM turns")
+                .fetch_i64(&db)
+                .await
+                .unwrap(),
+            12
+        );
+    }
 }
