@@ -14,15 +14,13 @@ use axum::{Form, Router};
 use jiff::Timestamp;
 use jiff::civil::{Time, Weekday};
 use vitrin_shared::calendar;
-use vitrin_shared::ids::{GroupId, LayoutId, PlaylistId, RuleId, ScreenId, StoreId};
-use vitrin_shared::layout::Layout;
-use vitrin_shared::playlist::Playlist;
-use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, Target, Weekdays, When, Window};
+use vitrin_shared::ids::{GroupId, RuleId, ScreenId, StoreId};
+use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, Weekdays, When, Window};
 
 use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
-use super::schedule::{Choice, weekday_key};
+use super::schedule::{Choice, target_choices, target_code, target_of_code, week, weekday_key};
 use crate::api::library;
 use crate::api::screens::Screen;
 use crate::auth::{Principal, Role};
@@ -92,7 +90,7 @@ impl PushForm {
         names: &BTreeMap<String, String>,
     ) -> Result<ScheduleRule, FormErrors> {
         let mut errors = FormErrors::none();
-        let target = parse_target(&self.target).filter(|_| names.contains_key(&self.target));
+        let target = target_of_code(&self.target).filter(|_| names.contains_key(&self.target));
         if target.is_none() {
             errors.add("target", lang.t("err.required"));
         }
@@ -171,23 +169,6 @@ impl PushForm {
     }
 }
 
-fn parse_target(code: &str) -> Option<Target> {
-    let (kind, id) = code.split_once(':')?;
-    let id = id.parse().ok()?;
-    match kind {
-        "playlist" => Some(Target::Playlist(PlaylistId(id))),
-        "layout" => Some(Target::Layout(LayoutId(id))),
-        _ => None,
-    }
-}
-
-fn target_code(target: Target) -> String {
-    match target {
-        Target::Playlist(id) => format!("playlist:{id}"),
-        Target::Layout(id) => format!("layout:{id}"),
-    }
-}
-
 /// `HH:MM` in any digits, as the rule form reads it.
 fn parse_time(text: &str) -> Option<Time> {
     let ascii = calendar::normalize_digits(text.trim());
@@ -200,15 +181,6 @@ fn weekday_of_key(key: &str) -> Option<Weekday> {
         .cycle_forward()
         .take(7)
         .find(|d| weekday_key(*d) == key)
-}
-
-/// Weekdays in the order a week is written: from Saturday in Persian, from Monday in English.
-fn week(lang: Lang) -> impl Iterator<Item = Weekday> {
-    let first = match lang {
-        Lang::Fa => Weekday::Saturday,
-        Lang::En => Weekday::Monday,
-    };
-    first.cycle_forward().take(7)
 }
 
 /// Whether a store manager with `stores` (and their `own` screens) may change a rule: the
@@ -261,27 +233,6 @@ struct FranchisePage<'a> {
     rules: Vec<RuleRow>,
 }
 
-/// The names of what rules can show, by code.
-async fn target_names(
-    state: &AppState,
-    principal: &Principal,
-    lang: Lang,
-) -> ApiResult<Vec<Choice>> {
-    let layouts = library::list::<Layout>(state, principal).await?;
-    let playlists = library::list::<Playlist>(state, principal).await?;
-    Ok(layouts
-        .iter()
-        .map(|l| Choice {
-            value: target_code(Target::Layout(l.id)),
-            label: lang.tf("schedule.target.layout", &[("name", &l.name)]),
-        })
-        .chain(playlists.iter().map(|p| Choice {
-            value: target_code(Target::Playlist(p.id)),
-            label: lang.tf("schedule.target.playlist", &[("name", &p.name)]),
-        }))
-        .collect())
-}
-
 fn describe_when(when: &When, lang: Lang) -> String {
     let clock = |t: Time| lang.digits_in(&format!("{:02}:{:02}", t.hour(), t.minute()));
     let mut text = match &when.window {
@@ -293,6 +244,7 @@ fn describe_when(when: &When, lang: Lang) -> String {
         && days != Weekdays::ALL
     {
         let names: Vec<String> = week(lang)
+            .into_iter()
             .filter(|d| days.contains(*d))
             .map(|d| {
                 lang.t(&format!("weekday.short.{}", weekday_key(d)))
@@ -313,7 +265,7 @@ async fn franchise_page<'a>(
     errors: FormErrors,
 ) -> ApiResult<FranchisePage<'a>> {
     let lang = page.lang;
-    let targets = target_names(state, principal, lang).await?;
+    let targets = target_choices(state, principal, lang).await?;
     let store_list = crate::api::stores::list(State(state.clone()), principal.clone())
         .await?
         .0;
@@ -416,6 +368,7 @@ async fn franchise_page<'a>(
             .collect(),
         targets,
         days: week(lang)
+            .into_iter()
             .map(|d| {
                 (
                     weekday_key(d).to_owned(),
@@ -447,7 +400,7 @@ async fn push(
     principal.require(principal.role == Role::Owner)?;
     let lang = page.lang;
     let form = PushForm::from_pairs(&pairs);
-    let names: BTreeMap<String, String> = target_names(&state, &principal, lang)
+    let names: BTreeMap<String, String> = target_choices(&state, &principal, lang)
         .await?
         .into_iter()
         .map(|c| (c.value, c.label))

@@ -95,7 +95,7 @@ fn daypart_window(index: usize) -> Window {
 }
 
 /// Weekdays in the order a week is written: from Saturday in Persian, from Monday in English.
-fn week(lang: Lang) -> [Weekday; 7] {
+pub(super) fn week(lang: Lang) -> [Weekday; 7] {
     use Weekday::*;
     match lang {
         Lang::Fa => [
@@ -205,7 +205,7 @@ async fn scope_choices(
 }
 
 /// What rules can show: playlists and layouts.
-async fn target_choices(
+pub(super) async fn target_choices(
     state: &AppState,
     principal: &Principal,
     lang: Lang,
@@ -215,24 +215,24 @@ async fn target_choices(
     Ok(playlists
         .iter()
         .map(|p| Choice {
-            value: format!("playlist:{}", p.id),
+            value: target_code(Target::Playlist(p.id)),
             label: lang.tf("schedule.target.playlist", &[("name", &p.name)]),
         })
         .chain(layouts.iter().map(|l| Choice {
-            value: format!("layout:{}", l.id),
+            value: target_code(Target::Layout(l.id)),
             label: lang.tf("schedule.target.layout", &[("name", &l.name)]),
         }))
         .collect())
 }
 
-fn target_code(target: Target) -> String {
+pub(super) fn target_code(target: Target) -> String {
     match target {
         Target::Playlist(id) => format!("playlist:{id}"),
         Target::Layout(id) => format!("layout:{id}"),
     }
 }
 
-fn target_of_code(code: &str) -> Option<Target> {
+pub(super) fn target_of_code(code: &str) -> Option<Target> {
     let (kind, id) = code.split_once(':')?;
     let id = id.parse().ok()?;
     match kind {

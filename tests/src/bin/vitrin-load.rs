@@ -743,10 +743,10 @@ async fn ingest_plays(
     };
     let gate = Arc::new(Semaphore::new(4));
     let mut tasks = Vec::new();
-    for screen in 0..screens {
+    for (screen, token) in tokens.iter().enumerate() {
         let mine: Vec<usize> = range.clone().filter(|i| i % screens == screen).collect();
         for chunk in mine.chunks(1000) {
-            let api = api.with_token(&tokens[screen]);
+            let api = api.with_token(token);
             let (gate, chunk, contents) = (gate.clone(), chunk.to_vec(), contents.to_vec());
             tasks.push(tokio::spawn(async move {
                 let _permit = gate.acquire().await.unwrap();
