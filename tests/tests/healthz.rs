@@ -34,9 +34,16 @@ async fn healthz_reports_status_version_and_api_version() {
 
 #[tokio::test]
 async fn unknown_paths_are_not_found() {
-    for path in ["/", "/nope", "/healthz/extra", "/api/v2/screens"] {
+    for path in ["/nope", "/healthz/extra", "/api/v2/screens"] {
         assert_eq!(get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+#[tokio::test]
+async fn the_root_of_an_empty_server_leads_to_the_first_run_setup() {
+    let response = get("/").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/setup");
 }
 
 #[tokio::test]
