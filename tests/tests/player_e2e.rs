@@ -633,8 +633,10 @@ async fn stays_within_its_disk_budget() {
     admin
         .create("/api/v1/rules", rule("P3", layouts[3], "00:00"))
         .await;
+    // The manifest that brings P3 (an earlier event may still be queued).
+    let p3 = blob(&shas[3]);
     player
-        .until(|e| matches!(e, Event::ManifestApplied { downloaded: 1, .. }).then_some(()))
+        .until(|e| (matches!(e, Event::ManifestApplied { .. }) && p3.exists()).then_some(()))
         .await;
     assert!(!blob(&shas[1]).exists(), "P1 was evicted");
     admin
