@@ -81,19 +81,7 @@ fn text(name: &str, body: &str) -> Value {
 /// Content → one-entry playlist → fullscreen layout; returns (content, layout).
 async fn chain(admin: &Admin, name: &str, item: Value) -> (i64, i64) {
     let content = admin.create("/api/v1/content", item).await;
-    let playlist = admin
-        .create(
-            "/api/v1/playlists",
-            json!({"name": name, "entries": [{"content": content, "duration_ms": 3_600_000}]}),
-        )
-        .await;
-    let layout = admin
-        .create(
-            "/api/v1/layouts",
-            json!({"name": name, "template": "fullscreen",
-                   "zones": [{"zone": "main", "playlist": playlist}]}),
-        )
-        .await;
+    let layout = admin.fullscreen_layout(name, &[content], 3_600_000).await;
     (content, layout)
 }
 
@@ -388,10 +376,12 @@ async fn keeps_following_dayparts_offline_and_reports_plays_once_back_online() {
     let (store, closed, rules) = dayparts(&admin).await;
 
     // A clock 36 000 times faster than real time: a simulated week in under 20 seconds. It
-    // starts eight days ago at 05:00 in Tehran, so the week it plays ends before the server's
-    // now (the server refuses plays from the future).
+    // starts thirty days ago at 05:00 in Tehran: the server refuses plays more than a day in
+    // its future, and the fast clock keeps running while the journal drains, so the start
+    // leaves 30 simulated days (72 s of the test) before any play could be refused, whatever
+    // the time of day. (From eight days ago the test failed when it ran slowly late in the day.)
     let tehran = jiff::tz::TimeZone::get("Asia/Tehran").unwrap();
-    let start = (Timestamp::now() - jiff::SignedDuration::from_hours(8 * 24))
+    let start = (Timestamp::now() - jiff::SignedDuration::from_hours(30 * 24))
         .to_zoned(tehran)
         .with()
         .time(jiff::civil::time(5, 0, 0, 0))
