@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use vitrin_tests::{Admin, TestServer, noise_png, test_state};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const WAIT: Duration = Duration::from_secs(60);
@@ -116,41 +117,9 @@ impl Drop for PlayerProcess {
     }
 }
 
-/// An image that does not compress: `width × height × 3` bytes of PNG.
-fn noise_png(width: u32, height: u32) -> Vec<u8> {
-    let mut state = 0x9E37_79B9_u32;
-    let image = image::RgbImage::from_fn(width, height, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let [a, b, c, _] = state.to_le_bytes();
-        image::Rgb([a, b, c])
-    });
-    let mut png = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png
-}
-
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
-}
-
-async fn send(client: &reqwest::Client, base: &str, path: &str, body: Value) -> Value {
-    let response = client
-        .post(format!("{base}{path}"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap()
 }
 
 fn file_len(path: &Path) -> u64 {
@@ -160,77 +129,29 @@ fn file_len(path: &Path) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_player_killed_during_a_download_resumes_and_never_uses_a_damaged_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server_addr = listener.local_addr().unwrap();
-    let state = vitrin_server::AppState::open(vitrin_server::Config::new(
-        server_addr,
-        tmp.path().join("server"),
-    ))
-    .await
-    .unwrap();
-    let metrics = state.metrics.clone();
-    tokio::spawn(async move { axum::serve(listener, vitrin_server::build_app(state)).await });
-    let base = format!("http://{server_addr}");
-
-    // An owner with one big picture on screen.
-    let admin = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    send(
-        &admin,
-        &base,
-        "/api/v1/setup",
-        json!({"organization": "Café", "name": "Owner",
-        "email": "owner@cafe.test", "password": "a long test password"}),
-    )
-    .await;
-    let store = send(
-        &admin,
-        &base,
-        "/api/v1/stores",
-        json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
-    )
-    .await["id"]
-        .clone();
-    let png = noise_png(1400, 1000);
-    let sha = sha256(&png);
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(png.clone()).file_name("menu.png"),
-    );
-    let uploaded = admin
-        .post(format!("{base}/api/v1/media"))
-        .multipart(form)
-        .send()
+    let server = TestServer::start(test_state(&tmp.path().join("server")).await)
         .await
         .unwrap();
-    assert!(uploaded.status().is_success());
-    let content = send(
-        &admin,
-        &base,
-        "/api/v1/content",
-        json!({"name": "Menu", "type": "image", "media": {"sha256": sha}}),
-    )
-    .await["id"]
-        .clone();
-    let playlist = send(
-        &admin,
-        &base,
-        "/api/v1/playlists",
-        json!({"name": "Menu", "entries": [{"content": content, "duration_ms": 60_000}]}),
-    )
-    .await["id"]
-        .clone();
-    let layout = send(
-        &admin,
-        &base,
-        "/api/v1/layouts",
-        json!({"name": "Menu",
-        "template": "fullscreen", "zones": [{"zone": "main", "playlist": playlist}]}),
-    )
-    .await["id"]
-        .clone();
+    let (server_addr, metrics) = (server.addr, server.state.metrics.clone());
+
+    // An owner with one big picture on screen.
+    let admin = Admin::setup(&server.url("")).await;
+    let store = admin
+        .create(
+            "/api/v1/stores",
+            json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
+        )
+        .await;
+    let png = noise_png(1400, 1000, 7);
+    let sha = admin.upload("menu.png", png.clone()).await;
+    assert_eq!(sha, sha256(&png));
+    let content = admin
+        .create(
+            "/api/v1/content",
+            json!({"name": "Menu", "type": "image", "media": {"sha256": sha}}),
+        )
+        .await;
+    let layout = admin.fullscreen_layout("Menu", &[content], 60_000).await;
 
     // The player, behind a slow link, pairs and starts downloading.
     // The player's address stays the same across the restart (its pairing belongs to it).
@@ -241,14 +162,15 @@ async fn a_player_killed_during_a_download_resumes_and_never_uses_a_damaged_file
     let code = player
         .until(|e| (e["event"] == "pairing_code").then(|| e["code"].as_str().unwrap().to_owned()))
         .await;
-    send(
-        &admin,
-        &base,
-        "/api/v1/screens/pair",
-        json!({"code": code,
-        "screen": {"store_id": store, "name": "Counter", "default_layout_id": layout}}),
-    )
-    .await;
+    let (status, body) = admin
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/screens/pair",
+            json!({"code": code,
+                   "screen": {"store_id": store, "name": "Counter", "default_layout_id": layout}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
     let partial = data_dir.join("cache/partial").join(format!("{sha}.part"));
     let blob = data_dir.join("cache/blobs").join(&sha[..2]).join(&sha);
     let deadline = Instant::now() + WAIT;
@@ -288,7 +210,7 @@ async fn a_player_killed_during_a_download_resumes_and_never_uses_a_damaged_file
         .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .unwrap_or(0);
     assert_eq!(resumed, 1, "the rest came by one Range request");
-    let content_id = content.as_i64().unwrap();
+    let content_id = content;
     player
         .until(move |e| {
             (e["event"] == "showing" && e["main"]["zones"]["main"] == content_id).then_some(())

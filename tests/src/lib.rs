@@ -124,6 +124,27 @@ impl Admin {
         assert_eq!(status, 200, "PUT {path}: {value}");
     }
 
+    /// A playlist of `contents` (each shown `duration_ms`) on a fullscreen layout, both named
+    /// `name`; returns the layout's id.
+    pub async fn fullscreen_layout(&self, name: &str, contents: &[i64], duration_ms: u64) -> i64 {
+        let entries: Vec<serde_json::Value> = contents
+            .iter()
+            .map(|c| serde_json::json!({"content": c, "duration_ms": duration_ms}))
+            .collect();
+        let playlist = self
+            .create(
+                "/api/v1/playlists",
+                serde_json::json!({"name": name, "entries": entries}),
+            )
+            .await;
+        self.create(
+            "/api/v1/layouts",
+            serde_json::json!({"name": name, "template": "fullscreen",
+                               "zones": [{"zone": "main", "playlist": playlist}]}),
+        )
+        .await
+    }
+
     /// Uploads bytes to the media library and returns the sha256.
     pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> String {
         let form = reqwest::multipart::Form::new().part(

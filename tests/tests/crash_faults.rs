@@ -161,23 +161,7 @@ async fn a_server_killed_during_publishes_keeps_every_acknowledged_change() {
                           "title": format!("Slide {i}"), "body": body_of(0)});
         contents.push(admin.create("/api/v1/content", item).await);
     }
-    let entries: Vec<Value> = contents
-        .iter()
-        .map(|c| json!({"content": c, "duration_ms": 10_000}))
-        .collect();
-    let playlist = admin
-        .create(
-            "/api/v1/playlists",
-            json!({"name": "Slides", "entries": entries}),
-        )
-        .await;
-    let layout = admin
-        .create(
-            "/api/v1/layouts",
-            json!({"name": "Slides", "template": "fullscreen",
-                   "zones": [{"zone": "main", "playlist": playlist}]}),
-        )
-        .await;
+    let layout = admin.fullscreen_layout("Slides", &contents, 10_000).await;
     let screen = admin
         .create(
             "/api/v1/screens",

@@ -42,19 +42,7 @@ async fn a_publish_during_a_network_drop_arrives_after_it() {
         .await;
     let text = |body: &str| json!({"name": "Menu", "type": "text", "title": "Menu", "body": body});
     let content = admin.create("/api/v1/content", text("v1")).await;
-    let playlist = admin
-        .create(
-            "/api/v1/playlists",
-            json!({"name": "P", "entries": [{"content": content, "duration_ms": 60_000}]}),
-        )
-        .await;
-    let layout = admin
-        .create(
-            "/api/v1/layouts",
-            json!({"name": "L", "template": "fullscreen",
-                   "zones": [{"zone": "main", "playlist": playlist}]}),
-        )
-        .await;
+    let layout = admin.fullscreen_layout("P", &[content], 60_000).await;
 
     // The player reaches the server only through the proxy: the proxy is its network.
     let proxy = Proxy::start(SocketAddr::from(([127, 0, 0, 1], 0)), server.addr)

@@ -100,23 +100,7 @@ async fn postgres_restarted_under_load_loses_nothing_and_push_recovers() {
         admin.create("/api/v1/content", text(0, 0)).await,
         admin.create("/api/v1/content", text(1, 0)).await,
     ];
-    let entries: Vec<Value> = contents
-        .iter()
-        .map(|c| json!({"content": c, "duration_ms": 10_000}))
-        .collect();
-    let playlist = admin
-        .create(
-            "/api/v1/playlists",
-            json!({"name": "P", "entries": entries}),
-        )
-        .await;
-    let layout = admin
-        .create(
-            "/api/v1/layouts",
-            json!({"name": "L", "template": "fullscreen",
-                   "zones": [{"zone": "main", "playlist": playlist}]}),
-        )
-        .await;
+    let layout = admin.fullscreen_layout("P", &contents, 10_000).await;
 
     // A real player engine, paired, on the push stream.
     let (output, mut events) = Output::channel();

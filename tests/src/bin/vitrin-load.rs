@@ -123,19 +123,7 @@ async fn setup_on(item: Value, database_url: Option<&str>) -> Setup {
         )
         .await;
     let content = admin.create("/api/v1/content", item).await;
-    let playlist = admin
-        .create(
-            "/api/v1/playlists",
-            json!({"name": "P", "entries": [{"content": content, "duration_ms": 3_600_000}]}),
-        )
-        .await;
-    let layout = admin
-        .create(
-            "/api/v1/layouts",
-            json!({"name": "L", "template": "fullscreen",
-                   "zones": [{"zone": "main", "playlist": playlist}]}),
-        )
-        .await;
+    let layout = admin.fullscreen_layout("P", &[content], 3_600_000).await;
     Setup {
         _dir: dir,
         data_dir,
