@@ -38,6 +38,10 @@ pub enum ApiError {
     UnsupportedMedia(String),
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The server's own disk (or media store) is full: nothing the client can fix by changing
+    /// the request, but worth a precise answer rather than a bare 500.
+    #[error("the server has no room left to store this; ask its administrator to free space")]
+    InsufficientStorage,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -80,6 +84,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -97,6 +102,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMedia(_) => "unsupported_media",
             ApiError::TooManyRequests { .. } => "rate_limited",
+            ApiError::InsufficientStorage => "insufficient_storage",
             ApiError::Internal(_) => "internal",
         }
     }

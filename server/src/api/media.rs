@@ -59,6 +59,10 @@ impl From<BlobError> for ApiError {
                 cap / (1024 * 1024)
             )),
             BlobError::NotFound(_) => ApiError::NotFound,
+            BlobError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => {
+                tracing::error!(cause = %e, "upload refused: the disk is full");
+                ApiError::InsufficientStorage
+            }
             other => ApiError::internal(other),
         }
     }
@@ -326,4 +330,27 @@ pub async fn collect_garbage(state: &AppState, grace_ms: i64) -> DbResult<usize>
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_a_507_not_a_500() {
+        // /dev/full answers every write with the kernel's real ENOSPC.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+            .write_all(b"a picture")
+            .unwrap_err();
+        let error = ApiError::from(BlobError::Io(full));
+        assert_eq!(error.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(error.problem().kind, "insufficient_storage");
+        let other = ApiError::from(BlobError::Io(std::io::Error::other("broken pipe")));
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }
