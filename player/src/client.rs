@@ -78,6 +78,16 @@ pub struct HeartbeatReply {
 pub struct PlaysReply {
     pub accepted: usize,
     pub duplicates: usize,
+    /// Records the server will never store (an older server refuses the whole batch instead).
+    #[serde(default)]
+    pub refused: Vec<RefusedPlay>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RefusedPlay {
+    pub event_id: String,
+    pub code: String,
+    pub message: String,
 }
 
 /// A client for one server, with or without a device token. Cheap to clone.

@@ -690,9 +690,22 @@ impl Engine {
             }
             let count = records.len();
             match api.plays(&ProofOfPlayBatch { records }).await {
-                Ok(reply) => accepted += reply.accepted,
-                // Refused as invalid: sending it again would be refused again and block every
-                // later record, so it is dropped (and said so).
+                Ok(reply) => {
+                    accepted += reply.accepted;
+                    // Refused records would be refused again and again: dropped, and said so.
+                    if let Some(first) = reply.refused.first() {
+                        self.error(format!(
+                            "the server refused {} of {count} proof-of-play records \
+                             (first: {} {}: {})",
+                            reply.refused.len(),
+                            first.event_id,
+                            first.code,
+                            first.message
+                        ));
+                    }
+                }
+                // The whole batch refused (an older server checks batches whole): sending it
+                // again would be refused again and block every later record, so it is dropped.
                 Err(ApiError::Status {
                     status: 422,
                     detail,

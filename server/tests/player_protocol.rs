@@ -718,9 +718,15 @@ async fn a_retried_proof_of_play_batch_is_counted_once() {
             play("e2", "2026-11-22T08:00:10Z", "2026-11-22T08:00:20Z"),
             play("e3", "2026-11-22T09:10:00Z", "2026-11-22T09:10:30Z")]});
         let first: Value = send(batch.clone()).await.json().await.unwrap();
-        assert_eq!(first, json!({"accepted": 3, "duplicates": 0}));
+        assert_eq!(
+            first,
+            json!({"accepted": 3, "duplicates": 0, "refused": []})
+        );
         let retried: Value = send(batch).await.json().await.unwrap();
-        assert_eq!(retried, json!({"accepted": 0, "duplicates": 3}));
+        assert_eq!(
+            retried,
+            json!({"accepted": 0, "duplicates": 3, "refused": []})
+        );
 
         let hours: Vec<(i64, i64, i64)> =
             vitrin_server::db::sql("SELECT hour, plays, play_ms FROM play_hours ORDER BY hour")
@@ -733,24 +739,63 @@ async fn a_retried_proof_of_play_batch_is_counted_once() {
             .as_millisecond();
         assert_eq!(hours, [(eight, 2, 20_000), (eight + 3_600_000, 1, 30_000)]);
 
-        // One bad record refuses the whole batch, and nothing of it is stored.
-        let bad = send(json!({"records": [
+        // A bad record is refused on its own, named with why; the good one beside it is kept.
+        let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(30);
+        let mixed: Value = send(json!({"records": [
             play("e4", "2026-11-22T10:00:00Z", "2026-11-22T10:00:05Z"),
-            play("e5", "2026-11-22T10:00:05Z", "2026-11-22T10:00:00Z")]}))
-        .await;
-        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let problem: Value = bad.json().await.unwrap();
+            play("e5", "2026-11-22T10:00:05Z", "2026-11-22T10:00:00Z"),
+            play("e6", &ahead.to_string(), &ahead.to_string()),
+            play("bad id!", "2026-11-22T10:00:05Z", "2026-11-22T10:00:06Z")]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(mixed["accepted"], 1);
+        assert_eq!(mixed["duplicates"], 0);
+        let refused: Vec<(u64, &str, &str, &str)> = mixed["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["index"].as_u64().unwrap(),
+                    r["event_id"].as_str().unwrap(),
+                    r["field"].as_str().unwrap(),
+                    r["code"].as_str().unwrap(),
+                )
+            })
+            .collect();
         assert_eq!(
-            common::field_codes(&problem, "records.1.ended_at"),
-            ["before_start"]
+            refused,
+            [
+                (1, "e5", "ended_at", "before_start"),
+                (2, "e6", "ended_at", "in_future"),
+                (3, "bad id!", "event_id", "invalid")
+            ]
         );
+        let too_many: Vec<Value> = (0..=vitrin_server::player::telemetry::MAX_BATCH)
+            .map(|i| {
+                play(
+                    &format!("m{i}"),
+                    "2026-11-22T11:00:00Z",
+                    "2026-11-22T11:00:01Z",
+                )
+            })
+            .collect();
+        let too_many = send(json!({ "records": too_many })).await;
+        assert_eq!(too_many.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem: Value = too_many.json().await.unwrap();
+        assert_eq!(common::field_codes(&problem, "records"), ["too_many"]);
         let malformed = send(json!({"records": "nope"})).await;
         assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let (count,): (i64,) = vitrin_server::db::sql("SELECT COUNT(*) FROM plays")
             .fetch_one(&env.state.db)
             .await
             .unwrap();
-        assert_eq!(count, 3);
+        assert_eq!(
+            count, 4,
+            "e1 to e4, nothing of the refused or too large batches"
+        );
 
         // Housekeeping drops raw rows past their retention; the hourly counts stay.
         vitrin_server::db::sql("UPDATE plays SET ended_at = ended_at - $1 WHERE event_id <> 'e3'")
@@ -759,7 +804,7 @@ async fn a_retried_proof_of_play_batch_is_counted_once() {
             .await
             .unwrap();
         let swept = vitrin_server::maintenance::sweep(&env.state).await.unwrap();
-        assert_eq!(swept.plays, 2);
+        assert_eq!(swept.plays, 3);
         let (count,): (i64,) = vitrin_server::db::sql("SELECT COUNT(*) FROM plays")
             .fetch_one(&env.state.db)
             .await
@@ -770,7 +815,7 @@ async fn a_retried_proof_of_play_batch_is_counted_once() {
                 .fetch_one(&env.state.db)
                 .await
                 .unwrap();
-        assert_eq!(plays, 3);
+        assert_eq!(plays, 4);
     })
     .await;
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
-use vitrin_shared::events::{Heartbeat, ProofOfPlayBatch};
+use vitrin_shared::events::{Heartbeat, ProofOfPlay, ProofOfPlayBatch};
 
 use super::{Device, seen};
 use crate::api::extract::ApiJson;
@@ -91,75 +91,93 @@ pub struct PlaysReply {
     pub accepted: usize,
     /// Records already stored by an earlier upload of the same events.
     pub duplicates: usize,
+    /// Records that can never be stored (sending them again would not help), with why.
+    pub refused: Vec<RefusedPlay>,
 }
 
-fn check_batch(batch: &ProofOfPlayBatch, now: i64) -> Result<(), ValidationErrors> {
-    let mut errors = ValidationErrors::new();
-    if batch.records.len() > MAX_BATCH {
-        errors.add(
-            "records",
-            "too_many",
-            format!("at most {MAX_BATCH} records per batch"),
-        );
-    }
-    for (i, record) in batch.records.iter().enumerate() {
-        let field = |name: &str| format!("records.{i}.{name}");
-        let id_ok = (1..=64).contains(&record.event_id.len())
-            && record
-                .event_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b));
-        if !id_ok {
-            errors.add(
-                field("event_id"),
-                "invalid",
-                "1 to 64 of A-Z a-z 0-9 - _ : .",
-            );
-        }
-        if record.zone.is_empty() || record.zone.len() > 64 {
-            errors.add(field("zone"), "invalid", "1 to 64 characters");
-        }
-        let (start, end) = (
-            record.started_at.as_millisecond(),
-            record.ended_at.as_millisecond(),
-        );
-        if end < start {
-            errors.add(field("ended_at"), "before_start", "ends before it starts");
-        } else if end - start > DAY_MS {
-            errors.add(
-                field("ended_at"),
-                "too_long",
-                "one record covers at most a day",
-            );
-        }
-        if end > now + DAY_MS {
-            errors.add(
-                field("ended_at"),
-                "in_future",
-                "more than a day ahead of the server",
-            );
-        }
-    }
-    errors.into_result()
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefusedPlay {
+    /// Position in the batch.
+    pub index: usize,
+    pub event_id: String,
+    pub field: String,
+    pub code: String,
+    pub message: String,
 }
 
-/// Proof of play, in batches. A batch is checked whole (one bad record refuses it, and
-/// nothing of it is stored); a record whose `event_id` the screen already sent is counted
-/// once, so a retried upload is harmless.
+/// Why one record cannot be stored: (field, code, message), or `None` if it can.
+fn check_record(
+    record: &ProofOfPlay,
+    now: i64,
+) -> Option<(&'static str, &'static str, &'static str)> {
+    let id_ok = (1..=64).contains(&record.event_id.len())
+        && record
+            .event_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b));
+    let (start, end) = (
+        record.started_at.as_millisecond(),
+        record.ended_at.as_millisecond(),
+    );
+    if !id_ok {
+        Some(("event_id", "invalid", "1 to 64 of A-Z a-z 0-9 - _ : ."))
+    } else if record.zone.is_empty() || record.zone.len() > 64 {
+        Some(("zone", "invalid", "1 to 64 characters"))
+    } else if end < start {
+        Some(("ended_at", "before_start", "ends before it starts"))
+    } else if end - start > DAY_MS {
+        Some(("ended_at", "too_long", "one record covers at most a day"))
+    } else if end > now + DAY_MS {
+        Some((
+            "ended_at",
+            "in_future",
+            "more than a day ahead of the server",
+        ))
+    } else {
+        None
+    }
+}
+
+/// Proof of play, in batches of at most [`MAX_BATCH`]. Each record is checked on its own: the
+/// valid ones are stored and the others are listed in `refused`, so one record from a screen
+/// whose clock ran ahead does not cost the good records around it, and the player can drop
+/// exactly what would be refused again. A record whose `event_id` the screen already sent is
+/// counted once, so a retried upload is harmless.
 #[utoipa::path(post, path = "/api/player/v1/plays", tag = "player",
     request_body = ProofOfPlayBatch,
     responses((status = 200, body = PlaysReply), (status = 401, body = Problem),
-        (status = 422, body = Problem)))]
+        (status = 422, body = Problem, description = "not a batch, or too many records")))]
 pub async fn plays(
     State(state): State<AppState>,
     device: Device,
     ApiJson(batch): ApiJson<ProofOfPlayBatch>,
 ) -> ApiResult<Json<PlaysReply>> {
-    check_batch(&batch, now_ms())?;
+    if batch.records.len() > MAX_BATCH {
+        return Err(ApiError::field(
+            "records",
+            "too_many",
+            format!("at most {MAX_BATCH} records per batch"),
+        ));
+    }
+    let now = now_ms();
+    let mut refused = Vec::new();
+    let mut valid = Vec::with_capacity(batch.records.len());
+    for (index, record) in batch.records.iter().enumerate() {
+        match check_record(record, now) {
+            None => valid.push(record),
+            Some((field, code, message)) => refused.push(RefusedPlay {
+                index,
+                event_id: record.event_id.chars().take(64).collect(),
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message: message.to_owned(),
+            }),
+        }
+    }
     seen(&state, device).await?;
     let mut tx = state.db.begin().await?;
     let mut accepted = 0;
-    for record in &batch.records {
+    for record in &valid {
         let (start, end) = (
             record.started_at.as_millisecond(),
             record.ended_at.as_millisecond(),
@@ -217,7 +235,8 @@ pub async fn plays(
     tx.commit().await?;
     Ok(Json(PlaysReply {
         accepted,
-        duplicates: batch.records.len() - accepted,
+        duplicates: valid.len() - accepted,
+        refused,
     }))
 }
 
