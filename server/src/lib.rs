@@ -74,6 +74,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             push,
             device_cache: Arc::default(),
+            snapshots: Arc::default(),
         })
     }
 }

@@ -7,6 +7,7 @@
 //! layout, group, tag), and an edit that changes nothing visible bumps nobody.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
@@ -111,6 +112,15 @@ impl OrgSnapshot {
                 .collect(),
             feeds: crate::feeds::snapshots(ex, org).await?,
         })
+    }
+
+    /// The row of `screen`, if it belongs to this organization (rows are ordered by id).
+    fn screen(&self, screen: ScreenId) -> Option<&ScreenRow> {
+        let at = self
+            .screens
+            .binary_search_by_key(&screen.0, |row| row.id)
+            .ok()?;
+        Some(&self.screens[at])
     }
 
     /// The indices of the rules whose scope includes `screen`.
@@ -363,9 +373,7 @@ pub async fn for_screen(
     let snapshot = OrgSnapshot::load(&mut tx, org).await?;
     tx.commit().await?;
     Ok(snapshot
-        .screens
-        .iter()
-        .find(|s| s.id == screen.0)
+        .screen(screen)
         .map(|row| snapshot.build(row, Timestamp::now(), base)))
 }
 
@@ -403,4 +411,87 @@ pub async fn stores_of(tx: &mut Tx, screens: &[ScreenId]) -> DbResult<Vec<StoreI
         stores.insert(StoreId(store));
     }
     Ok(stores.into_iter().collect())
+}
+
+/// Organization snapshots kept by this instance for serving manifests. After a publish every
+/// screen of a franchise fetches its manifest at about the same moment; loading the whole
+/// organization once per screen made that quadratic (1,000 screens: 1,000 loads of 1,000
+/// screens). A cached snapshot is used for a screen only while its row carries the screen's
+/// current (version, hash): the hash covers everything a manifest holds but its version and
+/// clock, so what is served is exactly what a fresh load would build, and nothing needs
+/// invalidating.
+#[derive(Default)]
+pub struct SnapshotCache {
+    orgs: Mutex<HashMap<i64, Arc<OrgSnapshot>>>,
+    /// One load at a time per organization: the screens that missed wait for it and then hit.
+    loading: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    loads: std::sync::atomic::AtomicU64,
+}
+
+impl SnapshotCache {
+    /// The manifest of `screen` in `org` and its hash, for a screen whose current manifest is
+    /// `known` = (version, hash); `None` when the screen is not in `org`. `base` is where
+    /// tracked QR links point.
+    pub async fn manifest(
+        &self,
+        db: &Db,
+        org: OrgId,
+        screen: ScreenId,
+        known: (u64, &str),
+        base: &str,
+    ) -> DbResult<Option<(Manifest, String)>> {
+        if let Some(found) = self.cached(org, screen, known, base) {
+            return Ok(Some(found));
+        }
+        let gate = self
+            .loading
+            .lock()
+            .expect("snapshot gate lock")
+            .entry(org.0)
+            .or_default()
+            .clone();
+        let _turn = gate.lock().await;
+        if let Some(found) = self.cached(org, screen, known, base) {
+            return Ok(Some(found)); // loaded by the screen that went first
+        }
+        let mut tx = db.begin_read().await?;
+        let snapshot = Arc::new(OrgSnapshot::load(&mut tx, org).await?);
+        tx.commit().await?;
+        self.loads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.orgs
+            .lock()
+            .expect("snapshot cache lock")
+            .insert(org.0, snapshot.clone());
+        // Fresh from the database: served whatever `known` said (that may be the stale one).
+        Ok(snapshot.screen(screen).map(|row| {
+            (
+                snapshot.build(row, Timestamp::now(), base),
+                row.manifest_hash.clone(),
+            )
+        }))
+    }
+
+    /// How many organization snapshots this cache has loaded from the database.
+    pub fn loads(&self) -> u64 {
+        self.loads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn cached(
+        &self,
+        org: OrgId,
+        screen: ScreenId,
+        (version, hash): (u64, &str),
+        base: &str,
+    ) -> Option<(Manifest, String)> {
+        let snapshot = self
+            .orgs
+            .lock()
+            .expect("snapshot cache lock")
+            .get(&org.0)?
+            .clone();
+        let row = snapshot.screen(screen)?;
+        (row.manifest_version as u64 == version && row.manifest_hash == hash)
+            .then(|| (snapshot.build(row, Timestamp::now(), base), hash.to_owned()))
+    }
 }

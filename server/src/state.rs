@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::manifest::SnapshotCache;
 use crate::media::blobs::BlobStore;
 use crate::metrics::Metrics;
 use crate::player::DeviceCache;
@@ -18,4 +19,5 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub push: Arc<Hub>,
     pub device_cache: Arc<DeviceCache>,
+    pub snapshots: Arc<SnapshotCache>,
 }

@@ -424,6 +424,141 @@ async fn manifest_etag_304_and_long_poll() {
     .await;
 }
 
+#[tokio::test]
+async fn a_franchise_refetching_after_a_publish_loads_its_organization_once() {
+    each_backend(|env| async move {
+        let base = serve(&env.state).await;
+        let (owner, store, first, content) = shop(&env).await;
+        let (_, layout) = env.get(&owner, &format!("/api/v1/screens/{first}")).await;
+        let mut screens = vec![first];
+        for i in 1..12 {
+            screens.push(
+                env.create(
+                    &owner,
+                    "/api/v1/screens",
+                    json!({"store_id": store, "name": format!("Screen {i}"),
+                           "default_layout_id": layout["default_layout_id"]}),
+                )
+                .await,
+            );
+        }
+        // One screen with content of its own, which the others' manifests do not contain.
+        let own = env
+            .create(&owner, "/api/v1/content", text("Own", "mine v1"))
+            .await;
+        let own_playlist = env
+            .create(
+                &owner,
+                "/api/v1/playlists",
+                json!({"name": "Own", "entries": [{"content": own, "duration_ms": 8000}]}),
+            )
+            .await;
+        let own_layout = env
+            .create(
+                &owner,
+                "/api/v1/layouts",
+                json!({"name": "Own", "template": "fullscreen",
+                       "zones": [{"zone": "main", "playlist": own_playlist}]}),
+            )
+            .await;
+        let lone = env
+            .create(
+                &owner,
+                "/api/v1/screens",
+                json!({"store_id": store, "name": "Lone", "default_layout_id": own_layout}),
+            )
+            .await;
+        let mut tokens = Vec::new();
+        for screen in screens.iter().chain([&lone]) {
+            tokens.push((*screen, device_token(&env, *screen).await));
+        }
+        let fetch_all = |tokens: Vec<(i64, String)>| {
+            let url = format!("{base}/api/player/v1/manifest");
+            async move {
+                let fetches = tokens.into_iter().map(|(screen, token)| {
+                    let url = url.clone();
+                    async move {
+                        let manifest: Value = client()
+                            .get(url)
+                            .bearer_auth(token)
+                            .send()
+                            .await
+                            .unwrap()
+                            .json()
+                            .await
+                            .unwrap();
+                        (screen, manifest)
+                    }
+                });
+                futures_util::future::join_all(fetches).await
+            }
+        };
+        let bodies = |manifests: &[(i64, Value)]| -> Vec<(i64, i64, String)> {
+            manifests
+                .iter()
+                .map(|(screen, m)| {
+                    assert_eq!(m["screen"]["id"], *screen, "each screen gets its own");
+                    let body = m["content"][0]["body"].as_str().unwrap().to_owned();
+                    (*screen, m["version"].as_i64().unwrap(), body)
+                })
+                .collect()
+        };
+        let loads = || env.state.snapshots.loads();
+
+        let before = fetch_all(tokens.clone()).await;
+        assert!(
+            bodies(&before)
+                .iter()
+                .all(|(s, v, b)| *v == 1 && *b == if *s == lone { "mine v1" } else { "v1" })
+        );
+        let after_first = loads();
+        assert!(after_first >= 1);
+
+        // A publish to the twelve: all of them fetch at once; the organization is read once.
+        edit(&env, &owner, content, "v2").await;
+        let published = fetch_all(tokens.clone()).await;
+        for (screen, version, body) in bodies(&published) {
+            let expected = if screen == lone {
+                (1, "mine v1")
+            } else {
+                (2, "v2")
+            };
+            assert_eq!((version, body.as_str()), expected, "screen {screen}");
+        }
+        assert_eq!(loads(), after_first + 1, "one load for the whole franchise");
+
+        // Nothing changed: served again without reading the organization.
+        let again = fetch_all(tokens.clone()).await;
+        assert_eq!(bodies(&again), bodies(&published));
+        assert_eq!(loads(), after_first + 1);
+
+        // A change to one screen's own settings reaches that screen, and only it.
+        let (status, _) = env
+            .put(
+                &owner,
+                &format!("/api/v1/screens/{lone}"),
+                json!({"store_id": store, "name": "Lone renamed",
+                       "default_layout_id": own_layout}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let renamed = fetch_all(tokens.clone()).await;
+        for (screen, manifest) in &renamed {
+            let name = manifest["screen"]["name"].as_str().unwrap();
+            if *screen == lone {
+                assert_eq!(
+                    (name, manifest["version"].as_i64()),
+                    ("Lone renamed", Some(2))
+                );
+            } else {
+                assert_ne!(name, "Lone renamed");
+                assert_eq!(manifest["version"], 2);
+            }
+        }
+    })
+    .await;
+}
+
 /// A PNG made here, uploaded through the API; returns its sha256.
 async fn upload_png(base: &str, cookie: &Auth, color: u8) -> String {
     let image = image::RgbImage::from_pixel(64, 48, image::Rgb([color, 40, 90]));

@@ -15,7 +15,6 @@ use super::pairing::{MAX_WAIT_SECS, Wait};
 use super::{Device, seen};
 use crate::db::sql;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::manifest;
 use crate::media::blobs::blob_key;
 use crate::state::AppState;
 
@@ -69,13 +68,13 @@ pub async fn manifest(
     seen(&state, device).await?;
     // Subscribed before reading, so a change in between is not missed.
     let mut changes = state.push.subscribe(device.screen);
-    let (_, mut hash) = current(&state, device).await?;
+    let (mut version, mut hash) = current(&state, device).await?;
     if matches(&headers, &etag(&hash)) {
         let wait = Duration::from_secs(wait.wait.unwrap_or(0).min(MAX_WAIT_SECS));
         let deadline = tokio::time::Instant::now() + wait;
         while matches(&headers, &etag(&hash)) {
             match tokio::time::timeout_at(deadline, changes.changed()).await {
-                Ok(Ok(())) => hash = current(&state, device).await?.1,
+                Ok(Ok(())) => (version, hash) = current(&state, device).await?,
                 // Out of time (or the hub went away): nothing new.
                 _ => {
                     return Ok(
@@ -85,15 +84,7 @@ pub async fn manifest(
             }
         }
     }
-    let manifest = manifest::for_screen(
-        &state.db,
-        device.org,
-        device.screen,
-        &crate::promo::public_base(&state.config),
-    )
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    let (version, hash) = current(&state, device).await?;
+    let (manifest, hash) = built(&state, device, (version, &hash)).await?;
     let index: HashSet<String> = manifest
         .media()
         .into_iter()
@@ -101,7 +92,7 @@ pub async fn manifest(
         .collect();
     state
         .device_cache
-        .set_media(device.screen, version, Arc::new(index));
+        .set_media(device.screen, manifest.version, Arc::new(index));
     Ok((
         [
             (header::ETAG, etag(&hash)),
@@ -112,20 +103,32 @@ pub async fn manifest(
         .into_response())
 }
 
+/// The screen's manifest as of its current (version, hash), and the hash it was built with.
+async fn built(
+    state: &AppState,
+    device: Device,
+    known: (u64, &str),
+) -> ApiResult<(vitrin_shared::manifest::Manifest, String)> {
+    state
+        .snapshots
+        .manifest(
+            &state.db,
+            device.org,
+            device.screen,
+            known,
+            &crate::promo::public_base(&state.config),
+        )
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
 /// Whether the screen's current manifest references the blob.
 async fn referenced(state: &AppState, device: Device, sha256: &str) -> ApiResult<bool> {
-    let (version, _) = current(state, device).await?;
+    let (version, hash) = current(state, device).await?;
     if let Some(index) = state.device_cache.media(device.screen, version) {
         return Ok(index.contains(sha256));
     }
-    let manifest = manifest::for_screen(
-        &state.db,
-        device.org,
-        device.screen,
-        &crate::promo::public_base(&state.config),
-    )
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let (manifest, _) = built(state, device, (version, &hash)).await?;
     let index: HashSet<String> = manifest
         .media()
         .into_iter()
@@ -134,7 +137,7 @@ async fn referenced(state: &AppState, device: Device, sha256: &str) -> ApiResult
     let found = index.contains(sha256);
     state
         .device_cache
-        .set_media(device.screen, version, Arc::new(index));
+        .set_media(device.screen, manifest.version, Arc::new(index));
     Ok(found)
 }
 
