@@ -2,7 +2,9 @@
 //! rendering, 1280×720) against a real server:
 //! - idle CPU while a static text slide is on screen (the window should sleep);
 //! - resident memory while cycling twenty 4K JPEGs, one every 2 s;
-//! - cold start from the cache to the first content frame (the player's own log line).
+//! - cold start from the cache to the first content frame (the player's own log line);
+//! - frame times while a 720p H.264 clip plays above a Persian ticker (the player's own
+//!   `VITRIN_FRAME_STATS` reports), with the CPU it costs.
 //!
 //! `cargo bench -p vitrin-player --bench window` (add `--profile dev` to skip a release build).
 
@@ -11,16 +13,27 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 use support::{Process, events, have, start_xvfb, until_event};
 use vitrin_tests::{Admin, TestServer, test_state};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const IMAGES: usize = 20;
 const CYCLE_SECS: u64 = 2;
+const COLD_STARTS: usize = 5;
+/// The frame-time report period, and how many reports are taken.
+const FRAME_STATS_SECS: u64 = 20;
+const FRAME_REPORTS: usize = 2;
+const FRAME_STATS_ENV: &str = vitrin_player::render::frame_stats::ENV;
+const PROFILE: &str = if cfg!(debug_assertions) {
+    "debug (dev profile)"
+} else {
+    "release"
+};
 
 /// A 3840×2160 JPEG: gradients with noise, so it compresses like a photo rather than a flat
 /// colour.
@@ -66,8 +79,16 @@ fn rss_mib(pid: u32) -> f64 {
     kib / 1024.0
 }
 
-fn start_player(server: &str, data_dir: &Path, display: &str) -> Process {
-    let child = Command::new(BIN)
+/// The player with its JSON events (stdout) and log lines (stderr), each read on a thread.
+struct Player {
+    process: Process,
+    events: Receiver<Value>,
+    log: Receiver<String>,
+}
+
+fn start_player(server: &str, data_dir: &Path, display: &str, frame_stats: bool) -> Player {
+    let mut command = Command::new(BIN);
+    command
         .args(["--server", server, "--data-dir"])
         .arg(data_dir)
         .env("DISPLAY", display)
@@ -75,31 +96,78 @@ fn start_player(server: &str, data_dir: &Path, display: &str) -> Process {
         .env_remove("VITRIN_SERVER")
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    Process(child)
-}
-
-/// Waits for the player's "first content frame" log line; returns its startup_ms.
-fn first_frame_ms(child: &mut Child) -> u64 {
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
+        .stderr(Stdio::piped());
+    if frame_stats {
+        command.env(FRAME_STATS_ENV, FRAME_STATS_SECS.to_string());
+    }
+    let mut process = Process(command.spawn().unwrap());
+    let events = events(&mut process.0);
+    let stderr = process.0.stderr.take().unwrap();
+    let (tx, log) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("first content frame") {
-                let ms = line
-                    .split("startup_ms=")
-                    .nth(1)
-                    .and_then(|v| v.split_whitespace().next())
-                    .and_then(|v| v.parse::<u64>().ok());
-                let _ = tx.send(ms);
+            if tx.send(line).is_err() {
+                return;
             }
         }
     });
-    rx.recv_timeout(Duration::from_secs(120))
-        .expect("the player logs its first content frame")
+    Player {
+        process,
+        events,
+        log,
+    }
+}
+
+/// The next log line containing `what` (or a panic after `within`).
+fn until_log(log: &Receiver<String>, what: &str, within: Duration) -> String {
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = log
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no log line with {what:?} within {within:?}"));
+        if line.contains(what) {
+            return line;
+        }
+    }
+}
+
+/// Waits for the player's "first content frame" log line; returns its startup_ms.
+fn first_frame_ms(player: &Player) -> u64 {
+    let line = until_log(&player.log, "first content frame", Duration::from_secs(120));
+    line.split("startup_ms=")
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse::<u64>().ok())
         .expect("the log line carries startup_ms")
+}
+
+/// The next `frame_stats {json}` report of the player.
+fn frame_report(player: &Player) -> Value {
+    let line = until_log(
+        &player.log,
+        "frame_stats ",
+        Duration::from_secs(3 * FRAME_STATS_SECS),
+    );
+    let json = &line[line.find("frame_stats ").unwrap() + "frame_stats ".len()..];
+    serde_json::from_str(json.trim()).unwrap()
+}
+
+/// A 1280×720 H.264 MP4 of `secs` seconds at 30 fps (ffmpeg's moving test pattern), the
+/// usual format of a signage clip.
+fn clip_720p(dir: &Path, secs: u32) -> Vec<u8> {
+    let out = dir.join("clip.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("testsrc2=size=1280x720:rate=30:duration={secs}"))
+        .args([
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-g", "60",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success(), "ffmpeg made no clip");
+    std::fs::read(out).unwrap()
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -108,7 +176,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    if !have("Xvfb", "-help") {
+    if !have("Xvfb", "-help") || !have("ffmpeg", "-version") {
         return;
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -118,8 +186,9 @@ fn main() {
         .block_on(async { TestServer::start(test_state(&dir.path().join("server")).await).await })
         .unwrap();
     let admin = runtime.block_on(Admin::setup(&server.url("")));
-    eprintln!("making and uploading {IMAGES} 4K JPEGs…");
-    let (store, slide_layout, cycle_layout) = runtime.block_on(async {
+    eprintln!("making and uploading {IMAGES} 4K JPEGs and a 720p clip…");
+    let clip = clip_720p(dir.path(), 10);
+    let (store, slide_layout, cycle_layout, video_layout) = runtime.block_on(async {
         let store = admin
             .create(
                 "/api/v1/stores",
@@ -171,14 +240,49 @@ fn main() {
                     .await,
             );
         }
-        (store, layouts[0], layouts[1])
+        // A looping clip above a Persian ticker (main_ticker: 90 % / 10 % of the height).
+        let sha = admin.upload("clip.mp4", clip).await;
+        let video = admin
+            .create(
+                "/api/v1/content",
+                json!({"name": "Clip", "type": "video", "media": {"sha256": sha}}),
+            )
+            .await;
+        let ticker = admin
+            .create(
+                "/api/v1/content",
+                json!({"name": "News", "type": "ticker", "source": "static", "lang": "fa",
+                       "lines": ["به ویترین خوش آمدید — ۲۰٪ تخفیف روی همه نوشیدنی‌ها",
+                                 "Open every day 8–22", "قیمت‌ها به تومان است"]}),
+            )
+            .await;
+        let mut playlists = Vec::new();
+        for (name, content) in [("Clip", video), ("News", ticker)] {
+            playlists.push(
+                admin
+                    .create(
+                        "/api/v1/playlists",
+                        json!({"name": name,
+                               "entries": [{"content": content, "duration_ms": 3_600_000}]}),
+                    )
+                    .await,
+            );
+        }
+        let video_layout = admin
+            .create(
+                "/api/v1/layouts",
+                json!({"name": "Clip and ticker", "template": "main_ticker",
+                       "zones": [{"zone": "main", "playlist": playlists[0]},
+                                 {"zone": "ticker", "playlist": playlists[1]}]}),
+            )
+            .await;
+        (store, layouts[0], layouts[1], video_layout)
     });
 
     let data_dir = dir.path().join("player");
-    let mut player = start_player(&server.url(""), &data_dir, &display);
-    let pid = player.0.id();
-    let events = events(&mut player.0);
-    let code = until_event(&events, "pairing_code")["code"]
+    let player = start_player(&server.url(""), &data_dir, &display, false);
+    let pid = player.process.0.id();
+    let code = until_event(&player.events, "pairing_code")["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -189,7 +293,7 @@ fn main() {
     ));
     assert_eq!(status, 200, "{body}");
     // The photos download during pairing's first sync; the slide shows once it is applied.
-    first_frame_ms(&mut player.0);
+    first_frame_ms(&player);
     std::thread::sleep(Duration::from_secs(5));
     let (cpu0, t0) = (cpu_seconds(pid), Instant::now());
     std::thread::sleep(Duration::from_secs(30));
@@ -197,7 +301,7 @@ fn main() {
     let idle_rss = rss_mib(pid);
 
     // Cycle the photos: a rule puts the photo layout on screen.
-    runtime.block_on(admin.create(
+    let photos_rule = runtime.block_on(admin.create(
         "/api/v1/rules",
         json!({"name": "Photos", "target": {"type": "layout", "id": cycle_layout},
                "scope": {"stores": [store]}, "when": {"window": {"type": "all_day"}}}),
@@ -216,13 +320,46 @@ fn main() {
     // Cold start: the manifest and media are cached; the server is still there but the
     // first frame must not wait for it.
     let mut starts = Vec::new();
-    for _ in 0..3 {
-        let mut again = start_player(&server.url(""), &data_dir, &display);
-        starts.push(first_frame_ms(&mut again.0) as f64);
+    for _ in 0..COLD_STARTS {
+        let again = start_player(&server.url(""), &data_dir, &display, false);
+        starts.push(first_frame_ms(&again) as f64);
         drop(again);
     }
 
-    println!("window benchmark (debug/opt build as run; Xvfb 1280x720, software rendering)");
+    // Frame times: the clip and the ticker replace the photos; the player reports its frame
+    // intervals every FRAME_STATS_SECS. The report that spans the switch is left out.
+    let player = start_player(&server.url(""), &data_dir, &display, true);
+    let pid = player.process.0.id();
+    first_frame_ms(&player);
+    let (status, body) = runtime.block_on(admin.send(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/rules/{photos_rule}"),
+        json!({}),
+    ));
+    assert!(status < 300, "{status} {body}");
+    runtime.block_on(admin.create(
+        "/api/v1/rules",
+        json!({"name": "Clip", "target": {"type": "layout", "id": video_layout},
+               "scope": {"stores": [store]}, "when": {"window": {"type": "all_day"}}}),
+    ));
+    loop {
+        let showing = until_event(&player.events, "showing");
+        if showing["main"]["layout"] == video_layout {
+            break;
+        }
+    }
+    until_log(
+        &player.log,
+        "frame_stats ",
+        Duration::from_secs(3 * FRAME_STATS_SECS),
+    );
+    let (cpu2, t2) = (cpu_seconds(pid), Instant::now());
+    let reports: Vec<Value> = (0..FRAME_REPORTS).map(|_| frame_report(&player)).collect();
+    let video_cpu = (cpu_seconds(pid) - cpu2) / t2.elapsed().as_secs_f64() * 100.0;
+    let video_rss = rss_mib(pid);
+    drop(player);
+
+    println!("window benchmark ({PROFILE} build; Xvfb 1280x720, software rendering)");
     println!(
         "idle CPU, static text slide, 30 s:        {idle:.2} % of one core (RSS {idle_rss:.0} MiB)"
     );
@@ -234,4 +371,19 @@ fn main() {
         "cold start from cache to first content frame: median {:.0} ms of {starts:?}",
         median(starts.clone())
     );
+    println!(
+        "720p H.264 clip + Persian ticker (ticker cap {} fps), {FRAME_REPORTS} × {FRAME_STATS_SECS} s: CPU {video_cpu:.0} %, RSS {video_rss:.0} MiB",
+        vitrin_player::render::ticker::FPS
+    );
+    for report in &reports {
+        println!(
+            "  frames {} ({:.1} fps): interval p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            report["frames"],
+            report["fps"].as_f64().unwrap(),
+            report["p50_ms"].as_f64().unwrap(),
+            report["p95_ms"].as_f64().unwrap(),
+            report["p99_ms"].as_f64().unwrap(),
+            report["max_ms"].as_f64().unwrap(),
+        );
+    }
 }

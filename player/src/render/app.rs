@@ -20,6 +20,7 @@ use vitrin_shared::layout::Template;
 use vitrin_shared::playlist::Transition;
 use vitrin_shared::schedule::Target;
 
+use super::frame_stats::FrameStats;
 use super::image::ImageLoader;
 use super::kiosk::Kiosk;
 use super::text::TextCache;
@@ -138,6 +139,8 @@ pub struct PlayerApp {
     /// The `identify` command: the screen's name shown big until then.
     identify: Option<(String, Instant)>,
     screenshots: Receiver<ScreenshotReply>,
+    /// Frame-time statistics, only with `VITRIN_FRAME_STATS` set (the window benchmark).
+    frame_stats: Option<FrameStats>,
 }
 
 impl PlayerApp {
@@ -179,6 +182,7 @@ impl PlayerApp {
             first_frame: false,
             identify: None,
             screenshots,
+            frame_stats: FrameStats::from_env(),
         }
     }
 
@@ -540,6 +544,9 @@ impl PlayerApp {
 impl eframe::App for PlayerApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if let Some(stats) = &mut self.frame_stats {
+            stats.frame();
+        }
         self.kiosk.tick(&ctx);
         self.take_events();
         self.serve_screenshots(&ctx);

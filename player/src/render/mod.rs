@@ -16,6 +16,8 @@ use vitrin_shared::ids::FeedId;
 // Window, kiosk and media (the app's side).
 pub mod app;
 pub mod emergency;
+/// Opt-in frame-time statistics (`VITRIN_FRAME_STATS`) for the window benchmark.
+pub mod frame_stats;
 pub mod image;
 pub mod kiosk;
 pub mod pairing;
