@@ -8,10 +8,10 @@ mod support;
 
 use std::os::unix::net::UnixDatagram;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
-use support::{Process, artifacts, events, have, screenshot, start_xvfb, until_event};
+use support::{Process, events, have, screenshot_until, share, start_xvfb, until_event};
 use vitrin_player::render::text::palette;
 use vitrin_tests::{Admin, TestServer, test_state};
 
@@ -31,54 +31,6 @@ fn solid_png(color: [u8; 3]) -> Vec<u8> {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     png
-}
-
-fn near(pixel: &image::Rgb<u8>, want: [u8; 3]) -> bool {
-    pixel.0.iter().zip(want).all(|(a, b)| a.abs_diff(b) < 24)
-}
-
-/// The share of pixels in the fractional rect `(x, y, w, h)` of `shot` close to `color`.
-fn share(shot: &image::RgbImage, (x, y, w, h): (f32, f32, f32, f32), color: [u8; 3]) -> f32 {
-    let (sw, sh) = (shot.width() as f32, shot.height() as f32);
-    let (x0, y0) = ((x * sw) as u32, (y * sh) as u32);
-    let (x1, y1) = (((x + w) * sw) as u32, ((y + h) * sh) as u32);
-    let mut hits = 0;
-    let mut all = 0;
-    for py in (y0..y1).step_by(4) {
-        for px in (x0..x1).step_by(4) {
-            all += 1;
-            hits += u32::from(near(shot.get_pixel(px, py), color));
-        }
-    }
-    hits as f32 / all.max(1) as f32
-}
-
-/// Takes screenshots until `check` accepts one (or 60 s pass); saves the last one.
-fn screenshot_until(
-    display: &str,
-    name: &str,
-    check: impl Fn(&image::RgbImage) -> bool,
-) -> image::RgbImage {
-    let path = artifacts().join(name);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(shot) = screenshot(display, &path) {
-            if check(&shot) {
-                return shot;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the screen never looked right; see {}",
-                path.display()
-            );
-        } else {
-            assert!(
-                Instant::now() < deadline,
-                "import could not take a screenshot of {display}"
-            );
-        }
-        std::thread::sleep(Duration::from_millis(300));
-    }
 }
 
 #[test]

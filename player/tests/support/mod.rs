@@ -97,6 +97,54 @@ pub fn screenshot(display: &str, path: &Path) -> Option<image::RgbImage> {
     image::open(path).ok().map(|i| i.to_rgb8())
 }
 
+pub fn near(pixel: &image::Rgb<u8>, want: [u8; 3]) -> bool {
+    pixel.0.iter().zip(want).all(|(a, b)| a.abs_diff(b) < 24)
+}
+
+/// The share of pixels in the fractional rect `(x, y, w, h)` of `shot` close to `color`.
+pub fn share(shot: &image::RgbImage, (x, y, w, h): (f32, f32, f32, f32), color: [u8; 3]) -> f32 {
+    let (sw, sh) = (shot.width() as f32, shot.height() as f32);
+    let (x0, y0) = ((x * sw) as u32, (y * sh) as u32);
+    let (x1, y1) = (((x + w) * sw) as u32, ((y + h) * sh) as u32);
+    let mut hits = 0;
+    let mut all = 0;
+    for py in (y0..y1).step_by(4) {
+        for px in (x0..x1).step_by(4) {
+            all += 1;
+            hits += u32::from(near(shot.get_pixel(px, py), color));
+        }
+    }
+    hits as f32 / all.max(1) as f32
+}
+
+/// Takes screenshots until `check` accepts one (or 60 s pass); saves the last one.
+pub fn screenshot_until(
+    display: &str,
+    name: &str,
+    check: impl Fn(&image::RgbImage) -> bool,
+) -> image::RgbImage {
+    let path = artifacts().join(name);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(shot) = screenshot(display, &path) {
+            if check(&shot) {
+                return shot;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never looked right; see {}",
+                path.display()
+            );
+        } else {
+            assert!(
+                Instant::now() < deadline,
+                "import could not take a screenshot of {display}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
 /// The player's JSON event lines, read on a thread.
 pub fn events(child: &mut Child) -> Receiver<Value> {
     let stdout = child.stdout.take().unwrap();
