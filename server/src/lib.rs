@@ -38,6 +38,8 @@ use tower_http::csrf::CsrfLayer;
 use tracing::{info, warn};
 
 pub use config::{Cli, Config, default_database_url};
+/// The allocator the server's binaries install (see `[workspace.dependencies]` for why).
+pub use mimalloc::MiMalloc as Allocator;
 pub use state::AppState;
 
 use crate::db::Db;
@@ -67,7 +69,7 @@ impl AppState {
             .map_err(|e| ServerError::Media(e.to_string()))?;
         let push = Arc::new(push::Hub::default());
         push::start_listener(&db, &push);
-        Ok(AppState {
+        Ok(AppState::new(state::Shared {
             config: Arc::new(config),
             db,
             blobs,
@@ -75,7 +77,7 @@ impl AppState {
             push,
             device_cache: Arc::default(),
             snapshots: Arc::default(),
-        })
+        }))
     }
 }
 

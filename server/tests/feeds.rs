@@ -202,7 +202,7 @@ fn allow_loopback(mut env: TestEnv, total: Duration) -> TestEnv {
         max_redirects: 3,
         tick: Duration::from_secs(1),
     };
-    env.state.config = Arc::new(config);
+    env.state = env.state.with_config(config);
     env.app = vitrin_server::build_app(env.state.clone());
     env
 }

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use common::{Auth, TestEnv, device_token, each_backend, field_codes};
@@ -966,8 +964,7 @@ async fn uptime_comes_from_heartbeats_and_retention_keeps_aggregates() {
         assert_eq!(swept.plays, 0, "the default keeps 90 days");
         let mut config = (*env.state.config).clone();
         config.raw_retention_days = 7;
-        let mut short = env.state.clone();
-        short.config = Arc::new(config);
+        let short = env.state.with_config(config);
         let swept = vitrin_server::maintenance::sweep(&short).await.unwrap();
         assert_eq!(swept.plays, 1);
         assert_eq!(swept.minutes, 3, "the minutes twenty days ago");

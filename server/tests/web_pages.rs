@@ -6,8 +6,6 @@
 mod common;
 mod web_support;
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
 use common::{Auth, PASSWORD, TestEnv, each_backend};
 use serde_json::json;
@@ -332,10 +330,9 @@ async fn another_organizations_objects_are_not_found() {
 async fn refused_uploads_say_why_and_lose_nothing() {
     each_backend(|env| async move {
         // A server with a 1 MiB upload limit.
-        let mut state = env.state.clone();
-        let mut config = (*state.config).clone();
+        let mut config = (*env.state.config).clone();
         config.max_upload_bytes = 1024 * 1024;
-        state.config = Arc::new(config);
+        let state = env.state.with_config(config);
         let app = vitrin_server::build_app(state);
 
         let owner = WebClient::setup(&env, "owner@cafe.ir").await;
