@@ -24,24 +24,7 @@ async fn shop(env: &TestEnv) -> (Auth, i64, i64, i64) {
             json!({"name": "Valiasr", "timezone": "Asia/Tehran"}),
         )
         .await;
-    let content = env
-        .create(&owner, "/api/v1/content", text("Welcome", "v1"))
-        .await;
-    let playlist = env
-        .create(
-            &owner,
-            "/api/v1/playlists",
-            json!({"name": "Main", "entries": [{"content": content, "duration_ms": 8000}]}),
-        )
-        .await;
-    let layout = env
-        .create(
-            &owner,
-            "/api/v1/layouts",
-            json!({"name": "Full", "template": "fullscreen",
-                   "zones": [{"zone": "main", "playlist": playlist}]}),
-        )
-        .await;
+    let (content, layout) = fullscreen_text(env, &owner, "Welcome", "v1").await;
     let screen = env
         .create(
             &owner,
@@ -50,6 +33,27 @@ async fn shop(env: &TestEnv) -> (Auth, i64, i64, i64) {
         )
         .await;
     (owner, store, screen, content)
+}
+
+/// A text item alone on a playlist, on a fullscreen layout: (content, layout).
+async fn fullscreen_text(env: &TestEnv, owner: &Auth, name: &str, body: &str) -> (i64, i64) {
+    let content = env.create(owner, "/api/v1/content", text(name, body)).await;
+    let playlist = env
+        .create(
+            owner,
+            "/api/v1/playlists",
+            json!({"name": name, "entries": [{"content": content, "duration_ms": 8000}]}),
+        )
+        .await;
+    let layout = env
+        .create(
+            owner,
+            "/api/v1/layouts",
+            json!({"name": name, "template": "fullscreen",
+                   "zones": [{"zone": "main", "playlist": playlist}]}),
+        )
+        .await;
+    (content, layout)
 }
 
 fn text(name: &str, body: &str) -> Value {
@@ -443,24 +447,7 @@ async fn a_franchise_refetching_after_a_publish_loads_its_organization_once() {
             );
         }
         // One screen with content of its own, which the others' manifests do not contain.
-        let own = env
-            .create(&owner, "/api/v1/content", text("Own", "mine v1"))
-            .await;
-        let own_playlist = env
-            .create(
-                &owner,
-                "/api/v1/playlists",
-                json!({"name": "Own", "entries": [{"content": own, "duration_ms": 8000}]}),
-            )
-            .await;
-        let own_layout = env
-            .create(
-                &owner,
-                "/api/v1/layouts",
-                json!({"name": "Own", "template": "fullscreen",
-                       "zones": [{"zone": "main", "playlist": own_playlist}]}),
-            )
-            .await;
+        let (_, own_layout) = fullscreen_text(&env, &owner, "Own", "mine v1").await;
         let lone = env
             .create(
                 &owner,
