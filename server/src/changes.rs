@@ -16,6 +16,9 @@ pub struct Change<'a> {
     hub: std::sync::Arc<crate::push::Hub>,
     /// Screens to wake besides those whose manifest changed (commands, emergencies).
     pub wake: Vec<ScreenId>,
+    /// Set by writes that can alter only these screens' manifests (a screen's own row, tags
+    /// or groups): only they are rebuilt. `None`: the whole organization is.
+    pub only: Option<Vec<ScreenId>>,
 }
 
 /// One line of the audit log: who did what to which object.
@@ -49,6 +52,7 @@ impl<'a> Change<'a> {
             principal,
             hub: state.push.clone(),
             wake: Vec::new(),
+            only: None,
         })
     }
 
@@ -60,7 +64,7 @@ impl<'a> Change<'a> {
     /// Bumps affected screens, writes the audit line and commits. Returns the bumped screens.
     pub async fn commit(mut self, audit: Audit<'_>) -> ApiResult<Vec<ScreenId>> {
         let org = self.principal.org;
-        let bumped = manifest::bump_changed(&mut self.tx, org).await?;
+        let bumped = manifest::bump_changed(&mut self.tx, org, self.only.as_deref()).await?;
         if self.principal.role == Role::StoreManager {
             let stores = manifest::stores_of(&mut self.tx, &bumped).await?;
             if stores.iter().any(|s| !self.principal.stores.contains(s)) {

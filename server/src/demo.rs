@@ -155,7 +155,7 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
         &[("layout", layouts[0].to_string())],
     )
     .await?;
-    crate::manifest::bump_changed(&mut tx, owner.org).await?;
+    crate::manifest::bump_changed(&mut tx, owner.org, None).await?;
     tx.commit().await?;
     Ok(true)
 }

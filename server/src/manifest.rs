@@ -74,16 +74,37 @@ const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default
 
 impl OrgSnapshot {
     pub async fn load(ex: &mut Tx, org: OrgId) -> DbResult<OrgSnapshot> {
+        Self::load_screens(ex, org, None).await
+    }
+
+    /// Like [`load`](Self::load), with only the screens in `only` (all when `None`).
+    async fn load_screens(
+        ex: &mut Tx,
+        org: OrgId,
+        only: Option<&[ScreenId]>,
+    ) -> DbResult<OrgSnapshot> {
+        // Ids are integers: inlined, they need no bind list of variable length.
+        let among = |column: &str| match only {
+            None => String::new(),
+            Some(ids) => {
+                let ids: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+                format!(" AND {column} IN ({})", ids.join(", "))
+            }
+        };
         let screens: Vec<ScreenRow> = sql(format!(
             "SELECT {SCREEN_COLUMNS} FROM screens s JOIN stores st ON st.id = s.store_id \
-             WHERE s.org_id = $1 ORDER BY s.id"
+             WHERE s.org_id = $1{} ORDER BY s.id",
+            among("s.id")
         ))
         .bind(org.0)
         .fetch_all(&mut *ex)
         .await?;
         let mut groups: HashMap<i64, Vec<GroupId>> = HashMap::new();
-        let rows: Vec<(i64, i64)> = sql("SELECT m.screen_id, m.group_id FROM group_members m \
-             JOIN screen_groups g ON g.id = m.group_id WHERE g.org_id = $1")
+        let rows: Vec<(i64, i64)> = sql(format!(
+            "SELECT m.screen_id, m.group_id FROM group_members m \
+             JOIN screen_groups g ON g.id = m.group_id WHERE g.org_id = $1{}",
+            among("m.screen_id")
+        ))
         .bind(org.0)
         .fetch_all(&mut *ex)
         .await?;
@@ -91,8 +112,11 @@ impl OrgSnapshot {
             groups.entry(screen).or_default().push(GroupId(group));
         }
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-        let rows: Vec<(i64, String)> = sql("SELECT t.screen_id, t.tag FROM screen_tags t \
-             JOIN screens s ON s.id = t.screen_id WHERE s.org_id = $1")
+        let rows: Vec<(i64, String)> = sql(format!(
+            "SELECT t.screen_id, t.tag FROM screen_tags t \
+             JOIN screens s ON s.id = t.screen_id WHERE s.org_id = $1{}",
+            among("t.screen_id")
+        ))
         .bind(org.0)
         .fetch_all(&mut *ex)
         .await?;
@@ -327,8 +351,14 @@ async fn load_docs<T: DeserializeOwned, K: Ord>(
         .collect()
 }
 
-/// Rebuilds the manifests of `org`'s screens inside `tx` and bumps those that changed.
-pub async fn bump_changed(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
+/// Rebuilds the manifests of `org`'s screens inside `tx` and bumps those that changed. A
+/// write that can only alter some screens' manifests (their own row, tags or groups) names
+/// them in `only`, so adding the 10,000th screen does not rebuild the other 9,999.
+pub async fn bump_changed(
+    tx: &mut Tx,
+    org: OrgId,
+    only: Option<&[ScreenId]>,
+) -> DbResult<Vec<ScreenId>> {
     if let Tx::Postgres(_) = tx {
         // Concurrent writers of one organization take turns, so each compares against the
         // hash the previous one stored. (SQLite already allows one writer at a time.)
@@ -337,7 +367,7 @@ pub async fn bump_changed(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
             .execute(&mut *tx)
             .await?;
     }
-    let snapshot = OrgSnapshot::load(tx, org).await?;
+    let snapshot = OrgSnapshot::load_screens(tx, org, only).await?;
     let mut bumped = Vec::new();
     for (screen, hash) in snapshot.screens.iter().zip(snapshot.hashes()) {
         if hash != screen.manifest_hash {

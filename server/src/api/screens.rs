@@ -315,6 +315,7 @@ pub async fn update(
     .bind(id)
     .execute(change.ex())
     .await?;
+    change.only = Some(vec![ScreenId(id)]);
     set_tags(&mut change.tx, id, &input.tags).await?;
     refs::set(
         &mut change.tx,
@@ -388,6 +389,8 @@ pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResu
     .bind(now)
     .fetch_i64(change.ex())
     .await?;
+    // A new screen's row, tags and layout references change no other screen's manifest.
+    change.only = Some(vec![ScreenId(id)]);
     set_tags(&mut change.tx, id, &input.tags).await?;
     refs::set(
         &mut change.tx,

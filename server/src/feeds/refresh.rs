@@ -291,7 +291,7 @@ async fn produce(state: &AppState, row: &FeedRow, now: i64) -> Result<FeedData, 
 
 /// Bumps the organization's changed manifests inside `tx` and announces them.
 pub async fn bump(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
-    let bumped = manifest::bump_changed(tx, org).await?;
+    let bumped = manifest::bump_changed(tx, org, None).await?;
     crate::push::announce(tx, &bumped).await?;
     Ok(bumped)
 }
