@@ -88,14 +88,7 @@ pub async fn manifest(
         }
     }
     let (manifest, hash) = built(&state, device, (version, &hash)).await?;
-    let index: HashSet<String> = manifest
-        .media()
-        .into_iter()
-        .map(|m| m.sha256.clone())
-        .collect();
-    state
-        .device_cache
-        .set_media(device.screen, manifest.version, Arc::new(index));
+    remember_media(&state, device, &manifest);
     Ok((
         [
             (header::ETAG, etag(&hash)),
@@ -106,12 +99,27 @@ pub async fn manifest(
         .into_response())
 }
 
+/// Notes the sha256s `manifest` references, so media requests need not rebuild it.
+fn remember_media(state: &AppState, device: Device, manifest: &Manifest) -> Arc<HashSet<String>> {
+    let index: Arc<HashSet<String>> = Arc::new(
+        manifest
+            .media()
+            .into_iter()
+            .map(|m| m.sha256.clone())
+            .collect(),
+    );
+    state
+        .device_cache
+        .set_media(device.screen, manifest.version, index.clone());
+    index
+}
+
 /// The screen's manifest as of its current (version, hash), and the hash it was built with.
 async fn built(
     state: &AppState,
     device: Device,
     known: (u64, &str),
-) -> ApiResult<(vitrin_shared::manifest::Manifest, String)> {
+) -> ApiResult<(Manifest, String)> {
     state
         .snapshots
         .manifest(
@@ -132,16 +140,7 @@ async fn referenced(state: &AppState, device: Device, sha256: &str) -> ApiResult
         return Ok(index.contains(sha256));
     }
     let (manifest, _) = built(state, device, (version, &hash)).await?;
-    let index: HashSet<String> = manifest
-        .media()
-        .into_iter()
-        .map(|m| m.sha256.clone())
-        .collect();
-    let found = index.contains(sha256);
-    state
-        .device_cache
-        .set_media(device.screen, manifest.version, Arc::new(index));
-    Ok(found)
+    Ok(remember_media(state, device, &manifest).contains(sha256))
 }
 
 /// Parses a single `bytes=` range against a file of `size` bytes. `Ok(None)`: no Range header,
