@@ -943,6 +943,68 @@ async fn a_retried_proof_of_play_batch_is_counted_once() {
 }
 
 #[tokio::test]
+async fn batches_of_one_screen_sent_at_once_are_all_stored() {
+    each_backend(|env| async move {
+        let base = serve(&env.state).await;
+        let (_, _, screen, _) = shop(&env).await;
+        let token = device_token(&env, screen).await;
+        // Eight batches in flight together, each touching the same fifty hours, half of them
+        // in the opposite order: row locks taken in batch order used to deadlock on PostgreSQL.
+        let day: jiff::Timestamp = "2026-11-20T00:00:00Z".parse().unwrap();
+        let batch = |b: usize| {
+            let mut records: Vec<Value> = (0..400)
+                .map(|i| {
+                    let start = day + jiff::SignedDuration::from_secs((i % 50) * 3600 + i / 50);
+                    let end = start + jiff::SignedDuration::from_secs(1);
+                    play(&format!("b{b}-{i}"), &start.to_string(), &end.to_string())
+                })
+                .collect();
+            if b % 2 == 1 {
+                records.reverse();
+            }
+            json!({ "records": records })
+        };
+        let sends = (0..8).map(|b| {
+            let (url, token, body) = (
+                format!("{base}/api/player/v1/plays"),
+                token.clone(),
+                batch(b),
+            );
+            async move {
+                let response = client()
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                (response.status(), response.text().await.unwrap())
+            }
+        });
+        for (status, body) in futures_util::future::join_all(sends).await {
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let (plays, play_ms): (i64, i64) = vitrin_server::db::sql(
+            "SELECT CAST(SUM(plays) AS BIGINT), CAST(SUM(play_ms) AS BIGINT) FROM play_quarters",
+        )
+        .fetch_one(&env.state.db)
+        .await
+        .unwrap();
+        assert_eq!((plays, play_ms), (3200, 3_200_000));
+        let (hours,): (i64,) =
+            vitrin_server::db::sql("SELECT COUNT(*) FROM play_hours WHERE plays = 64")
+                .fetch_one(&env.state.db)
+                .await
+                .unwrap();
+        assert_eq!(
+            hours, 50,
+            "eight plays per hour per batch, in each of fifty hours"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn screenshots_are_capped_and_typed_by_their_bytes() {
     each_backend(|env| async move {
         let base = serve(&env.state).await;

@@ -1,5 +1,7 @@
 //! What players report: heartbeats, proof of play, screenshots.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -175,8 +177,15 @@ pub async fn plays(
         }
     }
     seen(&state, device).await?;
+    // Every statement in one order (event id, then aggregate key): two batches of one screen
+    // in flight at once (a retry overtaking its original) then lock rows in the same order
+    // instead of deadlocking, which PostgreSQL answered with a 500.
+    valid.sort_by(|a, b| a.event_id.cmp(&b.event_id));
     let mut tx = state.db.begin().await?;
     let mut accepted = 0;
+    // (plays, milliseconds) per (content, hour) and per (content, playlist, quarter hour).
+    let mut hours: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
+    let mut quarters: BTreeMap<(i64, i64, i64), (i64, i64)> = BTreeMap::new();
     for record in &valid {
         let (start, end) = (
             record.started_at.as_millisecond(),
@@ -203,32 +212,49 @@ pub async fn plays(
             continue;
         }
         accepted += 1;
+        let add = |sum: &mut (i64, i64)| *sum = (sum.0 + 1, sum.1 + end - start);
+        add(hours
+            .entry((record.content.0, start - start.rem_euclid(HOUR_MS)))
+            .or_default());
+        // What reports read: per playlist too, in quarter hours that fit every local hour.
+        add(quarters
+            .entry((
+                record.content.0,
+                record.playlist.0,
+                start - start.rem_euclid(QUARTER_MS),
+            ))
+            .or_default());
+    }
+    for ((content, hour), (plays, play_ms)) in hours {
         sql(
             "INSERT INTO play_hours (org_id, screen_id, content_id, hour, plays, play_ms) \
-             VALUES ($1, $2, $3, $4, 1, $5) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (screen_id, content_id, hour) DO UPDATE SET \
-               plays = play_hours.plays + 1, play_ms = play_hours.play_ms + $5",
+               plays = play_hours.plays + $5, play_ms = play_hours.play_ms + $6",
         )
         .bind(device.org.0)
         .bind(device.screen.0)
-        .bind(record.content.0)
-        .bind(start - start.rem_euclid(HOUR_MS))
-        .bind(end - start)
+        .bind(content)
+        .bind(hour)
+        .bind(plays)
+        .bind(play_ms)
         .execute(&mut tx)
         .await?;
-        // What reports read: per playlist too, in quarter hours that fit every local hour.
+    }
+    for ((content, playlist, quarter), (plays, play_ms)) in quarters {
         sql(
             "INSERT INTO play_quarters (org_id, screen_id, content_id, playlist_id, quarter, \
-               plays, play_ms) VALUES ($1, $2, $3, $4, $5, 1, $6) \
+               plays, play_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (screen_id, content_id, playlist_id, quarter) DO UPDATE SET \
-               plays = play_quarters.plays + 1, play_ms = play_quarters.play_ms + $6",
+               plays = play_quarters.plays + $6, play_ms = play_quarters.play_ms + $7",
         )
         .bind(device.org.0)
         .bind(device.screen.0)
-        .bind(record.content.0)
-        .bind(record.playlist.0)
-        .bind(start - start.rem_euclid(QUARTER_MS))
-        .bind(end - start)
+        .bind(content)
+        .bind(playlist)
+        .bind(quarter)
+        .bind(plays)
+        .bind(play_ms)
         .execute(&mut tx)
         .await?;
     }
