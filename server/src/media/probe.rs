@@ -584,7 +584,8 @@ fn probe_matroska(file: File, len: u64) -> Result<Probed, ProbeError> {
         .video_tracks()
         .next()
         .ok_or_else(|| unsupported("Matroska without a video track (audio only?)"))?;
-    let codec = track.codec_id.as_str();
+    // EBML strings may be padded with NULs; GStreamer's webmmux writes "V_VP8\0".
+    let codec = track.codec_id.trim_end_matches('\0');
     if !matches!(
         codec,
         "V_VP8" | "V_VP9" | "V_AV1" | "V_MPEG4/ISO/AVC" | "V_MPEGH/ISO/HEVC"
@@ -1217,6 +1218,28 @@ mod tests {
         let args = format!("{TESTSRC} -t 0.4 -s 128x96 -c:v libaom-av1 -cpu-used 8 -row-mt 1");
         let mp4 = ffmpeg(dir.path(), "clip.mp4", &args);
         assert_video(&probe_path(&mp4).unwrap(), "video/mp4", (128, 96), 400);
+    }
+
+    /// GStreamer's webmmux (what a signage pipeline or a player's recorder writes): 8-byte
+    /// element sizes and a NUL-padded DocType.
+    #[test]
+    fn gstreamer_vp8_webm() {
+        let dir = tempfile::tempdir().unwrap();
+        let webm = dir.path().join("gst.webm");
+        let status = Command::new("gst-launch-1.0")
+            .args(["-q", "videotestsrc", "num-buffers=30", "!"])
+            .args([
+                "video/x-raw,width=320,height=240,framerate=30/1",
+                "!",
+                "vp8enc",
+                "!",
+            ])
+            .args(["webmmux", "!", "filesink"])
+            .arg(format!("location={}", webm.display()))
+            .status()
+            .unwrap_or_else(|e| panic!("needs gstreamer1.0-tools and -plugins-good: {e}"));
+        assert!(status.success());
+        assert_video(&probe_path(&webm).unwrap(), "video/webm", (320, 240), 1000);
     }
 
     #[test]
