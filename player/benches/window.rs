@@ -18,8 +18,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Process, events, have, start_xvfb, until_event};
-use vitrin_tests::{Admin, TestServer, test_state};
+use support::{Process, events, have, shop, start_xvfb, until_event};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const IMAGES: usize = 20;
@@ -182,19 +181,10 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (_xvfb, display) = start_xvfb(1280, 720);
-    let server = runtime
-        .block_on(async { TestServer::start(test_state(&dir.path().join("server")).await).await })
-        .unwrap();
-    let admin = runtime.block_on(Admin::setup(&server.url("")));
+    let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "Bench");
     eprintln!("making and uploading {IMAGES} 4K JPEGs and a 720p clip…");
     let clip = clip_720p(dir.path(), 10);
     let (store, slide_layout, cycle_layout, video_layout) = runtime.block_on(async {
-        let store = admin
-            .create(
-                "/api/v1/stores",
-                json!({"name": "Bench", "timezone": "Asia/Tehran"}),
-            )
-            .await;
         let slide = admin
             .create(
                 "/api/v1/content",

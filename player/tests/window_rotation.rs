@@ -12,8 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{Process, events, have, start_xvfb, until_event};
-use vitrin_tests::{Admin, TestServer, test_state};
+use support::{Process, events, have, shop, start_xvfb, until_event};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 
@@ -57,17 +56,8 @@ fn the_output_turns_when_the_screens_orientation_changes() {
     );
 
     let (_xvfb, display) = start_xvfb(640, 360);
-    let server = runtime
-        .block_on(async { TestServer::start(test_state(&dir.path().join("server")).await).await })
-        .unwrap();
-    let admin = runtime.block_on(Admin::setup(&server.url("")));
+    let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "Lobby");
     let (store, layout) = runtime.block_on(async {
-        let store = admin
-            .create(
-                "/api/v1/stores",
-                json!({"name": "Lobby", "timezone": "Asia/Tehran"}),
-            )
-            .await;
         let slide = admin
             .create(
                 "/api/v1/content",

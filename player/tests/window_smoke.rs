@@ -11,9 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
-use support::{Process, events, have, screenshot_until, share, start_xvfb, until_event};
+use support::{Process, events, have, screenshot_until, share, shop, start_xvfb, until_event};
 use vitrin_player::render::text::palette;
-use vitrin_tests::{Admin, TestServer, test_state};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const WIDTH: u32 = 1024;
@@ -42,14 +41,8 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
     let dir = tempfile::tempdir().unwrap();
     let (_xvfb, display) = start_xvfb(WIDTH, HEIGHT);
 
-    let server = runtime
-        .block_on(async { TestServer::start(test_state(&dir.path().join("server")).await).await })
-        .unwrap();
-    let admin = runtime.block_on(Admin::setup(&server.url("")));
+    let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "Valiasr");
     let (store, layout) = runtime.block_on(async {
-        let store = admin
-            .create("/api/v1/stores", json!({"name": "Valiasr", "timezone": "Asia/Tehran"}))
-            .await;
         let sha = admin.upload("orange.png", solid_png(ORANGE)).await;
         let picture = json!({"name": "Orange", "type": "image", "media": {"sha256": sha}, "fit": "cover"});
         let menu = json!({"name": "Menu", "type": "menu_board", "menu": {

@@ -10,8 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::json;
-use support::{Process, events, have, screenshot_until, share, start_xvfb, until_event};
-use vitrin_tests::{Admin, TestServer, test_state};
+use support::{Process, events, have, screenshot_until, share, shop, start_xvfb, until_event};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const WIDTH: u32 = 640;
@@ -68,17 +67,8 @@ fn a_video_zone_plays_in_the_kiosk_window() {
     let clip = dir.path().join("square.webm");
     make_clip(&clip);
     let (_xvfb, display) = start_xvfb(WIDTH, HEIGHT);
-    let server = runtime
-        .block_on(async { TestServer::start(test_state(&dir.path().join("server")).await).await })
-        .unwrap();
-    let admin = runtime.block_on(Admin::setup(&server.url("")));
+    let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "Lobby");
     let (store, layout) = runtime.block_on(async {
-        let store = admin
-            .create(
-                "/api/v1/stores",
-                json!({"name": "Lobby", "timezone": "Asia/Tehran"}),
-            )
-            .await;
         let sha = admin
             .upload("square.webm", std::fs::read(&clip).unwrap())
             .await;

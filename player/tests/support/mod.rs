@@ -11,6 +11,26 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// A real server in this process with its owner signed in and one store in Tehran.
+pub fn shop(
+    runtime: &tokio::runtime::Runtime,
+    data_dir: &Path,
+    store: &str,
+) -> (vitrin_tests::TestServer, vitrin_tests::Admin, i64) {
+    runtime.block_on(async {
+        let state = vitrin_tests::test_state(data_dir).await;
+        let server = vitrin_tests::TestServer::start(state).await.unwrap();
+        let admin = vitrin_tests::Admin::setup(&server.url("")).await;
+        let store = admin
+            .create(
+                "/api/v1/stores",
+                serde_json::json!({"name": store, "timezone": "Asia/Tehran"}),
+            )
+            .await;
+        (server, admin, store)
+    })
+}
+
 /// Whether `program` can be run; without it a test fails under CI and is skipped locally.
 pub fn have(program: &str, arg: &str) -> bool {
     let found = Command::new(program)
