@@ -176,6 +176,45 @@ async fn an_owner_pushes_a_layout_to_stores_and_a_group_and_only_their_screens_g
 }
 
 #[tokio::test]
+async fn a_push_that_ties_with_a_rule_is_refused_in_place() {
+    each_backend(|env| async move {
+        let mut client = WebClient::setup(&env, OWNER).await;
+        let auth = session_of(&client);
+        let c = chain(&env, &auth).await;
+        let (store, layout) = (c.stores[0].to_string(), format!("layout:{}", c.layout));
+        let all_day = |name: &'static str, priority: &'static str| {
+            [
+                ("name", name),
+                ("target", layout.as_str()),
+                ("store", store.as_str()),
+                ("window", "all_day"),
+                ("priority", priority),
+            ]
+        };
+        client
+            .post_form("/franchise", &all_day("Autumn", "50"))
+            .await
+            .assert_redirect("/franchise");
+        // The same store, all day, the same priority: neither would clearly win.
+        let tie = client
+            .post_form("/franchise", &all_day("Winter", "50"))
+            .await;
+        assert_eq!(tie.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", tie.html);
+        tie.assert_contains("overlaps “Autumn”")
+            .assert_contains("value=\"Winter\"")
+            .assert_contains("id=\"f-priority-error\"");
+        assert_eq!(rules(&env, &auth).await.len(), 1, "nothing saved");
+        // Above it, it is a clear winner.
+        client
+            .post_form("/franchise", &all_day("Winter", "60"))
+            .await
+            .assert_redirect("/franchise");
+        assert_eq!(rules(&env, &auth).await.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn nothing_chosen_is_shown_in_place_with_what_was_typed() {
     each_backend(|env| async move {
         let mut client = WebClient::setup(&env, OWNER).await;

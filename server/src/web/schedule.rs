@@ -1054,7 +1054,7 @@ fn scopes_meet(a: &Scope, b: &Scope) -> bool {
 
 /// The first tie of `rule` with another rule in the next two weeks, as a sentence; `None` when
 /// the rule wins or loses clearly everywhere.
-fn find_tie(rule: &ScheduleRule, others: &[ScheduleRule], page: &Page) -> Option<String> {
+pub fn find_tie(rule: &ScheduleRule, others: &[ScheduleRule], page: &Page) -> Option<String> {
     let lang = page.lang;
     let layer = timeline::competes(&rule.kind)?;
     if matches!(rule.kind, RuleKind::Interrupt { .. }) {
