@@ -8,13 +8,10 @@ mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{Process, events, have, shop, start_xvfb, until_event};
-
-const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
+use support::{Process, events, have, pairing_code, player_command, shop, start_xvfb};
 
 /// Waits until the stand-in `xrandr` was last asked for `args` (or fails after 60 s).
 fn until_rotated(log: &Path, args: &str) {
@@ -70,23 +67,13 @@ fn the_output_turns_when_the_screens_orientation_changes() {
         )
     });
 
-    let child = Command::new(BIN)
-        .args(["--server", &server.url(""), "--data-dir"])
-        .arg(dir.path().join("player"))
-        .env("DISPLAY", &display)
+    let child = player_command(&server.url(""), &dir.path().join("player"), &display)
         .env("PATH", path)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("VITRIN_SERVER")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut player = Process(child);
     let events = events(&mut player.0);
-    let code = until_event(&events, "pairing_code")["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pairing_code(&events);
     let settings = |orientation: &str| {
         json!({"store_id": store, "name": "Lobby", "default_layout_id": layout,
                "orientation": orientation})

@@ -7,14 +7,15 @@
 mod support;
 
 use std::os::unix::net::UnixDatagram;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
-use support::{Process, events, have, screenshot_until, share, shop, start_xvfb, until_event};
+use support::{
+    Process, events, have, pairing_code, player_command, screenshot_until, share, shop, start_xvfb,
+    until_event,
+};
 use vitrin_player::render::text::palette;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const WIDTH: u32 = 1024;
 const HEIGHT: u32 = 576;
 const ORANGE: [u8; 3] = [240, 130, 20];
@@ -82,15 +83,8 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
     notify
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
-    let child = Command::new(BIN)
-        .args(["--server", &server.url(""), "--data-dir"])
-        .arg(dir.path().join("player"))
-        .env("DISPLAY", &display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("VITRIN_SERVER")
+    let child = player_command(&server.url(""), &dir.path().join("player"), &display)
         .env("NOTIFY_SOCKET", &notify_path)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut player = Process(child);
@@ -105,10 +99,7 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
         "{first:?}"
     );
 
-    let code = until_event(&events, "pairing_code")["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pairing_code(&events);
     // The pairing screen: a QR code (pure black and white modules) on the right half.
     screenshot_until(&display, "window_smoke_pairing.png", |shot| {
         share(shot, (0.6, 0.1, 0.35, 0.8), [255, 255, 255]) > 0.2

@@ -7,12 +7,14 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::json;
-use support::{Process, events, have, screenshot_until, share, shop, start_xvfb, until_event};
+use support::{
+    Process, events, have, pairing_code, player_command, screenshot_until, share, shop, start_xvfb,
+    until_event,
+};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 360;
 /// The clip's background.
@@ -84,22 +86,12 @@ fn a_video_zone_plays_in_the_kiosk_window() {
         )
     });
 
-    let child = Command::new(BIN)
-        .args(["--server", &server.url(""), "--data-dir"])
-        .arg(dir.path().join("player"))
-        .env("DISPLAY", &display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("VITRIN_SERVER")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
+    let child = player_command(&server.url(""), &dir.path().join("player"), &display)
         .spawn()
         .unwrap();
     let mut player = Process(child);
     let events = events(&mut player.0);
-    let code = until_event(&events, "pairing_code")["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pairing_code(&events);
     let (status, screen) = runtime.block_on(admin.send(
         reqwest::Method::POST,
         "/api/v1/screens/pair",

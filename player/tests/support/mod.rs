@@ -11,6 +11,29 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// The real player binary in its kiosk window on `display`, for `server`, with its JSON event
+/// lines on stdout; callers add what else they need (`.env(…)`) and spawn it.
+pub fn player_command(server: &str, data_dir: &Path, display: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vitrin-player"));
+    command
+        .args(["--server", server, "--data-dir"])
+        .arg(data_dir)
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("VITRIN_SERVER")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped());
+    command
+}
+
+/// The pairing code the player shows, from its event lines.
+pub fn pairing_code(events: &Receiver<Value>) -> String {
+    until_event(events, "pairing_code")["code"]
+        .as_str()
+        .expect("a pairing code")
+        .to_owned()
+}
+
 /// A real server in this process with its owner signed in and one store in Tehran.
 pub fn shop(
     runtime: &tokio::runtime::Runtime,
