@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH, RANGE};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use vitrin_shared::events::{CommandAck, Heartbeat, ProofOfPlayBatch, PushEvent};
+use vitrin_shared::events::{CommandAck, Heartbeat, PlaysReply, ProofOfPlayBatch, PushEvent};
 use vitrin_shared::manifest::Manifest;
 
 use crate::ServerUrl;
@@ -72,22 +72,6 @@ pub enum PairingStatus {
 pub struct HeartbeatReply {
     pub manifest_version: i64,
     pub server_time: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct PlaysReply {
-    pub accepted: usize,
-    pub duplicates: usize,
-    /// Records the server will never store (an older server refuses the whole batch instead).
-    #[serde(default)]
-    pub refused: Vec<RefusedPlay>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct RefusedPlay {
-    pub event_id: String,
-    pub code: String,
-    pub message: String,
 }
 
 /// A client for one server, with or without a device token. Cheap to clone.

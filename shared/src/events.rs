@@ -110,6 +110,32 @@ pub struct ProofOfPlay {
     pub ended_at: Timestamp,
 }
 
+/// The server's answer to a [`ProofOfPlayBatch`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaysReply {
+    /// Records stored now.
+    pub accepted: usize,
+    /// Records already stored by an earlier upload of the same events.
+    pub duplicates: usize,
+    /// Records that can never be stored (sending them again would not help), with why. Absent
+    /// from older servers, which refuse a whole batch instead.
+    #[serde(default)]
+    pub refused: Vec<RefusedPlay>,
+}
+
+/// One record of a batch the server will never store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusedPlay {
+    /// Position in the batch.
+    pub index: usize,
+    pub event_id: String,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
 /// Proof-of-play records sent together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
-use vitrin_shared::events::{Heartbeat, ProofOfPlay, ProofOfPlayBatch};
+use vitrin_shared::events::{Heartbeat, PlaysReply, ProofOfPlay, ProofOfPlayBatch, RefusedPlay};
 
 use super::{Device, seen};
 use crate::api::extract::ApiJson;
@@ -85,26 +85,6 @@ pub async fn heartbeat(
         manifest_version: version,
         server_time: now,
     }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlaysReply {
-    /// Records stored now.
-    pub accepted: usize,
-    /// Records already stored by an earlier upload of the same events.
-    pub duplicates: usize,
-    /// Records that can never be stored (sending them again would not help), with why.
-    pub refused: Vec<RefusedPlay>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RefusedPlay {
-    /// Position in the batch.
-    pub index: usize,
-    pub event_id: String,
-    pub field: String,
-    pub code: String,
-    pub message: String,
 }
 
 /// Why one record cannot be stored: (field, code, message), or `None` if it can.
