@@ -115,6 +115,11 @@ pub enum ConfigError {
     },
     #[error("invalid config file {path}: feed-allow: {message}")]
     FeedAllow { path: PathBuf, message: String },
+    #[error("cannot resolve the data dir {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl Cli {
@@ -137,11 +142,21 @@ impl Cli {
             .bind
             .or(file.bind)
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
-        let data_dir = self
+        let typed_data_dir = self
             .data_dir
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from("./vitrin-data"));
+        // Resolved once, here: every path derived from it (the database file, the media
+        // folder, uploads) is then absolute and means the same folder however it was typed.
+        let data_dir =
+            std::path::absolute(&typed_data_dir).map_err(|source| ConfigError::DataDir {
+                path: typed_data_dir.clone(),
+                source,
+            })?;
         let mut config = Config::new(bind, data_dir);
+        if typed_data_dir.is_relative() {
+            config.misplaced_media = Some(config.data_dir.join(&typed_data_dir).join("media"));
+        }
         if let Some(url) = self.database_url.or(file.database_url) {
             config.database_url = url;
         }
@@ -190,6 +205,9 @@ pub struct Config {
     pub feed_limits: FeedLimits,
     /// Days raw plays and heartbeat minutes are kept (at least 1).
     pub raw_retention_days: u32,
+    /// Where releases up to 0.1.0 put the media of a relative data dir by mistake
+    /// (`<dir>/<dir>/media`); moved into place at start (`media::adopt_misplaced`).
+    pub misplaced_media: Option<PathBuf>,
 }
 
 /// How far the feed fetcher goes for one source before it gives up.
@@ -240,6 +258,7 @@ impl Config {
             feed_allow: Vec::new(),
             feed_limits: FeedLimits::default(),
             raw_retention_days: 90,
+            misplaced_media: None,
         }
     }
 
@@ -283,6 +302,29 @@ mod tests {
         assert_eq!(config.media_url, "file:///srv/vitrin/media");
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(config.max_upload_bytes, 512 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_relative_data_dir_is_resolved_once() {
+        let cwd = std::env::current_dir().unwrap();
+        for typed in ["./vitrin-data", "vitrin-data"] {
+            let config = parse(&["--data-dir", typed]);
+            let absolute = cwd.join("vitrin-data");
+            assert_eq!(
+                config.data_dir.components().collect::<Vec<_>>(),
+                absolute.components().collect::<Vec<_>>()
+            );
+            let media = config.media_url.strip_prefix("file://").unwrap();
+            assert!(Path::new(media).is_absolute(), "{media}");
+            assert_eq!(Path::new(media), config.data_dir.join("media"));
+            let db = config.database_url.strip_prefix("sqlite://").unwrap();
+            assert_eq!(Path::new(db), config.data_dir.join("vitrin.db"));
+        }
+        assert_eq!(
+            parse(&[]).data_dir,
+            parse(&["--data-dir", "./vitrin-data"]).data_dir
+        );
+        assert_eq!(parse(&["--data-dir", "/srv/vitrin"]).misplaced_media, None);
     }
 
     #[test]

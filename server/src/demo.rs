@@ -59,7 +59,7 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
             json!([
         {"name": "شام · Dinner", "items": [
             {"name": "جوجه‌کباب", "description": "Saffron chicken kebab", "price": 495000},
-            {"name": "پاستا آلفredo", "description": "Pasta Alfredo", "price": 430000},
+            {"name": "پاستا آلفردو", "description": "Pasta Alfredo", "price": 430000},
             {"name": "کیک شکلاتی", "description": "Chocolate cake", "price": 210000}]}]),
         ),
     )

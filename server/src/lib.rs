@@ -62,6 +62,11 @@ impl AppState {
             Ok(n) => info!("removed {n} interrupted upload(s)"),
             Err(e) => warn!("cannot clear interrupted uploads: {e}"),
         }
+        match media::adopt_misplaced(&config) {
+            Ok(Some(old)) => info!("moved the media from {} into place", old.display()),
+            Ok(None) => {}
+            Err(e) => warn!("cannot move the media of an older release into place: {e}"),
+        }
         let db = Db::connect(&config.database_url)
             .await
             .map_err(|e| ServerError::Database(e.to_string()))?;

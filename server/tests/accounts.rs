@@ -160,38 +160,169 @@ async fn cross_site_writes_are_refused() {
     .await;
 }
 
+/// A client at `address` (a loopback address of its own), keeping cookies like a browser.
+fn client_at(address: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .local_address(address.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+/// Wrong passwords are limited, and nobody can lock anybody else out: not a colleague behind
+/// the shop's shared address, not a fuzzer there, not a guesser elsewhere.
 #[tokio::test]
-async fn login_is_rate_limited_per_account_and_per_address() {
+async fn login_limits_stop_guessing_without_locking_anyone_else_out() {
+    use vitrin_server::auth::ratelimit::{
+        ACCOUNT_MAX_FAILURES, ADDRESS_MAX_FAILURES, MAX_FAILURES,
+    };
     each_backend(|env| async move {
         let base = serve(&env).await;
-        let client = reqwest::Client::new();
-        client
-            .post(format!("{base}/api/v1/setup"))
-            .json(&json!({"organization": "Café", "name": "S", "email": "s@cafe.test", "password": PASSWORD}))
-            .send().await.unwrap();
-        let attempt = |email: &'static str, password: &'static str| {
-            let client = client.clone();
-            let url = format!("{base}/api/v1/auth/login");
-            async move {
-                client.post(url).json(&json!({"email": email, "password": password}))
-                    .send().await.unwrap()
-            }
+        let owner = env.setup_owner("Café", "s@cafe.test").await;
+        env.add_user(&owner, "barista@cafe.test", "editor", &[])
+            .await;
+        env.add_user(&owner, "cashier@cafe.test", "viewer", &[])
+            .await;
+        let attempt = |client: &reqwest::Client, email: &str, password: &str| {
+            let request = client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({"email": email, "password": password}));
+            async move { request.send().await.unwrap() }
         };
-        for _ in 0..vitrin_server::auth::ratelimit::MAX_FAILURES {
-            assert_eq!(attempt("s@cafe.test", "wrong password!").await.status(), 401);
+        // The owner's browser at the shop has signed in before: it is known to the account.
+        let owners_browser = client_at("127.0.0.1");
+        let first = attempt(&owners_browser, "s@cafe.test", PASSWORD).await;
+        assert_eq!(first.status(), 200);
+        assert!(
+            first
+                .headers()
+                .get_all(SET_COOKIE)
+                .iter()
+                .any(|c| c.to_str().unwrap().starts_with("vitrin_known=")),
+            "a known-browser cookie"
+        );
+
+        // Someone else behind the same address guesses the owner's password.
+        let guesser = client_at("127.0.0.1");
+        for _ in 0..MAX_FAILURES {
+            assert_eq!(
+                attempt(&guesser, "s@cafe.test", "wrong password!")
+                    .await
+                    .status(),
+                401
+            );
         }
-        // Locked: even the right password waits, and the answer says for how long.
-        let locked = attempt("s@cafe.test", PASSWORD).await;
+        // Locked for them, even with the right password, and told for how long.
+        let locked = attempt(&guesser, "s@cafe.test", PASSWORD).await;
         assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
-        let retry: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let retry: u64 = locked.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(retry > 0 && retry <= 15 * 60);
-        // The address is limited too: guessing other accounts from it is refused.
-        assert_eq!(attempt("other@cafe.test", "whatever pass").await.status(), 429);
-        // After the window, the right password works again.
+        // Not for the other accounts behind that address, nor for the owner's own browser.
+        assert_eq!(
+            attempt(&guesser, "barista@cafe.test", PASSWORD)
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            attempt(&owners_browser, "s@cafe.test", PASSWORD)
+                .await
+                .status(),
+            200
+        );
+
+        // A fuzzer at the shop's address sprays wrong passwords over many accounts.
+        // (The guesser's failures above count towards the address too, so the last few
+        // attempts may already be refused.)
+        let fuzzer = client_at("127.0.0.1");
+        for n in 0..ADDRESS_MAX_FAILURES {
+            let response = attempt(&fuzzer, &format!("nobody{n}@x.test"), "wrong password!").await;
+            assert!(
+                matches!(response.status().as_u16(), 401 | 429),
+                "{}",
+                response.status()
+            );
+        }
+        // The address is now refused to clients it does not know...
+        let stranger = client_at("127.0.0.1");
+        assert_eq!(
+            attempt(&stranger, "cashier@cafe.test", PASSWORD)
+                .await
+                .status(),
+            429
+        );
+        // ...but the owner's known browser there still signs in.
+        assert_eq!(
+            attempt(&owners_browser, "s@cafe.test", PASSWORD)
+                .await
+                .status(),
+            200
+        );
+
+        // Guessing one account from many addresses locks it for unknown clients only.
+        for n in 0..ACCOUNT_MAX_FAILURES {
+            let client = client_at(&format!("127.0.1.{}", 1 + n / MAX_FAILURES));
+            let response = attempt(&client, "s@cafe.test", "wrong password!").await;
+            assert!(
+                matches!(response.status().as_u16(), 401 | 429),
+                "{}",
+                response.status()
+            );
+        }
+        let elsewhere = client_at("127.0.2.1");
+        assert_eq!(
+            attempt(&elsewhere, "s@cafe.test", PASSWORD).await.status(),
+            429
+        );
+        assert_eq!(
+            attempt(&owners_browser, "s@cafe.test", PASSWORD)
+                .await
+                .status(),
+            200
+        );
+
+        // A known browser's own wrong passwords lock that browser.
+        for _ in 0..MAX_FAILURES {
+            assert_eq!(
+                attempt(&owners_browser, "s@cafe.test", "wrong password!")
+                    .await
+                    .status(),
+                401
+            );
+        }
+        assert_eq!(
+            attempt(&owners_browser, "s@cafe.test", PASSWORD)
+                .await
+                .status(),
+            429
+        );
+
+        // After the window, the right password works again for everyone.
         vitrin_server::db::sql("UPDATE login_failures SET window_start = window_start - $1")
             .bind(vitrin_server::auth::ratelimit::WINDOW_MS)
-            .execute(&env.state.db).await.unwrap();
-        assert_eq!(attempt("s@cafe.test", PASSWORD).await.status(), 200);
+            .execute(&env.state.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            attempt(&owners_browser, "s@cafe.test", PASSWORD)
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            attempt(&guesser, "s@cafe.test", PASSWORD).await.status(),
+            200
+        );
+        assert_eq!(
+            attempt(&stranger, "cashier@cafe.test", PASSWORD)
+                .await
+                .status(),
+            200
+        );
     })
     .await;
 }
@@ -210,6 +341,17 @@ async fn api_tokens_act_as_their_user_until_revoked() {
         let (status, me) = env.get(&token, "/api/v1/me").await;
         assert_eq!(status, 200);
         assert_eq!(me["role"], "owner");
+        // The scheme's name is case-insensitive, as HTTP says.
+        for header in [format!("bearer {secret}"), format!("BEARER  {secret}")] {
+            let request = axum::http::Request::get("/api/v1/me")
+                .header("authorization", header)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = tower::ServiceExt::oneshot(env.app.clone(), request)
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+        }
         // Bearer requests are not browser requests: no CSRF headers needed to write.
         let (status, _) = env
             .post(

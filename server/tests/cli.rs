@@ -118,6 +118,156 @@ async fn demo_server_serves_the_cafe_keeps_it_and_stops_on_sigterm() {
     );
 }
 
+/// Every media blob of the demo café is reachable: each thumbnail for a user, and each blob
+/// for a screen paired now (as a player downloads it). Returns how many blobs there are.
+async fn demo_media_is_served(addr: SocketAddr) -> usize {
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({
+            "email": vitrin_server::demo::OWNER_EMAIL,
+            "password": vitrin_server::demo::OWNER_PASSWORD,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let get = |url: String| {
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let media: serde_json::Value = get(format!("{base}/api/v1/media"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let media = media.as_array().unwrap().clone();
+    for item in &media {
+        let thumbnail = get(format!("{base}/api/v1/media/{}/thumbnail", item["id"])).await;
+        assert_eq!(thumbnail.status(), 200, "thumbnail of {item}");
+    }
+
+    // A screen in the café's store, paired as a player would, downloads every blob.
+    let stores: serde_json::Value = get(format!("{base}/api/v1/stores"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let started: serde_json::Value = client
+        .post(format!("{base}/api/player/v1/pair"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let claim = client
+        .post(format!("{base}/api/v1/screens/pair"))
+        .json(&serde_json::json!({"code": started["code"],
+            "screen": {"store_id": stores[0]["id"], "name": format!("Screen {}", started["code"])}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claim.status(), 200);
+    let paired: serde_json::Value = client
+        .post(format!("{base}/api/player/v1/pair/status"))
+        .json(&serde_json::json!({"secret": started["secret"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = paired["token"].as_str().unwrap();
+    let manifest: serde_json::Value = client
+        .get(format!("{base}/api/player/v1/manifest"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut downloaded = 0;
+    for item in &media {
+        let sha = item["sha256"].as_str().unwrap();
+        if !manifest.to_string().contains(sha) {
+            continue;
+        }
+        let blob = client
+            .get(format!("{base}/api/player/v1/media/{sha}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(blob.status(), 200, "download of {sha}");
+        let bytes = blob.bytes().await.unwrap();
+        assert_eq!(
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            sha
+        );
+        downloaded += 1;
+    }
+    assert!(
+        downloaded > 0,
+        "the demo's screens show no picture: {manifest}"
+    );
+    media.len()
+}
+
+/// `--data-dir ./vitrin-data` (the default) and the absolute path of the same folder are one
+/// data dir: the media land in `vitrin-data/media`, next to the database that lists them, and
+/// a restart with either form serves them. Media an older release put under the doubled
+/// path (`vitrin-data/vitrin-data/media`) are moved into place at start.
+#[tokio::test]
+async fn a_relative_data_dir_is_one_folder_however_it_is_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("vitrin-data");
+    let start = |data_dir_arg: &std::path::Path| {
+        ServerProcess::start(
+            Command::new(BIN)
+                .current_dir(tmp.path())
+                .args(["--bind", "127.0.0.1:0", "--demo", "--data-dir"])
+                .arg(data_dir_arg),
+        )
+    };
+    let blobs = |media: &std::path::Path| {
+        std::fs::read_dir(media.join("sha256"))
+            .map(|dirs| dirs.count())
+            .unwrap_or(0)
+    };
+
+    let mut server = start(std::path::Path::new("./vitrin-data"));
+    let count = demo_media_is_served(server.addr).await;
+    assert!(count > 0);
+    assert!(
+        blobs(&data_dir.join("media")) > 0,
+        "blobs are in vitrin-data/media"
+    );
+    assert!(
+        !data_dir.join("vitrin-data").exists(),
+        "no doubled data dir"
+    );
+    server.terminate();
+
+    let mut server = start(&data_dir);
+    assert_eq!(demo_media_is_served(server.addr).await, count);
+    server.terminate();
+
+    // The layout an older release left: the blobs under the doubled path.
+    let doubled = data_dir.join("vitrin-data").join("media");
+    std::fs::create_dir_all(doubled.parent().unwrap()).unwrap();
+    std::fs::rename(data_dir.join("media"), &doubled).unwrap();
+    let mut server = start(std::path::Path::new("vitrin-data"));
+    assert_eq!(demo_media_is_served(server.addr).await, count);
+    assert!(!doubled.exists(), "the misplaced media were moved");
+    server.terminate();
+}
+
 #[tokio::test]
 async fn reads_bind_and_data_dir_from_environment() {
     let tmp = tempfile::tempdir().unwrap();

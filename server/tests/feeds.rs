@@ -492,11 +492,12 @@ async fn persian_feeds_in_utf8_and_windows_1256_are_decoded() {
         assert_eq!(items[0]["published"], "2026-03-21T05:30:00Z");
 
         // Windows-1256 has no Farsi Yeh: such feeds write the Arabic one (U+064A), which the
-        // player normalises when it draws text.
+        // server stores as the Persian one (U+06CC), as it does typed text. The snapshot is
+        // exactly what screens get.
         let expected = [
-            "افتتاح دو ايستگاه جديد متروي تهران",
-            "قيمت\u{200c}ها در بازار ميوه کاهش يافت",
-            "پيش\u{200c}بيني هواي آفتابي براي آخر هفته",
+            "افتتاح دو ایستگاه جدید متروی تهران",
+            "قیمت\u{200c}ها در بازار میوه کاهش یافت",
+            "پیش\u{200c}بینی هوای آفتابی برای آخر هفته",
         ];
         for (i, path) in ["/1256", "/1256-header", "/1256-lying"].iter().enumerate() {
             let id = env
@@ -509,6 +510,13 @@ async fn persian_feeds_in_utf8_and_windows_1256_are_decoded() {
             let state = refresh_now(&env, &owner, id).await;
             assert_eq!(state["state"]["last_error"], Value::Null, "{path}: {state}");
             assert_eq!(titles(&state["snapshot"]), expected, "{path}");
+            let items = state["snapshot"]["items"].as_array().unwrap();
+            assert_eq!(
+                items[0]["summary"],
+                "دو ایستگاه جدید در خط 10 مترو امروز به بهره\u{200c}برداری رسید.",
+                "{path}"
+            );
+            assert!(!state.to_string().contains('ي'), "{path}: {state}");
         }
     })
     .await;

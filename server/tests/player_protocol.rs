@@ -271,6 +271,14 @@ async fn device_tokens_can_be_rotated_and_revoked() {
         };
         assert_eq!(get(token.clone()).await, 200);
         assert_eq!(get("vd_unknown".into()).await, 401);
+        // The scheme's name is case-insensitive, as HTTP says.
+        let lower = client()
+            .get(format!("{base}/api/player/v1/manifest"))
+            .header("authorization", format!("bearer {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(lower.status(), 200);
         let unauthenticated = client()
             .get(format!("{base}/api/player/v1/manifest"))
             .send()
@@ -355,7 +363,8 @@ async fn a_revoked_token_is_refused_by_every_instance() {
     assert_eq!(status(&a, &token_2).await, 200);
     assert_eq!(status(&b, &token_2).await, 200);
 
-    // Unpaired through A's API: B refuses the token it had cached.
+    // Unpaired through A's API: B refuses the token it had cached and ends its stream.
+    let mut on_b = open_stream(&b, &token_2).await;
     let (code, _) = env
         .post(
             &owner,
@@ -372,6 +381,149 @@ async fn a_revoked_token_is_refused_by_every_instance() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    assert!(
+        on_b.until_closed(WAIT).await.is_some(),
+        "B keeps the unpaired screen's stream open"
+    );
+}
+
+/// A stream opened with the device token; waits for its first event.
+async fn open_stream(base: &str, token: &str) -> SseClient {
+    let mut stream = SseClient::connect(&format!("{base}/api/player/v1/events"), token, None).await;
+    assert_eq!(stream.next(WAIT).await.unwrap().event, "manifest");
+    stream
+}
+
+/// A manifest long-poll with the token, started now: unanswered until a change (or 30 s).
+async fn long_poll(base: &str, token: &str) -> tokio::task::JoinHandle<StatusCode> {
+    let url = format!("{base}/api/player/v1/manifest");
+    let first = client().get(&url).bearer_auth(token).send().await.unwrap();
+    let etag = first.headers()[ETAG].to_str().unwrap().to_owned();
+    let token = token.to_owned();
+    let waiting = tokio::spawn(async move {
+        let response = client()
+            .get(format!("{url}?wait=30"))
+            .bearer_auth(token)
+            .header(IF_NONE_MATCH, etag)
+            .send()
+            .await
+            .unwrap();
+        response.status()
+    });
+    // Let it reach the wait.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    waiting
+}
+
+/// Rotating, unpairing and pairing again end what the old token holds open: its push stream
+/// closes and sends nothing more (not even an emergency made right after), and a long-poll
+/// answers 401 instead of waiting for its 304.
+#[tokio::test]
+async fn a_revoked_token_ends_its_open_streams_and_long_polls() {
+    each_backend(|env| async move {
+        let base = serve(&env.state).await;
+        let (owner, store, screen, _) = shop(&env).await;
+        let no_commands_or_emergencies = |events: &[common::SseEvent]| {
+            events
+                .iter()
+                .all(|e| e.event != "emergency" && e.event != "command")
+        };
+
+        // Rotation through the player API.
+        let token = device_token(&env, screen).await;
+        let mut stream = open_stream(&base, &token).await;
+        let poll = long_poll(&base, &token).await;
+        let rotated: Value = client()
+            .post(format!("{base}/api/player/v1/token"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = rotated["token"].as_str().unwrap().to_owned();
+        assert!(
+            stream.until_closed(WAIT).await.is_some(),
+            "the stream of a rotated-out token stays open"
+        );
+        assert_eq!(poll.await.unwrap(), StatusCode::UNAUTHORIZED);
+
+        // Unpairing by a user, followed at once by an emergency and a command.
+        let mut stream = open_stream(&base, &token).await;
+        let poll = long_poll(&base, &token).await;
+        let (status, _) = env
+            .post(
+                &owner,
+                &format!("/api/v1/screens/{screen}/unpair"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = env
+            .post(
+                &owner,
+                "/api/v1/emergencies",
+                json!({"text": "Secret evacuation text", "scope": {"stores": [store]},
+                       "until": "2099-01-01T00:00:00Z"}),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let sent = stream
+            .until_closed(WAIT)
+            .await
+            .expect("the stream of an unpaired screen stays open");
+        assert!(no_commands_or_emergencies(&sent), "{sent:?}");
+        assert_eq!(poll.await.unwrap(), StatusCode::UNAUTHORIZED);
+
+        // Pairing the screen again with a new player ends the old player's stream.
+        let old_token = device_token(&env, screen).await;
+        let mut stream = open_stream(&base, &old_token).await;
+        let started: Value = client()
+            .post(format!("{base}/api/player/v1/pair"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let (status, _) = env
+            .post(
+                &owner,
+                "/api/v1/screens/pair",
+                json!({"code": started["code"], "screen_id": screen}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let paired: Value = client()
+            .post(format!("{base}/api/player/v1/pair/status"))
+            .json(&json!({"secret": started["secret"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(paired["status"], "paired", "{paired}");
+        let (status, _) = env
+            .post(
+                &owner,
+                &format!("/api/v1/screens/{screen}/commands"),
+                json!({"command": "refresh"}),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let sent = stream
+            .until_closed(WAIT)
+            .await
+            .expect("the old player's stream stays open after pairing again");
+        // (It opened while the emergency above was on, so it did carry that one.)
+        assert!(sent.iter().all(|e| e.event != "command"), "{sent:?}");
+        // The new player's token works.
+        let new_token = paired["token"].as_str().unwrap();
+        open_stream(&base, new_token).await;
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -1123,6 +1275,20 @@ async fn emergencies_reach_connected_screens_at_once_and_others_by_manifest() {
             &manifest.screen.time_zone().unwrap(),
         );
         assert!(now.emergency.is_some(), "the emergency layer plays");
+        // It starts when it was sent (give or take a lagging player clock's margin), so the
+        // "what plays when" picture of the days before shows no emergency.
+        let tz = manifest.screen.time_zone().unwrap();
+        let day = jiff::SignedDuration::from_hours(24);
+        let yesterday = schedule.timeline(
+            jiff::Timestamp::now() - day - day,
+            jiff::Timestamp::now() - jiff::SignedDuration::from_mins(10),
+            &tz,
+        );
+        assert!(!yesterday.is_empty());
+        assert!(
+            yesterday.iter().all(|span| span.layers.emergency.is_none()),
+            "the emergency is drawn before it was sent"
+        );
         let (_, far) = env
             .get(&owner, &format!("/api/v1/screens/{elsewhere}/manifest"))
             .await;

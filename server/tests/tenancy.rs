@@ -9,7 +9,8 @@
 //! - store manager: only their own stores and those stores' screens (other stores and screens
 //!   of the same organization answer 404 and are never listed); content, playlists, layouts
 //!   and rules as long as no screen outside their stores is affected (else 403); rule scopes
-//!   with `all`, `groups`, `tags` or stores/screens not theirs are 403;
+//!   with `all`, `groups`, `tags` or stores/screens not theirs are 403; rules (emergencies
+//!   included) that reach none of their stores are invisible like other stores (404, unlisted);
 //! - editor: content, playlists, layouts and rules anywhere in the organization; reads stores,
 //!   screens and groups; writing stores, screens, groups or users is 403;
 //! - viewer: reads everything but users and the audit log; every write is 403;
@@ -1029,7 +1030,9 @@ fn matrix() -> Vec<Row> {
         // --- schedule rules
         row(GET,     "/api/v1/rules",                    "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/rules/{id}",               "R1 (scope S1)",                     Fixed(|w| w.r1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
-        row(GET,     "/api/v1/rules/{id}",               "R2 (scope S2)",                     Fixed(|w| w.r2),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/rules/{id}",               "R2 (scope S2)",                     Fixed(|w| w.r2),                       NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/rules/{id}",               "fresh, scope all",                  Lib(Doc::Rule, Shown::Everywhere),     NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/rules/{id}",               "fresh emergency, scope S2",         Emergency(Shown::Store2),              NO_BODY,                  [200,   404,   200,   200,   401]),
         row(GET,     "/api/v1/rules/{id}",               "org B's rule",                      Fixed(|w| w.b_rule),                   NO_BODY,                  [404,   404,   404,   404,   401]),
         row(POST,    "/api/v1/rules",                    "scope: S1",                         Bare,                                  b(rule_s1),               [201,   201,   201,   403,   401]),
         row(POST,    "/api/v1/rules",                    "scope: screen 1",                   Bare,                                  b(rule_screen1),          [201,   201,   201,   403,   401]),
@@ -1041,11 +1044,11 @@ fn matrix() -> Vec<Row> {
         row(POST,    "/api/v1/rules",                    "scope → org B's store",             Bare,                                  b(rule_store_of_b),       [422,   403,   422,   403,   401]),
         row(POST,    "/api/v1/rules",                    "target → org B's layout",           Bare,                                  b(rule_layout_of_b),      [422,   422,   422,   403,   401]),
         row(PUT,     "/api/v1/rules/{id}",               "fresh, scope S1",                   Lib(Doc::Rule, Shown::Store1),         b(rule_s1),               [200,   200,   200,   403,   401]),
-        row(PUT,     "/api/v1/rules/{id}",               "fresh, scope S2",                   Lib(Doc::Rule, Shown::Store2),         b(rule_s2),               [200,   403,   200,   403,   401]),
+        row(PUT,     "/api/v1/rules/{id}",               "fresh, scope S2",                   Lib(Doc::Rule, Shown::Store2),         b(rule_s2),               [200,   404,   200,   403,   401]),
         row(PUT,     "/api/v1/rules/{id}",               "fresh, scope all",                  Lib(Doc::Rule, Shown::Everywhere),     b(rule_all),              [200,   403,   200,   403,   401]),
         row(PUT,     "/api/v1/rules/{id}",               "org B's rule",                      Lib(Doc::Rule, Shown::OrgB),           b(rule_s1),               [404,   404,   404,   404,   401]),
         row(DELETE,  "/api/v1/rules/{id}",               "fresh, scope S1",                   Lib(Doc::Rule, Shown::Store1),         NO_BODY,                  [204,   204,   204,   403,   401]),
-        row(DELETE,  "/api/v1/rules/{id}",               "fresh, scope S2",                   Lib(Doc::Rule, Shown::Store2),         NO_BODY,                  [204,   403,   204,   403,   401]),
+        row(DELETE,  "/api/v1/rules/{id}",               "fresh, scope S2",                   Lib(Doc::Rule, Shown::Store2),         NO_BODY,                  [204,   404,   204,   403,   401]),
         row(DELETE,  "/api/v1/rules/{id}",               "fresh org B rule",                  Lib(Doc::Rule, Shown::OrgB),           NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- emergency messages: owners anywhere, store managers inside their stores
         row(POST,    "/api/v1/emergencies",              "scope: S1",                         Bare,                                  b(emergency_s1),          [201,   201,   403,   403,   401]),
@@ -1055,7 +1058,7 @@ fn matrix() -> Vec<Row> {
         row(POST,    "/api/v1/emergencies",              "scope → org B's store",             Bare,                                  b(emergency_store_of_b),  [422,   403,   403,   403,   401]),
         row(POST,    "/api/v1/emergencies",              "image → org B's media",             Bare,                                  b(emergency_image_of_b),  [422,   422,   403,   403,   401]),
         row(DELETE,  "/api/v1/emergencies/{id}",         "fresh, scope S1",                   Emergency(Shown::Store1),              NO_BODY,                  [204,   204,   403,   403,   401]),
-        row(DELETE,  "/api/v1/emergencies/{id}",         "fresh, scope S2",                   Emergency(Shown::Store2),              NO_BODY,                  [204,   403,   403,   403,   401]),
+        row(DELETE,  "/api/v1/emergencies/{id}",         "fresh, scope S2",                   Emergency(Shown::Store2),              NO_BODY,                  [204,   404,   403,   403,   401]),
         row(DELETE,  "/api/v1/emergencies/{id}",         "fresh, scope all",                  Emergency(Shown::Everywhere),          NO_BODY,                  [204,   403,   403,   403,   401]),
         row(DELETE,  "/api/v1/emergencies/{id}",         "fresh plain rule, scope S1",        Lib(Doc::Rule, Shown::Store1),         NO_BODY,                  [404,   404,   403,   403,   401]),
         row(DELETE,  "/api/v1/emergencies/{id}",         "fresh org B emergency",             Emergency(Shown::OrgB),                NO_BODY,                  [404,   404,   404,   404,   401]),
@@ -1461,6 +1464,27 @@ async fn run_matrix(env: &TestEnv) -> Vec<String> {
     assert_eq!(ids(&stores), [w.s1], "{stores}");
     let (_, screens) = env.get(&w.manager, "/api/v1/screens").await;
     assert_eq!(ids(&screens), [w.screen1], "{screens}");
+    // Of the rules, those that reach S1 (R1, and any for all screens), never R2 or S2's.
+    let (_, rules) = env.get(&w.manager, "/api/v1/rules").await;
+    let rule_ids = ids(&rules);
+    assert!(
+        rule_ids.contains(&w.r1) && !rule_ids.contains(&w.r2),
+        "{rules}"
+    );
+    for rule in rules.as_array().unwrap() {
+        let scope = &rule["scope"];
+        let reaches_s1 = scope["all"] == true
+            || scope["stores"]
+                .as_array()
+                .is_some_and(|s| s.contains(&json!(w.s1)))
+            || scope["screens"]
+                .as_array()
+                .is_some_and(|s| s.contains(&json!(w.screen1)))
+            || scope["groups"]
+                .as_array()
+                .is_some_and(|g| g.contains(&json!(w.group)));
+        assert!(reaches_s1, "the store manager sees {rule}");
+    }
 
     // No list shows the other organization's objects, to anyone.
     let lists_b: Vec<HashSet<i64>> = org_lists(env, &w.owner_b)

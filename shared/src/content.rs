@@ -1,7 +1,9 @@
 //! Content items: what a zone can show. Media bytes travel separately, addressed by sha256.
 
 use crate::ids::{ContentId, FeedId};
+use crate::input::{Accept, check_block, check_line, normalize_block, normalize_line};
 use crate::validate::{Validate, ValidationErrors};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// A blob in the media store, referenced by its content hash.
@@ -358,5 +360,74 @@ impl Validate for ContentItem {
             | ContentKind::Clock { .. } => {}
         }
         errors.into_result()
+    }
+}
+
+impl ContentItem {
+    /// Every customer-facing text of the item with its field path, and whether it may span
+    /// lines. Currency symbols are identifiers matched against the feed's and are not text;
+    /// the QR promo's URL is not either.
+    fn texts_mut(&mut self) -> Vec<(String, bool, &mut String)> {
+        let mut texts = vec![("name".to_owned(), false, &mut self.name)];
+        match &mut self.kind {
+            ContentKind::MenuBoard { menu } => {
+                texts.push(("menu.title".into(), false, &mut menu.title));
+                for (c, category) in menu.categories.iter_mut().enumerate() {
+                    let field = format!("menu.categories.{c}");
+                    texts.push((format!("{field}.name"), false, &mut category.name));
+                    for (i, item) in category.items.iter_mut().enumerate() {
+                        let field = format!("{field}.items.{i}");
+                        texts.push((format!("{field}.name"), false, &mut item.name));
+                        texts.push((format!("{field}.description"), true, &mut item.description));
+                    }
+                }
+            }
+            ContentKind::Text { title, body, .. } => {
+                texts.push(("title".into(), false, title));
+                texts.push(("body".into(), true, body));
+            }
+            ContentKind::Ticker {
+                source: TickerSource::Static { lines },
+                ..
+            } => {
+                for (i, line) in lines.iter_mut().enumerate() {
+                    texts.push((format!("lines.{i}"), false, line));
+                }
+            }
+            ContentKind::QrPromo { headline, .. } => {
+                texts.push(("headline".into(), false, headline));
+            }
+            ContentKind::Image { .. }
+            | ContentKind::Video { .. }
+            | ContentKind::Ticker { .. }
+            | ContentKind::Weather { .. }
+            | ContentKind::CurrencyBoard { .. }
+            | ContentKind::Clock { .. } => {}
+        }
+        texts
+    }
+}
+
+impl Accept for ContentItem {
+    fn normalize(&mut self) {
+        for (_, multiline, text) in self.texts_mut() {
+            if multiline {
+                normalize_block(text);
+            } else {
+                normalize_line(text);
+            }
+        }
+    }
+
+    fn check_new(&self, _now: Timestamp, errors: &mut ValidationErrors) {
+        // `texts_mut` is the one list of texts; a copy lends it the `&mut` it needs.
+        let mut copy = self.clone();
+        for (field, multiline, text) in copy.texts_mut() {
+            if multiline {
+                check_block(&field, text, errors);
+            } else {
+                check_line(&field, text, errors);
+            }
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Layouts: a template of zones, each zone bound to a playlist.
 
 use crate::ids::{LayoutId, PlaylistId};
+use crate::input::{Accept, check_line, normalize_line};
 use crate::validate::{Validate, ValidationErrors};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// A zone's place on the screen, in fractions of the screen (0.0–1.0), origin top-left.
@@ -154,5 +156,15 @@ impl Validate for Layout {
             }
         }
         errors.into_result()
+    }
+}
+
+impl Accept for Layout {
+    fn normalize(&mut self) {
+        normalize_line(&mut self.name);
+    }
+
+    fn check_new(&self, _now: Timestamp, errors: &mut ValidationErrors) {
+        check_line("name", &self.name, errors);
     }
 }

@@ -8,6 +8,7 @@ pub mod content;
 pub mod events;
 pub mod feed;
 pub mod ids;
+pub mod input;
 pub mod layout;
 pub mod manifest;
 pub mod playlist;
@@ -18,4 +19,5 @@ pub mod validate;
 /// additive changes (new optional fields) keep it.
 pub const API_VERSION: u32 = 1;
 
+pub use input::Accept;
 pub use validate::{FieldError, Validate, ValidationErrors};

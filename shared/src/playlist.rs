@@ -5,6 +5,7 @@
 //! the schedule says it should be, not from the first slide.
 
 use crate::ids::{ContentId, PlaylistId};
+use crate::input::{Accept, check_line, normalize_line};
 use crate::validate::{Validate, ValidationErrors};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -174,5 +175,15 @@ impl Validate for Playlist {
             }
         }
         errors.into_result()
+    }
+}
+
+impl Accept for Playlist {
+    fn normalize(&mut self) {
+        normalize_line(&mut self.name);
+    }
+
+    fn check_new(&self, _now: Timestamp, errors: &mut ValidationErrors) {
+        check_line("name", &self.name, errors);
     }
 }

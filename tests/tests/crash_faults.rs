@@ -132,6 +132,129 @@ async fn a_server_killed_during_an_upload_keeps_the_library_whole() {
     drop(server);
 }
 
+/// Every file under `dir`, as (path relative to `dir`, size).
+fn files_and_sizes(dir: &Path) -> Vec<(String, u64)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if let Ok(meta) = entry.metadata() {
+                let rel = path.strip_prefix(root).unwrap().display().to_string();
+                out.push((rel, meta.len()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The half-written files of the media store: `<key>#<n>`, which its listing does not show.
+fn partial_writes(media: &Path) -> Vec<(String, u64)> {
+    files_and_sizes(media)
+        .into_iter()
+        .filter(|(p, _)| p.contains('#'))
+        .collect()
+}
+
+/// SIGKILL while a large upload is being copied into the store (after it was received and
+/// checked): the half-written copy is invisible to the store's listing, yet the housekeeping
+/// sweep after the restart removes it, and the data dir then holds exactly the library's bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_while_committing_an_upload_leaks_no_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    let media_dir = data.join("media");
+    let addr = free_addr();
+    let server = ServerProcess::start(SERVER, &data, addr).await;
+    let admin = Admin::setup(&server.url("")).await;
+    let kept = noise_png(320, 240, 1);
+    let kept_sha = admin.upload("kept.png", kept.clone()).await;
+
+    // A picture with 160 MiB after its end: checked at once, slow to copy into the store.
+    let mut big = noise_png(320, 240, 2);
+    big.resize(big.len() + (160 << 20), 0);
+    let upload = tokio::spawn({
+        let (client, url) = (admin.client.clone(), format!("{}/api/v1/media", admin.base));
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(big.clone()).file_name("big.png"),
+        );
+        async move { client.post(url).multipart(form).send().await }
+    });
+    let deadline = Instant::now() + WAIT;
+    while !partial_writes(&media_dir)
+        .iter()
+        .any(|(_, len)| *len >= 8 << 20)
+    {
+        assert!(
+            !upload.is_finished() && Instant::now() < deadline,
+            "the commit was never seen under way"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    drop(server); // SIGKILL in the middle of the copy
+    let _ = upload.await;
+    let leftovers = partial_writes(&media_dir);
+    assert!(!leftovers.is_empty(), "the crash left a half-written copy");
+
+    // An hour later (the grace that protects a commit still running on another instance),
+    // a restart's housekeeping removes it.
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3700);
+    for (path, _) in &leftovers {
+        std::fs::File::options()
+            .write(true)
+            .open(media_dir.join(path))
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+    }
+    let server = ServerProcess::start(SERVER, &data, addr).await;
+    let deadline = Instant::now() + WAIT;
+    while !partial_writes(&media_dir).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the sweep left {:?}",
+            partial_writes(&media_dir)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // What is left on disk is the library: the kept blob and its thumbnail, nothing else.
+    let media = media_list(&admin).await;
+    assert_eq!(media.len(), 1, "{media:?}");
+    let stored = files_and_sizes(&media_dir);
+    let thumbnails: Vec<_> = stored
+        .iter()
+        .filter(|(p, _)| p.starts_with("thumb/"))
+        .collect();
+    assert_eq!(thumbnails.len(), 1, "{stored:?}");
+    let blob_bytes: u64 = stored
+        .iter()
+        .filter(|(p, _)| p.starts_with("sha256/"))
+        .map(|(p, len)| {
+            assert!(p.ends_with(&kept_sha), "{stored:?}");
+            len
+        })
+        .sum();
+    assert_eq!(blob_bytes, kept.len() as u64, "{stored:?}");
+    let all_bytes: u64 = files_and_sizes(&media_dir)
+        .iter()
+        .map(|(_, len)| len)
+        .sum::<u64>()
+        + files_and_sizes(&data.join("tmp"))
+            .iter()
+            .map(|(_, len)| len)
+            .sum::<u64>();
+    assert_eq!(all_bytes, blob_bytes + thumbnails[0].1, "{stored:?}");
+
+    // The same upload, sent again, is stored whole.
+    assert_eq!(admin.upload("big.png", big.clone()).await, sha256(&big));
+    drop(server);
+}
+
 /// Content `n`'s text body as the admin wrote it last.
 fn body_of(n: u64) -> String {
     format!("edition {n}")

@@ -2,15 +2,16 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 use vitrin_shared::ids::StoreId;
+use vitrin_shared::input::accept_line;
 
 use super::extract::{ApiJson, ClientIp, Id};
-use crate::auth::{Principal, Role, password, ratelimit, session, token};
+use crate::auth::{Principal, Role, known_browser, password, ratelimit, session, token};
 use crate::changes::{Audit, record_audit};
 use crate::db::{now_ms, sql};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -75,14 +76,25 @@ pub fn check_credentials(email: &str, password: Option<&str>, errors: &mut Valid
             "enter an e-mail address like name@example.com",
         );
     }
-    if let Some(password) = password
-        && password.chars().count() < password::MIN_LENGTH
-    {
-        errors.add(
-            "password",
-            "too_short",
-            format!("use at least {} characters", password::MIN_LENGTH),
-        );
+    if let Some(password) = password {
+        if password.chars().count() < password::MIN_LENGTH {
+            errors.add(
+                "password",
+                "too_short",
+                format!("use at least {} characters", password::MIN_LENGTH),
+            );
+        } else if password::too_long(password) {
+            errors.add(
+                "password",
+                "too_long",
+                format!(
+                    "use at most {} bytes (about {} Persian or {} Latin letters)",
+                    password::MAX_BYTES,
+                    password::MAX_BYTES / 2,
+                    password::MAX_BYTES
+                ),
+            );
+        }
     }
 }
 
@@ -100,14 +112,16 @@ pub async fn setup_state(State(state): State<AppState>) -> ApiResult<Json<SetupS
     responses((status = 201, body = Me), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn setup(
     State(state): State<AppState>,
-    ApiJson(req): ApiJson<SetupRequest>,
+    ApiJson(mut req): ApiJson<SetupRequest>,
 ) -> ApiResult<Response> {
     let email = normalize_email(&req.email);
     let mut errors = ValidationErrors::new();
-    if req.organization.trim().is_empty() {
+    accept_line("organization", &mut req.organization, &mut errors);
+    if req.organization.is_empty() {
         errors.add("organization", "required", "name your shop or franchise");
     }
-    if req.name.trim().is_empty() {
+    accept_line("name", &mut req.name, &mut errors);
+    if req.name.is_empty() {
         errors.add("name", "required", "a name is required");
     }
     check_credentials(&email, Some(&req.password), &mut errors);
@@ -193,29 +207,35 @@ async fn signed_in(state: &AppState, user_id: i64, status: StatusCode) -> ApiRes
     Ok((status, [(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }
 
-/// Signs in with e-mail and password. Five failures in 15 minutes (per account, and per client
-/// address) lock further attempts until the window ends.
+/// Signs in with e-mail and password. Wrong passwords are limited without letting anyone lock
+/// anyone else out: five in 15 minutes lock the browser they came from, if it signed in to
+/// the account before (its `vitrin_known` cookie), else the account from that address; an
+/// address or an account guessed at on a larger scale is limited for unknown clients only.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "account", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     let email = normalize_email(&req.email);
-    let mut keys = vec![format!("email:{email}")];
-    if let Some(ip) = ip {
-        keys.push(format!("ip:{ip}"));
-    }
-    for key in &keys {
-        if let Some(retry_after_secs) = ratelimit::blocked_for(&state.db, key).await? {
-            return Err(ApiError::TooManyRequests { retry_after_secs });
-        }
-    }
     let user: Option<(i64, String)> = sql("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(&email)
         .fetch_optional(&state.db)
         .await?;
+    let known = match &user {
+        Some((id, _)) => known_browser::recognise(&state.db, &headers, *id).await?,
+        None => None,
+    };
+    let limits = ratelimit::login_limits(&email, ip, known.as_deref());
+    for limit in &limits {
+        if let Some(retry_after_secs) =
+            ratelimit::blocked_for(&state.db, &limit.key, limit.max).await?
+        {
+            return Err(ApiError::TooManyRequests { retry_after_secs });
+        }
+    }
     let ok = match user.clone() {
         Some((_, hash)) => password::verify(req.password, hash).await?,
         None => {
@@ -224,15 +244,21 @@ pub async fn login(
         }
     };
     if !ok {
-        for key in &keys {
-            ratelimit::record_failure(&state.db, key).await?;
+        for limit in &limits {
+            ratelimit::record_failure(&state.db, &limit.key).await?;
         }
         tracing::info!("failed login");
         return Err(ApiError::Unauthenticated);
     }
-    ratelimit::clear(&state.db, &keys[0]).await?;
+    // The right password clears this client's own counter, not the wider ones.
+    ratelimit::clear(&state.db, &limits[0].key).await?;
     let (user_id, _) = user.expect("verified users exist");
-    signed_in(&state, user_id, StatusCode::OK).await
+    let mut response = signed_in(&state, user_id, StatusCode::OK).await?;
+    if known.is_none() {
+        let cookie = known_browser::remember(&state.db, user_id, state.config.https()).await?;
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "account",
@@ -297,10 +323,14 @@ pub async fn create_token(
     principal: Principal,
     ApiJson(req): ApiJson<NewToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
-    let name = req.name.trim();
+    let mut name = req.name;
+    let mut errors = ValidationErrors::new();
+    accept_line("name", &mut name, &mut errors);
     if name.is_empty() {
-        return Err(ApiError::field("name", "required", "name the integration"));
+        errors.add("name", "required", "name the integration");
     }
+    errors.into_result()?;
+    let name = name.as_str();
     let secret = token::generate("vt_");
     let now = now_ms();
     let mut tx = state.db.begin().await?;

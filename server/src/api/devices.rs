@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
+use vitrin_shared::ValidationErrors;
 use vitrin_shared::content::ContentItem;
 use vitrin_shared::events::{Command, PushEvent};
 use vitrin_shared::ids::{CommandId, ScreenId, StoreId};
@@ -52,7 +53,9 @@ pub async fn pair(
     ApiJson(request): ApiJson<PairRequest>,
 ) -> ApiResult<Json<Screen>> {
     let limit_key = format!("pair-claim:{}", principal.user_id);
-    if let Some(retry_after_secs) = ratelimit::blocked_for(&state.db, &limit_key).await? {
+    if let Some(retry_after_secs) =
+        ratelimit::blocked_for(&state.db, &limit_key, ratelimit::MAX_FAILURES).await?
+    {
         return Err(ApiError::TooManyRequests { retry_after_secs });
     }
     let code = normalize_code(&request.code);
@@ -294,6 +297,9 @@ pub struct Emergency {
     pub screens: Vec<i64>,
 }
 
+/// How long before its publication an emergency's rule starts (see `publish_emergency`).
+const EMERGENCY_CLOCK_MARGIN_MINS: i64 = 5;
+
 /// Publishes an emergency message: pushed at once to connected screens, and in the manifest
 /// (as an emergency rule) for the others. Owners anywhere; store managers in their stores.
 #[utoipa::path(post, path = "/api/v1/emergencies", tag = "screens", request_body = EmergencyRequest,
@@ -305,10 +311,14 @@ pub async fn publish_emergency(
     ApiJson(request): ApiJson<EmergencyRequest>,
 ) -> ApiResult<(StatusCode, Json<Emergency>)> {
     principal.require(matches!(principal.role, Role::Owner | Role::StoreManager))?;
-    let text = request.text.trim().to_owned();
+    // Normalised here, not only by the library: the pushed event carries the text too.
+    let mut text = request.text.clone();
+    let mut errors = ValidationErrors::new();
+    vitrin_shared::input::accept_line("text", &mut text, &mut errors);
     if text.is_empty() {
-        return Err(ApiError::field("text", "required", "write the message"));
+        errors.add("text", "required", "write the message");
     }
+    errors.into_result()?;
     if request.until.is_some_and(|u| u <= Timestamp::now()) {
         return Err(ApiError::field(
             "until",
@@ -334,11 +344,16 @@ pub async fn publish_emergency(
         json!({"name": name, "entries": [{"content": content.id.0, "duration_ms": 3_600_000}]}),
     )
     .await?;
+    // It starts now: without a start, the rule (and the "what plays when" picture) would
+    // say it was on for every day before. A few minutes' margin still covers a player whose
+    // clock lags and that learns of it from its manifest.
+    let from = Timestamp::now() - jiff::SignedDuration::from_mins(EMERGENCY_CLOCK_MARGIN_MINS);
     let rule = json!({
         "name": name,
         "target": {"type": "playlist", "id": playlist.id.0},
         "scope": request.scope,
-        "when": {"window": {"type": "all_day"}, "active_until": request.until},
+        "when": {"window": {"type": "all_day"}, "active_from": from,
+                 "active_until": request.until},
         "kind": {"type": "emergency"},
     });
     let (_, rule) = library::save_in::<ScheduleRule>(&mut change, None, rule).await?;

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 
 use super::extract::{ApiJson, Id};
-use super::stores::check_name;
+use super::stores::accept_name;
 use crate::auth::Principal;
 use crate::changes::{Audit, Change};
 use crate::db::{Db, Tx, now_ms, sql};
@@ -133,7 +133,7 @@ async fn save(
     state: AppState,
     principal: Principal,
     id: Option<i64>,
-    input: GroupInput,
+    mut input: GroupInput,
 ) -> ApiResult<Json<Group>> {
     let org = principal.org.0;
     if let Some(id) = id {
@@ -141,7 +141,7 @@ async fn save(
     }
     principal.require(principal.is_owner())?;
     let mut errors = ValidationErrors::new();
-    check_name(&input.name, &mut errors);
+    accept_name(&mut input.name, &mut errors);
     errors.into_result()?;
     let mut change = Change::begin(&state, &principal).await?;
     let now = now_ms();

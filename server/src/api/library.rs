@@ -2,18 +2,20 @@
 //! named JSON documents of the organization whose wire type lives in `shared`; one generic
 //! implementation stores them, checks their references and keeps the `refs` table current.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vitrin_shared::content::{ContentItem, ContentKind, MediaRef};
-use vitrin_shared::ids::{ContentId, LayoutId, OrgId, PlaylistId, RuleId};
+use vitrin_shared::ids::{
+    ContentId, GroupId, LayoutId, OrgId, PlaylistId, RuleId, ScreenId, StoreId,
+};
 use vitrin_shared::layout::Layout;
 use vitrin_shared::playlist::Playlist;
-use vitrin_shared::schedule::{RuleKind, ScheduleRule, Target};
-use vitrin_shared::{Validate, ValidationErrors};
+use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, Target};
+use vitrin_shared::{Accept, ValidationErrors};
 
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
@@ -24,7 +26,7 @@ use crate::refs::{self, Ref};
 use crate::state::AppState;
 
 /// A library document type.
-pub trait Doc: Serialize + DeserializeOwned + Validate + Send + Sync + 'static {
+pub trait Doc: Serialize + DeserializeOwned + Accept + Send + Sync + 'static {
     /// Table name, also the `refs` kind and the audit object type.
     const TABLE: &'static str;
     const KIND: &'static str;
@@ -37,6 +39,12 @@ pub trait Doc: Serialize + DeserializeOwned + Validate + Send + Sync + 'static {
     /// general right to edit content).
     fn may_edit(&self, _principal: &Principal) -> bool {
         true
+    }
+
+    /// The screens a document is for, when it is for some screens only (schedule rules):
+    /// a store manager sees it only when it reaches one of their stores.
+    fn scope(&self) -> Option<&Scope> {
+        None
     }
 
     /// Checks that everything the document points at exists in `org` (and may be used by
@@ -77,11 +85,89 @@ pub async fn list<T: Doc>(state: &AppState, principal: &Principal) -> ApiResult<
     .bind(principal.org.0)
     .fetch_all(&state.db)
     .await?;
-    Ok(rows.iter().map(decode_doc).collect::<DbResult<_>>()?)
+    let docs: Vec<T> = rows.iter().map(decode_doc).collect::<DbResult<_>>()?;
+    match OwnStores::of(&state.db, principal).await? {
+        Some(own) => Ok(docs.into_iter().filter(|doc| own.see(doc)).collect()),
+        None => Ok(docs),
+    }
 }
 
 pub async fn get<T: Doc>(state: &AppState, principal: &Principal, id: i64) -> ApiResult<T> {
-    load(&state.db, principal.org, id).await
+    let doc: T = load(&state.db, principal.org, id).await?;
+    ensure_visible(&state.db, principal, &doc).await?;
+    Ok(doc)
+}
+
+/// A store manager's stores and the screens in them, to tell which rules reach them: the
+/// others are invisible (404), as other stores are.
+struct OwnStores {
+    stores: Vec<StoreId>,
+    /// Each screen's store, groups and tags.
+    screens: HashMap<ScreenId, (StoreId, Vec<GroupId>, Vec<String>)>,
+}
+
+impl OwnStores {
+    /// `None` for the roles that see the whole organization.
+    async fn of<'a>(ex: impl Into<Ex<'a>>, principal: &Principal) -> DbResult<Option<OwnStores>> {
+        if principal.role != Role::StoreManager {
+            return Ok(None);
+        }
+        // One row per screen, and one per group and per tag of each screen.
+        let rows: Vec<(i64, i64, String, String)> =
+            sql("SELECT s.id, s.store_id, 'screen', '' FROM screens s \
+               JOIN user_stores u ON u.store_id = s.store_id WHERE u.user_id = $1 \
+             UNION ALL SELECT s.id, s.store_id, 'group', CAST(m.group_id AS TEXT) FROM screens s \
+               JOIN user_stores u ON u.store_id = s.store_id \
+               JOIN group_members m ON m.screen_id = s.id WHERE u.user_id = $1 \
+             UNION ALL SELECT s.id, s.store_id, 'tag', t.tag FROM screens s \
+               JOIN user_stores u ON u.store_id = s.store_id \
+               JOIN screen_tags t ON t.screen_id = s.id WHERE u.user_id = $1")
+            .bind(principal.user_id)
+            .fetch_all(ex)
+            .await?;
+        let mut screens: HashMap<ScreenId, (StoreId, Vec<GroupId>, Vec<String>)> = HashMap::new();
+        for (screen, store, kind, value) in rows {
+            let entry = screens
+                .entry(ScreenId(screen))
+                .or_insert_with(|| (StoreId(store), Vec::new(), Vec::new()));
+            match kind.as_str() {
+                "group" => entry.1.extend(value.parse().ok().map(GroupId)),
+                "tag" => entry.2.push(value),
+                _ => {}
+            }
+        }
+        Ok(Some(OwnStores {
+            stores: principal.stores.clone(),
+            screens,
+        }))
+    }
+
+    fn see<T: Doc>(&self, doc: &T) -> bool {
+        let Some(scope) = doc.scope() else {
+            return true;
+        };
+        scope.all
+            || scope.stores.iter().any(|s| self.stores.contains(s))
+            || self
+                .screens
+                .iter()
+                .any(|(id, (store, groups, tags))| scope.applies_to(*id, *store, groups, tags))
+    }
+}
+
+/// 404 for a document `principal` may not see (see [`OwnStores`]).
+async fn ensure_visible<'a, T: Doc>(
+    ex: impl Into<Ex<'a>>,
+    principal: &Principal,
+    doc: &T,
+) -> ApiResult<()> {
+    if doc.scope().is_none() {
+        return Ok(());
+    }
+    match OwnStores::of(ex, principal).await? {
+        Some(own) if !own.see(doc) => Err(ApiError::NotFound),
+        _ => Ok(()),
+    }
 }
 
 /// A document of `org`, or 404.
@@ -133,13 +219,15 @@ pub async fn save_in<T: Doc>(
     let principal = change.principal;
     let org = principal.org;
     if let Some(id) = id {
-        // Another organization's document is 404 before it is 403.
+        // Another organization's document (or another store's rule) is 404 before it is 403.
         let existing: T = load(change.ex(), org, id).await?;
+        ensure_visible(change.ex(), principal, &existing).await?;
         principal.require(existing.may_edit(principal))?;
     }
     principal.require(principal.can_edit_content())?;
     let mut doc: T = parse(body, id.unwrap_or(0))?;
-    doc.validate()?;
+    // The one place library input is normalised and checked, whichever way it came.
+    doc.accept(jiff::Timestamp::now())?;
     principal.require(doc.may_edit(principal))?;
     let now = now_ms();
     let status = match id {
@@ -205,6 +293,7 @@ pub async fn delete_in<T: Doc>(change: &mut Change<'_>, id: i64) -> ApiResult<T>
     let principal = change.principal;
     let org = principal.org;
     let doc: T = load(change.ex(), org, id).await?;
+    ensure_visible(change.ex(), principal, &doc).await?;
     principal.require(principal.can_edit_content() && doc.may_edit(principal))?;
     refs::ensure_unused(&mut change.tx, org, T::KIND, &id.to_string()).await?;
     sql(format!("DELETE FROM {} WHERE id = $1", T::TABLE))
@@ -414,6 +503,10 @@ impl Doc for ScheduleRule {
     fn may_edit(&self, principal: &Principal) -> bool {
         !matches!(self.kind, RuleKind::Emergency)
             || matches!(principal.role, Role::Owner | Role::StoreManager)
+    }
+
+    fn scope(&self) -> Option<&Scope> {
+        Some(&self.scope)
     }
 
     doc_identity!(RuleId);

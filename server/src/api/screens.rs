@@ -11,7 +11,7 @@ use vitrin_shared::ids::{ScreenId, StoreId};
 use vitrin_shared::manifest::{Manifest, Orientation};
 
 use super::extract::{ApiJson, Id};
-use super::stores::check_name;
+use super::stores::accept_name;
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
 use crate::db::{Db, DbResult, Tx, now_ms, sql};
@@ -92,7 +92,7 @@ pub fn is_online(last_seen_at: Option<i64>, heartbeat_secs: i64, now: i64) -> bo
 impl ScreenInput {
     async fn validate(&mut self, ex: &mut Tx, principal: &Principal) -> ApiResult<()> {
         let mut errors = ValidationErrors::new();
-        check_name(&self.name, &mut errors);
+        accept_name(&mut self.name, &mut errors);
         if !(10..=3600).contains(&self.heartbeat_secs) {
             errors.add(
                 "heartbeat_secs",
@@ -111,6 +111,8 @@ impl ScreenInput {
                     "tags have 1 to 50 characters",
                 );
             }
+            // Tags are matched as typed (rules name them), so only refused, never rewritten.
+            vitrin_shared::input::check_line(&format!("tags.{i}"), tag, &mut errors);
         }
         self.tags = tags;
         let store = sql("SELECT COUNT(*) FROM stores WHERE org_id = $1 AND id = $2")

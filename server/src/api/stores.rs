@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 use vitrin_shared::ids::StoreId;
+use vitrin_shared::input::{accept_line, canonical_timezone, check_block, normalize_line};
 
 use super::extract::{ApiJson, Id};
 use crate::auth::Principal;
@@ -36,26 +37,34 @@ pub struct StoreInput {
 }
 
 impl StoreInput {
-    fn validate(&self) -> Result<(), ValidationErrors> {
+    /// Brings the input into its stored form (texts normalised, the timezone under its
+    /// canonical IANA name), then checks it.
+    fn accept(&mut self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        check_name(&self.name, &mut errors);
-        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
-            errors.add(
+        accept_name(&mut self.name, &mut errors);
+        // A postal address may take several lines.
+        normalize_line(&mut self.address);
+        check_block("address", &self.address, &mut errors);
+        match canonical_timezone(&self.timezone) {
+            Some(name) => self.timezone = name,
+            None => errors.add(
                 "timezone",
                 "unknown_timezone",
                 format!(
                     "'{}' is not an IANA timezone such as Asia/Tehran",
                     self.timezone
                 ),
-            );
+            ),
         }
         errors.into_result()
     }
 }
 
-/// Names are required and kept to one line of reasonable length.
-pub fn check_name(name: &str, errors: &mut ValidationErrors) {
-    if name.trim().is_empty() {
+/// Brings a name into its stored form (trimmed, Persian letters) and checks it: required,
+/// one line of reasonable length, without control characters.
+pub fn accept_name(name: &mut String, errors: &mut ValidationErrors) {
+    accept_line("name", name, errors);
+    if name.is_empty() {
         errors.add("name", "required", "a name is required");
     } else if name.chars().count() > 200 {
         errors.add("name", "too_long", "use at most 200 characters");
@@ -116,10 +125,10 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(input): ApiJson<StoreInput>,
+    ApiJson(mut input): ApiJson<StoreInput>,
 ) -> ApiResult<(StatusCode, Json<Store>)> {
     principal.require(principal.is_owner())?;
-    input.validate()?;
+    input.accept()?;
     let mut change = Change::begin(&state, &principal).await?;
     let now = now_ms();
     let store: Store = sql(format!(
@@ -127,8 +136,8 @@ pub async fn create(
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMNS}"
     ))
     .bind(principal.org.0)
-    .bind(input.name.trim())
-    .bind(input.address.trim())
+    .bind(&input.name)
+    .bind(&input.address)
     .bind(&input.timezone)
     .bind(now)
     .fetch_one(change.ex())
@@ -152,18 +161,18 @@ pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id,
-    ApiJson(input): ApiJson<StoreInput>,
+    ApiJson(mut input): ApiJson<StoreInput>,
 ) -> ApiResult<Json<Store>> {
     visible_store(&state, &principal, id).await?;
     principal.require(principal.can_manage_store(StoreId(id)))?;
-    input.validate()?;
+    input.accept()?;
     let mut change = Change::begin(&state, &principal).await?;
     let store: Store = sql(format!(
         "UPDATE stores SET name = $1, address = $2, timezone = $3, updated_at = $4 \
          WHERE org_id = $5 AND id = $6 RETURNING {COLUMNS}"
     ))
-    .bind(input.name.trim())
-    .bind(input.address.trim())
+    .bind(&input.name)
+    .bind(&input.address)
     .bind(&input.timezone)
     .bind(now_ms())
     .bind(principal.org.0)

@@ -146,12 +146,12 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(input): ApiJson<UserInput>,
+    ApiJson(mut input): ApiJson<UserInput>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     principal.require(principal.is_owner())?;
     let email = normalize_email(&input.email);
     let mut errors = ValidationErrors::new();
-    super::stores::check_name(&input.name, &mut errors);
+    super::stores::accept_name(&mut input.name, &mut errors);
     match &input.password {
         Some(p) => check_credentials(&email, Some(p), &mut errors),
         None => {
@@ -188,14 +188,14 @@ pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id,
-    ApiJson(input): ApiJson<UserInput>,
+    ApiJson(mut input): ApiJson<UserInput>,
 ) -> ApiResult<Json<User>> {
     let org = principal.org.0;
     let before = load(&state.db, org, id).await?;
     principal.require(principal.is_owner())?;
     let email = normalize_email(&input.email);
     let mut errors = ValidationErrors::new();
-    super::stores::check_name(&input.name, &mut errors);
+    super::stores::accept_name(&mut input.name, &mut errors);
     check_credentials(&email, input.password.as_deref(), &mut errors);
     errors.into_result()?;
     let hash = match input.password.clone() {

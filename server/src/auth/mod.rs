@@ -1,13 +1,14 @@
 //! Who is asking: sessions (browser), API tokens (integrations), passwords, roles.
 
+pub mod known_browser;
 pub mod password;
 pub mod ratelimit;
 pub mod session;
 pub mod token;
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use serde::{Deserialize, Serialize};
 use vitrin_shared::ids::{OrgId, StoreId};
 
@@ -116,7 +117,7 @@ impl FromRequestParts<AppState> for Principal {
             return Ok(p.clone());
         }
         let now = now_ms();
-        let (row, session_hash) = if let Some(bearer) = bearer_token(parts) {
+        let (row, session_hash) = if let Some(bearer) = bearer(&parts.headers) {
             let hash = token::hash(bearer);
             let row: Option<PrincipalRow> =
                 sql("SELECT u.id, u.org_id, u.role, u.email FROM api_tokens t \
@@ -170,12 +171,11 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
-fn bearer_token(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+/// The token of an `Authorization: Bearer <token>` header. The scheme name is matched without
+/// regard to case, as HTTP defines it (RFC 9110 §11.1): `bearer vt_…` is the same credential.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

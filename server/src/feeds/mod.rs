@@ -162,8 +162,18 @@ impl Refresh {
                 format!("refresh every 60 to {MAX_INTERVAL_SECS} seconds"),
             ),
             (None, Some(line)) => {
-                if let Err(message) = CronExpr::parse(line) {
-                    errors.add("refresh.cron", "invalid", message);
+                match CronExpr::parse(line) {
+                    Err(message) => errors.add("refresh.cron", "invalid", message),
+                    // Such a source would never be fetched again.
+                    Ok(cron) if !cron.fires_after(Timestamp::now()) => errors.add(
+                        "refresh.cron",
+                        "never_fires",
+                        format!(
+                            "'{}' never fires from now on: no coming date matches it",
+                            line.trim()
+                        ),
+                    ),
+                    Ok(_) => {}
                 }
                 match &self.timezone {
                     None => errors.add(
@@ -344,6 +354,12 @@ mod tests {
         });
         assert_eq!(e.codes_for("refresh.cron"), ["invalid"]);
         assert_eq!(e.codes_for("refresh.timezone"), ["required"]);
+        let e = check(Refresh {
+            cron: Some("0 0 31 2 *".into()),
+            timezone: Some("UTC".into()),
+            every_secs: None,
+        });
+        assert_eq!(e.codes_for("refresh.cron"), ["never_fires"]);
         let e = check(Refresh {
             every_secs: Some(600),
             cron: Some("0 * * * *".into()),

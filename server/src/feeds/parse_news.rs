@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use atom_syndication::TextType;
 use jiff::Timestamp;
+use vitrin_shared::calendar::normalize_persian_text;
 use vitrin_shared::feed::NewsItem;
 
 use super::{Expect, expect_type, text};
@@ -163,13 +164,16 @@ fn atom_text(t: &atom_syndication::Text) -> String {
     }
 }
 
+/// One item from its decoded plain texts: the one place feed text is normalised (Arabic ي/ك
+/// as Persian ی/ک, as typed text is), before duplicates are compared and items stored.
 fn news_item(
     title: Option<String>,
     summary: Option<String>,
     published: Option<Timestamp>,
 ) -> NewsItem {
-    let summary = summary.filter(|s| !s.is_empty());
-    let title = match title.filter(|t| !t.is_empty()) {
+    let persian = |text: String| normalize_persian_text(&text);
+    let summary = summary.map(persian).filter(|s| !s.is_empty());
+    let title = match title.map(persian).filter(|t| !t.is_empty()) {
         Some(title) => title,
         // An untitled item (allowed in RSS) is shown by the start of its text.
         None => summary
@@ -307,6 +311,28 @@ mod tests {
         );
         assert_eq!(two.len(), 2);
         assert_eq!(two[0].title, "x");
+    }
+
+    #[test]
+    fn items_are_written_with_persian_letters() {
+        let item = news_item(Some("قيمت كالا".into()), Some("ارزان شد، يك".into()), None);
+        assert_eq!(item.title, "قیمت کالا");
+        assert_eq!(item.summary.as_deref(), Some("ارزان شد، یک"));
+        // The same headline written either way is one item.
+        let items = finish(
+            vec![
+                Raw {
+                    key: Some("a".into()),
+                    item: news_item(Some("خبر يك".into()), None, None),
+                },
+                Raw {
+                    key: Some("b".into()),
+                    item: news_item(Some("خبر یک".into()), None, None),
+                },
+            ],
+            10,
+        );
+        assert_eq!(items.len(), 1);
     }
 
     #[test]

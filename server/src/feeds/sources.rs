@@ -14,12 +14,13 @@ use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 use vitrin_shared::content::MoneyUnit;
 use vitrin_shared::feed::{FeedData, FeedSnapshot, Rate, to_rial};
+use vitrin_shared::input::{accept_line, canonical_timezone};
 
 use super::fetch::{self, Fetcher};
 use super::refresh::{self, FEED_COLUMNS, FeedRow, Outcome};
 use super::{Refresh, SourceSpec, currency, snapshot_of};
 use crate::api::extract::{ApiJson, Id};
-use crate::api::stores::check_name;
+use crate::api::stores::accept_name;
 use crate::auth::Principal;
 use crate::changes::{Audit, Change};
 use crate::db::{now_ms, sql};
@@ -160,10 +161,17 @@ fn check_len(field: &str, text: &str, max: usize, errors: &mut ValidationErrors)
 }
 
 impl FeedInput {
-    fn validate(&self, state: &AppState) -> Result<(), ValidationErrors> {
+    /// Brings the input into its stored form (texts normalised, the timezone under its
+    /// canonical IANA name), then checks it.
+    fn accept(&mut self, state: &AppState) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        check_name(&self.name, &mut errors);
-        match &self.source {
+        accept_name(&mut self.name, &mut errors);
+        if let Some(tz) = &mut self.refresh.timezone
+            && let Some(canonical) = canonical_timezone(tz)
+        {
+            *tz = canonical;
+        }
+        match &mut self.source {
             SourceSpec::News { url, max_items } => {
                 check_url("source.url", url, state, &mut errors);
                 if !(1..=100).contains(max_items) {
@@ -193,6 +201,7 @@ impl FeedInput {
                     errors.add("source.days", "out_of_range", "forecast 1 to 16 days");
                 }
                 if let Some(place) = place {
+                    accept_line("source.place", place, &mut errors);
                     check_len("source.place", place, 100, &mut errors);
                 }
             }
@@ -206,7 +215,7 @@ impl FeedInput {
                     );
                 }
                 let mut seen = HashSet::new();
-                for (i, s) in symbols.iter().enumerate() {
+                for (i, s) in symbols.iter_mut().enumerate() {
                     let field = format!("source.symbols.{i}");
                     check_symbol(&field, &s.symbol, &mut seen, &mut errors);
                     if !s.pointer.starts_with('/') {
@@ -216,7 +225,8 @@ impl FeedInput {
                             "a JSON pointer starts with /, e.g. /data/usd/price",
                         );
                     }
-                    if let Some(label) = &s.label {
+                    if let Some(label) = &mut s.label {
+                        accept_line(&format!("{field}.label"), label, &mut errors);
                         check_len(&format!("{field}.label"), label, 100, &mut errors);
                     }
                 }
@@ -348,10 +358,10 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(input): ApiJson<FeedInput>,
+    ApiJson(mut input): ApiJson<FeedInput>,
 ) -> ApiResult<(StatusCode, Json<Feed>)> {
     principal.require(principal.can_edit_content())?;
-    input.validate(&state)?;
+    input.accept(&state)?;
     let now = now_ms();
     let refresh = input.refresh();
     let mut change = Change::begin(&state, &principal).await?;
@@ -397,11 +407,11 @@ pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id,
-    ApiJson(input): ApiJson<FeedInput>,
+    ApiJson(mut input): ApiJson<FeedInput>,
 ) -> ApiResult<Json<Feed>> {
     let row = load(&state, &principal, id).await?;
     principal.require(principal.can_edit_content())?;
-    input.validate(&state)?;
+    input.accept(&state)?;
     if input.source.kind() != row.kind {
         return Err(ApiError::field(
             "source.type",
@@ -542,7 +552,7 @@ pub async fn set_rates(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id,
-    ApiJson(input): ApiJson<RatesInput>,
+    ApiJson(mut input): ApiJson<RatesInput>,
 ) -> ApiResult<Json<Feed>> {
     let row = load(&state, &principal, id).await?;
     principal.require(principal.can_edit_content())?;
@@ -561,7 +571,7 @@ pub async fn set_rates(
         );
     }
     let mut seen = HashSet::new();
-    for (i, rate) in input.rates.iter().enumerate() {
+    for (i, rate) in input.rates.iter_mut().enumerate() {
         let field = format!("rates.{i}");
         check_symbol(&field, &rate.symbol, &mut seen, &mut errors);
         if rate.value <= 0 || rate.value > 1_000_000_000_000_000 {
@@ -571,7 +581,8 @@ pub async fn set_rates(
                 "a rate is a positive whole number",
             );
         }
-        if let Some(label) = &rate.label {
+        if let Some(label) = &mut rate.label {
+            accept_line(&format!("{field}.label"), label, &mut errors);
             check_len(&format!("{field}.label"), label, 100, &mut errors);
         }
     }

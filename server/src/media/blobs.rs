@@ -319,14 +319,29 @@ impl BlobStore {
         }
     }
 
-    /// Deletes the staging copies a crash left behind (a process killed between staging a
-    /// blob and linking it into place), once they are older than `older_than_ms`: younger
-    /// ones may belong to a commit still running on another instance. Returns how many went.
+    /// Deletes what a crash left behind in the store once it is older than `older_than_ms`
+    /// (younger files may belong to a commit still running on another instance): staging
+    /// copies (a process killed between staging a blob and linking it into place) and, on a
+    /// local disk, half-written files (a process killed while writing any key: the store
+    /// writes `<key>#<n>` and renames it when done, and its listing hides those). Returns how
+    /// many files went.
     pub async fn delete_stale_staging(&self, older_than_ms: i64) -> Result<usize, BlobError> {
         if !self.staged {
+            // S3 shows an object only once complete; the parts of a multipart upload that a
+            // crash abandoned are removed by the bucket's lifecycle rule (see the README).
             return Ok(0);
         }
         let cutoff = crate::db::now_ms() - older_than_ms;
+        let partials = match self.local_root.clone() {
+            Some(root) => {
+                let cutoff =
+                    std::time::UNIX_EPOCH + std::time::Duration::from_millis(cutoff.max(0) as u64);
+                tokio::task::spawn_blocking(move || remove_partial_writes(&root, cutoff))
+                    .await
+                    .map_err(|e| BlobError::Io(io::Error::other(e)))??
+            }
+            None => 0,
+        };
         let stale: Vec<Key> = self
             .store
             .list(Some(&Key::from("staging")))
@@ -340,7 +355,7 @@ impl BlobStore {
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(stale.len())
+        Ok(stale.len() + partials)
     }
 
     /// Deletes the blob and its thumbnail; either may already be gone.
@@ -422,6 +437,30 @@ pub fn remove_interrupted_uploads(dir: &Path) -> io::Result<usize> {
         if name.starts_with("upload-") && name.ends_with(".part") {
             std::fs::remove_file(&path)?;
             removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Removes the half-written files (`<key>#<n>`, see `delete_stale_staging`) under `root` that
+/// were last written before `cutoff`. Our keys are hex digests and never contain `#`.
+fn remove_partial_writes(root: &Path, cutoff: std::time::SystemTime) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            removed += remove_partial_writes(&path, cutoff)?;
+        } else if kind.is_file()
+            && entry.file_name().to_string_lossy().contains('#')
+            && entry.metadata()?.modified()? < cutoff
+        {
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(removed)
@@ -538,8 +577,17 @@ mod tests {
             )
             .await
             .unwrap();
+        // Half-written files the store's listing hides, in staging and beside a blob.
+        let media = tmp.path().join("media");
+        std::fs::write(media.join("staging/cafe#1"), vec![7u8; 4096]).unwrap();
+        let blob_dir = media
+            .join(&files_under(&media)[0])
+            .parent()
+            .unwrap()
+            .to_owned();
+        std::fs::write(blob_dir.join("feed#2"), b"half").unwrap();
         assert_eq!(store.delete_stale_staging(3_600_000).await.unwrap(), 0);
-        assert_eq!(store.delete_stale_staging(-60_000).await.unwrap(), 1);
+        assert_eq!(store.delete_stale_staging(-60_000).await.unwrap(), 3);
         let left = files_under(&tmp.path().join("media"));
         assert_eq!(left.len(), 1, "{left:?}");
         assert!(left[0].starts_with("sha256/"), "{left:?}");

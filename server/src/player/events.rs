@@ -55,14 +55,15 @@ struct EventRow {
     payload: String,
 }
 
-/// Reads what the screen should be told since `cursor`, and moves the cursor past it.
-async fn pending(db: &Db, screen: ScreenId, cursor: &mut Cursor) -> DbResult<Vec<Event>> {
-    let mut out = Vec::new();
-    let (version,): (i64,) = sql("SELECT manifest_version FROM screens WHERE id = $1")
-        .bind(screen.0)
-        .fetch_one(db)
-        .await?;
-    let version = version as u64;
+/// Reads what the screen should be told since `cursor`, and moves the cursor past it. `None`
+/// when the stream's device token no longer opens the screen (unpaired, paired again, rotated
+/// or deleted): the stream must end without sending anything more.
+async fn pending(
+    db: &Db,
+    screen: ScreenId,
+    token_hash: &str,
+    cursor: &mut Cursor,
+) -> DbResult<Option<Vec<Event>>> {
     let now = now_ms();
     // Commands not yet acknowledged and still fresh; emergencies whose rule still exists.
     let rows: Vec<EventRow> = sql(
@@ -76,6 +77,21 @@ async fn pending(db: &Db, screen: ScreenId, cursor: &mut Cursor) -> DbResult<Vec
     .bind(now - COMMAND_TTL_MS)
     .fetch_all(db)
     .await?;
+    // Read after the events: if the token still holds now, every event read above was made
+    // while the screen was paired with it.
+    let row: Option<(i64, Option<String>)> =
+        sql("SELECT manifest_version, device_token_hash FROM screens WHERE id = $1")
+            .bind(screen.0)
+            .fetch_optional(db)
+            .await?;
+    let Some((version, Some(current_hash))) = row else {
+        return Ok(None);
+    };
+    if current_hash != token_hash {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    let version = version as u64;
     if cursor.version != Some(version) {
         cursor.version = Some(version);
         out.push(event(&PushEvent::Manifest { version }, cursor));
@@ -86,7 +102,7 @@ async fn pending(db: &Db, screen: ScreenId, cursor: &mut Cursor) -> DbResult<Vec
             out.push(event(&push, cursor));
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 fn event(push: &PushEvent, cursor: &Cursor) -> Event {
@@ -109,6 +125,7 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     seen(&state, device).await?;
+    let token_hash = super::token_hash(&headers).ok_or(ApiError::Unauthenticated)?;
     let cursor = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -126,13 +143,18 @@ pub async fn stream(
         (changes, cursor, true),
         move |(mut changes, mut cursor, first)| {
             let db = db.clone();
+            let token_hash = token_hash.clone();
             async move {
                 if !first && changes.changed().await.is_err() {
                     return None;
                 }
                 changes.borrow_and_update();
-                match pending(&db, screen, &mut cursor).await {
-                    Ok(events) => Some((events, (changes, cursor, false))),
+                match pending(&db, screen, &token_hash, &mut cursor).await {
+                    Ok(Some(events)) => Some((events, (changes, cursor, false))),
+                    Ok(None) => {
+                        tracing::info!(screen = screen.0, "push stream ends: token revoked");
+                        None
+                    }
                     Err(e) => {
                         tracing::warn!(screen = screen.0, "push stream ends: {e}");
                         None

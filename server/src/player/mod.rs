@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
-use axum::http::header;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::routing::{get, post, put};
 use tokio::sync::watch;
 use vitrin_shared::ids::{OrgId, ScreenId};
 
-use crate::auth::token;
+use crate::auth::{self, token};
 use crate::db::{now_ms, sql};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -35,25 +35,33 @@ impl FromRequestParts<AppState> for Device {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let secret = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthenticated)?;
-        let hash = token::hash(secret.trim());
-        if let Some(device) = state.device_cache.known_token(&hash) {
-            return Ok(device);
-        }
-        let device = device_of(state, &hash).await?;
-        // Listen for the screen's changes first, then check the token again: an unpairing
-        // that committed in between is then either seen by the check or wakes the receiver.
-        let changes = state.push.subscribe(device.screen);
-        if device_of(state, &hash).await?.screen == device.screen {
-            state.device_cache.remember_token(hash, device, changes);
-        }
-        Ok(device)
+        let hash = token_hash(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        authenticate(state, &hash).await
     }
+}
+
+/// The sha256 of the request's device token, as the database keeps it.
+pub fn token_hash(headers: &HeaderMap) -> Option<String> {
+    auth::bearer(headers).map(token::hash)
+}
+
+/// The screen whose device token has this hash, or 401. Requests that outlive a check (the
+/// push stream, a long-poll) call it again after every wake-up: unpairing, pairing again and
+/// rotating the token all wake the screen, on every instance, and must end what it holds open.
+pub async fn authenticate(state: &AppState, hash: &str) -> Result<Device, ApiError> {
+    if let Some(device) = state.device_cache.known_token(hash) {
+        return Ok(device);
+    }
+    let device = device_of(state, hash).await?;
+    // Listen for the screen's changes first, then check the token again: an unpairing
+    // that committed in between is then either seen by the check or wakes the receiver.
+    let changes = state.push.subscribe(device.screen);
+    if device_of(state, hash).await?.screen == device.screen {
+        state
+            .device_cache
+            .remember_token(hash.to_owned(), device, changes);
+    }
+    Ok(device)
 }
 
 async fn device_of(state: &AppState, token_hash: &str) -> Result<Device, ApiError> {
@@ -169,13 +177,6 @@ impl DeviceCache {
                 checked,
             },
         );
-    }
-
-    /// Drops what this instance knows of the screen's tokens (after it got a new one here;
-    /// other instances hear of it through the screen's poke).
-    pub fn forget_tokens(&self, screen: ScreenId) {
-        let mut map = self.tokens.lock().expect("token cache lock");
-        map.retain(|_, known| known.device.screen != screen);
     }
 
     fn known_version(&self, screen: ScreenId) -> Option<(u64, String)> {

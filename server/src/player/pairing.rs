@@ -206,7 +206,8 @@ async fn finish(state: &AppState, secret_hash: &str, screen: i64) -> ApiResult<P
     }
     let token = set_new_token(&mut tx, screen).await?;
     tx.commit().await?;
-    state.device_cache.forget_tokens(ScreenId(screen));
+    // Whatever the old token held open (a push stream, a long-poll) ends now.
+    state.push.poke(&[ScreenId(screen)]);
     Ok(PairingStatus::Paired {
         screen_id: screen,
         token,
@@ -214,8 +215,8 @@ async fn finish(state: &AppState, secret_hash: &str, screen: i64) -> ApiResult<P
 }
 
 /// Gives `screen` a new device token (the old one stops working) and returns it. Other
-/// server instances drop the old token from their caches when the commit announces it; the
-/// caller forgets it in its own (`DeviceCache::forget_tokens`).
+/// server instances drop the old token from their caches, and end the streams it opened, when
+/// the commit announces it; the caller pokes the screen on its own instance after the commit.
 pub async fn set_new_token(tx: &mut Tx, screen: i64) -> DbResult<String> {
     let secret = token::generate("vd_");
     sql("UPDATE screens SET device_token_hash = $1 WHERE id = $2")
@@ -242,6 +243,6 @@ pub async fn rotate(
     let mut tx = state.db.begin().await?;
     let token = set_new_token(&mut tx, device.screen.0).await?;
     tx.commit().await?;
-    state.device_cache.forget_tokens(device.screen);
+    state.push.poke(&[device.screen]);
     Ok(Json(RotatedToken { token }))
 }

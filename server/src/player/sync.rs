@@ -81,7 +81,14 @@ pub async fn manifest(
         let deadline = tokio::time::Instant::now() + wait;
         while matches(&headers, &etag(&hash)) {
             match tokio::time::timeout_at(deadline, changes.changed()).await {
-                Ok(Ok(())) => (version, hash) = current(&state, device).await?,
+                Ok(Ok(())) => {
+                    // The wake-up may be the token's revocation: answer nothing more then.
+                    let token = super::token_hash(&headers).ok_or(ApiError::Unauthenticated)?;
+                    if super::authenticate(&state, &token).await?.screen != device.screen {
+                        return Err(ApiError::Unauthenticated);
+                    }
+                    (version, hash) = current(&state, device).await?;
+                }
                 // Out of time (or the hub went away): nothing new.
                 _ => return not_modified(&hash),
             }

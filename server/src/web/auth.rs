@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -166,6 +166,7 @@ async fn login_form(
 async fn login_submit(
     State(state): State<AppState>,
     ip: ClientIp,
+    headers: HeaderMap,
     page: Page,
     Form(form): Form<LoginForm>,
 ) -> ApiResult<Response> {
@@ -174,7 +175,7 @@ async fn login_submit(
         email: form.email.clone(),
         password: form.password,
     };
-    let errors = match account::login(State(state), ip, ApiJson(request)).await {
+    let errors = match account::login(State(state), ip, headers, ApiJson(request)).await {
         Ok(response) => return Ok(with_session_cookie(redirect(&next), &response)),
         Err(ApiError::Unauthenticated) => {
             let mut errors = FormErrors::none();

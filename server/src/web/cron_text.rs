@@ -7,6 +7,7 @@
 //! explained; 6/7-field lines whose seconds are 0 (and year `*`) too, as their 5-field form.
 
 use super::i18n::Lang;
+use jiff::Timestamp;
 use vitrin_shared::calendar::{Digits, persian_weekday_name};
 use vitrin_shared::schedule::CronExpr;
 
@@ -19,6 +20,9 @@ pub enum CronTextError {
     Field { field: usize, token: String },
     /// The engine refused it for a reason the field reader does not know.
     Engine(String),
+    /// A valid line whose dates never come again (31 February, a year gone by): the same
+    /// judgement (`CronExpr::fires_after`) the library makes when the rule is saved.
+    NeverFires,
 }
 
 impl CronTextError {
@@ -47,6 +51,12 @@ impl CronTextError {
                 format!("This cron line is not valid: {detail}")
             }
             (CronTextError::Engine(detail), Lang::Fa) => format!("این خط cron درست نیست: {detail}"),
+            (CronTextError::NeverFires, Lang::En) => {
+                "This cron line never fires from now on: no coming date matches it (does that month have that day? is the year still ahead?).".to_owned()
+            }
+            (CronTextError::NeverFires, Lang::Fa) => {
+                "این خط cron از این پس هرگز اجرا نمی‌شود: هیچ تاریخ آینده‌ای با آن جور نیست (آیا آن ماه چنین روزی دارد؟ آیا سال نگذشته است؟).".to_owned()
+            }
         }
     }
 }
@@ -113,7 +123,15 @@ const WEEKDAYS_EN: [&str; 7] = [
 pub fn explain(line: &str, lang: Lang) -> Result<String, CronTextError> {
     let line = line.trim();
     // The engine is the judge: a line it refuses is never explained as if it would run.
-    let engine = CronExpr::parse(line);
+    let engine = CronExpr::parse(line)
+        .map_err(CronTextError::Engine)
+        .and_then(|expr| {
+            if expr.fires_after(Timestamp::now()) {
+                Ok(expr)
+            } else {
+                Err(CronTextError::NeverFires)
+            }
+        });
     let five = match to_five_fields(line) {
         Ok(Some(fields)) => fields,
         Ok(None) => {
@@ -123,7 +141,7 @@ pub fn explain(line: &str, lang: Lang) -> Result<String, CronTextError> {
                     Lang::En => capitalize(&expr.describe()),
                     Lang::Fa => format!("زمان‌بندی پیشرفته با ثانیه: {line}"),
                 }),
-                Err(e) => Err(CronTextError::Engine(e)),
+                Err(e) => Err(e),
             };
         }
         Err(e) => return Err(e),
@@ -138,7 +156,7 @@ pub fn explain(line: &str, lang: Lang) -> Result<String, CronTextError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    engine.map_err(CronTextError::Engine)?;
+    engine?;
     let [minute, hour, dom, month, dow] = <[Field; 5]>::try_from(fields).expect("five fields");
     Ok(Words { lang }.sentence(&minute, &hour, &dom, &month, &dow))
 }
@@ -785,6 +803,24 @@ mod tests {
             explain("", Lang::Fa).unwrap_err().message(Lang::Fa),
             "خط cron پنج بخش دارد (دقیقه، ساعت، روز ماه، ماه، روز هفته)؛ این خط ۰ بخش دارد."
         );
+    }
+
+    #[test]
+    fn lines_that_never_fire_are_not_explained_as_if_they_would() {
+        for line in ["0 0 31 2 *", "0 0 0 1 1 * 2020"] {
+            assert_eq!(
+                explain(line, Lang::En),
+                Err(CronTextError::NeverFires),
+                "{line}"
+            );
+        }
+        assert!(
+            CronTextError::NeverFires
+                .message(Lang::Fa)
+                .contains("هرگز اجرا نمی‌شود")
+        );
+        // Leap days come round again.
+        explain("0 0 29 2 *", Lang::En).unwrap();
     }
 
     #[test]

@@ -168,7 +168,7 @@ async fn publish(
     let minutes = calendar::parse_number(&form.minutes).unwrap_or(0);
     if errors.is_empty() {
         let request = EmergencyRequest {
-            text: calendar::normalize_persian_text(&form.text),
+            text: form.text.clone(),
             image_sha256: None,
             scope: Scope {
                 all: form.everywhere,

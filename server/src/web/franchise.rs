@@ -141,7 +141,7 @@ impl PushForm {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let name = calendar::normalize_persian_text(self.name.trim());
+        let name = self.name.trim().to_owned();
         Ok(ScheduleRule {
             id: RuleId(0),
             name: if name.is_empty() {

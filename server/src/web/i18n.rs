@@ -291,6 +291,16 @@ const COMMON: &[Entry] = &[
         "منطقهٔ زمانی شناخته‌شده‌ای نیست (مثلاً Asia/Tehran).",
     ),
     (
+        "err.control_character",
+        "Remove the invisible control character from this text.",
+        "نویسهٔ کنترلی نامرئی را از این متن حذف کنید.",
+    ),
+    (
+        "err.never_fires",
+        "This cron line never fires from now on: no coming date matches it.",
+        "این خط cron از این پس هرگز اجرا نمی‌شود: هیچ تاریخ آینده‌ای با آن جور نیست.",
+    ),
+    (
         "err.out_of_range",
         "This value is out of range.",
         "این مقدار خارج از محدوده است.",

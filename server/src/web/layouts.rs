@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use vitrin_shared::calendar;
 use vitrin_shared::ids::{LayoutId, PlaylistId};
 use vitrin_shared::layout::{Layout, Template as Zones, ZoneBinding};
 use vitrin_shared::playlist::Playlist;
@@ -81,7 +80,7 @@ impl LayoutForm {
             .ok_or_else(|| ApiError::field("template", "required", "choose a template"))?;
         Ok(Layout {
             id: LayoutId(0),
-            name: calendar::normalize_persian_text(self.name.trim()),
+            name: self.name.trim().to_owned(),
             template,
             zones: template
                 .zones()

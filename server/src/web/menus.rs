@@ -165,6 +165,8 @@ impl MenuForm {
             if row.is_blank() {
                 continue;
             }
+            // Normalised here already (the library would too) so that rows typing the category
+            // with Arabic or Persian letters group under one heading.
             let category = calendar::normalize_persian_text(row.category.trim());
             // A row without a category continues the one above it, as in a printed menu.
             let c = if category.is_empty() {
@@ -199,8 +201,8 @@ impl MenuForm {
                 })
             };
             categories[c].items.push(MenuItem {
-                name: calendar::normalize_persian_text(row.name.trim()),
-                description: calendar::normalize_persian_text(row.description.trim()),
+                name: row.name.trim().to_owned(),
+                description: row.description.trim().to_owned(),
                 price,
                 sold_out: row.sold_out,
                 image: (!row.image.is_empty()).then(|| MediaRef {
@@ -528,7 +530,7 @@ async fn store(
 ) -> ApiResult<ContentItem> {
     let item = ContentItem {
         id: ContentId(0),
-        name: calendar::normalize_persian_text(form.name.trim()),
+        name: form.name.trim().to_owned(),
         kind: ContentKind::MenuBoard { menu },
     };
     let body = serde_json::to_value(&item).map_err(ApiError::internal)?;

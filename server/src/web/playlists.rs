@@ -197,7 +197,7 @@ impl PlaylistForm {
         }
         Ok(Playlist {
             id: PlaylistId(0),
-            name: calendar::normalize_persian_text(self.name.trim()),
+            name: self.name.trim().to_owned(),
             entries,
         })
     }

@@ -27,6 +27,7 @@ use vitrin_shared::playlist::Playlist;
 use vitrin_shared::schedule::{
     DateRange, RuleKind, ScheduleRule, Scope, Target, Weekdays, When, Window,
 };
+use vitrin_shared::{FieldError, ValidationErrors};
 
 use super::cron_text;
 use super::form::FormErrors;
@@ -865,7 +866,7 @@ impl RuleForm {
         }
         Ok(ScheduleRule {
             id: RuleId(0),
-            name: calendar::normalize_persian_text(self.name.trim()),
+            name: self.name.trim().to_owned(),
             target,
             scope,
             when: When {
@@ -1017,6 +1018,11 @@ async fn save_rule(
                     let body = serde_json::to_value(&rule).map_err(ApiError::internal)?;
                     match library::save::<ScheduleRule>(&state, &principal, id, body).await {
                         Ok((_, saved)) => Ok(saved),
+                        Err(ApiError::Validation(v)) => {
+                            let mut errors = FormErrors::none();
+                            errors.add_validation(page.lang, &to_form_fields(v));
+                            Err(errors)
+                        }
                         Err(e) => Err(FormErrors::from_api(page.lang, e)?),
                     }
                 }
@@ -1034,6 +1040,36 @@ async fn save_rule(
             let tpl = rule_page(&state, &principal, &page, id, form, errors).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &tpl))
         }
+    }
+}
+
+/// The library's field errors under the names of this form's fields, so each message shows
+/// next to what was typed (the cron line's next to the cron line).
+fn to_form_fields(errors: ValidationErrors) -> ValidationErrors {
+    let rename = |field: &str| {
+        match field {
+            "when.window.expr" => "cron",
+            "when.window.duration_secs" => "duration_minutes",
+            "when.window.start" => "start",
+            "when.window.end" => "end",
+            "when.dates.from" => "date_from",
+            "when.dates.until" => "date_until",
+            "kind.seconds_per_hour" => "seconds_per_hour",
+            "kind.spots_per_hour" => "spots_per_hour",
+            "target.id" => "target",
+            other => other,
+        }
+        .to_owned()
+    };
+    ValidationErrors {
+        errors: errors
+            .errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: rename(&e.field),
+                ..e
+            })
+            .collect(),
     }
 }
 

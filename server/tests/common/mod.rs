@@ -356,9 +356,30 @@ impl SseClient {
         }
     }
 
-    /// The next event (comments such as keep-alives are skipped), or `None` after `timeout`.
+    /// The next event (comments such as keep-alives are skipped), or `None` after `timeout`
+    /// or when the stream ended.
     pub async fn next(&mut self, timeout: std::time::Duration) -> Option<SseEvent> {
+        match self.read(tokio::time::Instant::now() + timeout).await {
+            Read::Event(event) => Some(event),
+            Read::Closed | Read::TimedOut => None,
+        }
+    }
+
+    /// Reads until the server ends the stream: the events it still sent before, or `None`
+    /// when the stream was still open after `timeout`.
+    pub async fn until_closed(&mut self, timeout: std::time::Duration) -> Option<Vec<SseEvent>> {
         let deadline = tokio::time::Instant::now() + timeout;
+        let mut events = Vec::new();
+        loop {
+            match self.read(deadline).await {
+                Read::Event(event) => events.push(event),
+                Read::Closed => return Some(events),
+                Read::TimedOut => return None,
+            }
+        }
+    }
+
+    async fn read(&mut self, deadline: tokio::time::Instant) -> Read {
         loop {
             while let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
@@ -377,16 +398,22 @@ impl SseClient {
                     }
                 }
                 if !event.event.is_empty() {
-                    return Some(event);
+                    return Read::Event(event);
                 }
             }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await;
-            match chunk {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
                 Ok(Ok(Some(bytes))) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
-                _ => return None,
+                Ok(Ok(None) | Err(_)) => return Read::Closed,
+                Err(_) => return Read::TimedOut,
             }
         }
     }
+}
+
+enum Read {
+    Event(SseEvent),
+    Closed,
+    TimedOut,
 }
 
 /// Gives `screen` a device token directly, as pairing would; returns the token.

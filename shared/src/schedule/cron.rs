@@ -35,6 +35,17 @@ impl CronExpr {
             .map(|z| z.timestamp())
     }
 
+    /// Whether the line fires at some moment after `t`, wherever the screen is. Lines that
+    /// parse but never fire (`0 0 31 2 *`: February has no 31st; `0 0 12 1 1 * 2020`: a year
+    /// gone by) are refused as new input with this; stored rules are not, so a line whose
+    /// last year has passed just stops firing.
+    pub fn fires_after(&self, t: Timestamp) -> bool {
+        // Clocks run up to 12 hours behind UTC: a wall-clock time that has passed in UTC may
+        // still lie ahead for a screen there. Searching from a day earlier covers every zone.
+        let from = t - jiff::SignedDuration::from_hours(24);
+        self.next_after(from, &TimeZone::UTC).is_some()
+    }
+
     /// A plain-English explanation of the line, for the admin pages.
     pub fn describe(&self) -> String {
         self.cron.describe()

@@ -2,6 +2,7 @@
 
 use super::cron::CronExpr;
 use crate::ids::{GroupId, LayoutId, PlaylistId, RuleId, ScreenId, StoreId};
+use crate::input::{Accept, check_line, normalize_line};
 use crate::validate::{Validate, ValidationErrors};
 use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
@@ -361,5 +362,30 @@ impl Validate for ScheduleRule {
             }
         }
         errors.into_result()
+    }
+}
+
+impl Accept for ScheduleRule {
+    fn normalize(&mut self) {
+        normalize_line(&mut self.name);
+    }
+
+    fn check_new(&self, now: Timestamp, errors: &mut ValidationErrors) {
+        check_line("name", &self.name, errors);
+        // A line that parses (else `validate` said so) but whose dates never come again.
+        if let Window::Cron { expr, .. } = &self.when.window
+            && let Ok(cron) = CronExpr::parse(expr)
+            && !cron.fires_after(now)
+        {
+            errors.add(
+                "when.window.expr",
+                "never_fires",
+                format!(
+                    "'{}' never fires from now on: no coming date matches it (does that month \
+                     have that day? is the year still ahead?)",
+                    expr.trim()
+                ),
+            );
+        }
     }
 }
