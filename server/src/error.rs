@@ -17,6 +17,10 @@ pub enum ApiError {
     /// The body parsed but some fields are wrong.
     #[error("validation failed")]
     Validation(ValidationErrors),
+    /// A schedule rule that would tie with another (a 422 on `priority`, code `tie`); kept
+    /// whole so that pages can say it in the reader's language and calendar.
+    #[error("{0}")]
+    Tie(Box<RuleTie>),
     #[error("authentication required")]
     Unauthenticated,
     #[error("{0}")]
@@ -48,6 +52,33 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// Where a rule being saved would tie with another, and the time zone the times are in.
+#[derive(Debug)]
+pub struct RuleTie {
+    pub tie: vitrin_shared::schedule::Tie,
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl std::fmt::Display for RuleTie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (from, until) = (
+            self.tie.from.to_zoned(self.tz.clone()),
+            self.tie.until.to_zoned(self.tz.clone()),
+        );
+        write!(
+            f,
+            "it would tie with “{}” at priority {} on {} from {} to {} ({}): the winner would \
+             be chosen by chance; give one of them another priority or other times",
+            self.tie.other_name,
+            self.tie.priority,
+            from.date(),
+            from.strftime("%H:%M"),
+            until.strftime("%H:%M"),
+            self.tz.iana_name().unwrap_or("UTC"),
+        )
+    }
+}
+
 /// `application/problem+json` body.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -74,7 +105,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Tie(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
@@ -92,7 +123,7 @@ impl ApiError {
     fn kind(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",
-            ApiError::Validation(_) => "validation",
+            ApiError::Validation(_) | ApiError::Tie(_) => "validation",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
@@ -132,6 +163,14 @@ impl ApiError {
                         message: e.message.clone(),
                     })
                     .collect(),
+            ),
+            ApiError::Tie(tie) => (
+                "some fields are invalid".to_owned(),
+                vec![ProblemField {
+                    field: "priority".into(),
+                    code: "tie".into(),
+                    message: tie.to_string(),
+                }],
             ),
             ApiError::Internal(_) => (
                 "the server could not complete the request".to_owned(),

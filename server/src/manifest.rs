@@ -351,6 +351,19 @@ async fn load_docs<T: DeserializeOwned, K: Ord>(
         .collect()
 }
 
+/// Makes concurrent write transactions of one organization take turns from here until they
+/// end. SQLite already allows one writer at a time; PostgreSQL takes a transaction-scoped
+/// advisory lock (taking it again in the same transaction is free).
+pub async fn writers_take_turns(tx: &mut Tx, org: OrgId) -> DbResult<()> {
+    if let Tx::Postgres(_) = tx {
+        sql("SELECT pg_advisory_xact_lock($1)")
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Rebuilds the manifests of `org`'s screens inside `tx` and bumps those that changed. A
 /// write that can only alter some screens' manifests (their own row, tags or groups) names
 /// them in `only`, so adding the 10,000th screen does not rebuild the other 9,999.
@@ -359,14 +372,8 @@ pub async fn bump_changed(
     org: OrgId,
     only: Option<&[ScreenId]>,
 ) -> DbResult<Vec<ScreenId>> {
-    if let Tx::Postgres(_) = tx {
-        // Concurrent writers of one organization take turns, so each compares against the
-        // hash the previous one stored. (SQLite already allows one writer at a time.)
-        sql("SELECT pg_advisory_xact_lock($1)")
-            .bind(org.0)
-            .execute(&mut *tx)
-            .await?;
-    }
+    // Each compares against the hash the previous writer stored.
+    writers_take_turns(tx, org).await?;
     let snapshot = OrgSnapshot::load_screens(tx, org, only).await?;
     let mut bumped = Vec::new();
     for (screen, hash) in snapshot.screens.iter().zip(snapshot.hashes()) {

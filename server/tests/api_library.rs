@@ -267,3 +267,83 @@ async fn every_problem_is_problem_details_json() {
     })
     .await;
 }
+
+/// A rule that would tie with another (same layer, same priority, overlapping times, scopes
+/// that meet) is refused by the API as by the pages: 422 on `priority`, naming the other rule,
+/// on create and on update, and nothing is stored. Two such rules sent at once: one lands.
+#[tokio::test]
+async fn a_rule_that_would_tie_is_refused_on_create_update_and_at_once() {
+    each_backend(|env| async move {
+        let owner = env.setup_owner("Café", "owner@cafe.test").await;
+        let (store, _, _, _, layout) = cafe(&env, &owner).await;
+        let rule = |name: &str, priority: i64, start: &str, end: &str| {
+            json!({"name": name, "target": {"type": "layout", "id": layout},
+                   "scope": {"stores": [store]}, "priority": priority,
+                   "when": {"window": {"type": "daily", "start": start, "end": end}}})
+        };
+        let count = async || {
+            env.get(&owner, "/api/v1/rules")
+                .await
+                .1
+                .as_array()
+                .unwrap()
+                .len()
+        };
+        env.create(
+            &owner,
+            "/api/v1/rules",
+            rule("Breakfast", 5, "07:00", "11:00"),
+        )
+        .await;
+
+        let (status, problem) = env
+            .post(&owner, "/api/v1/rules", rule("Brunch", 5, "10:00", "13:00"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(field_codes(&problem, "priority"), ["tie"], "{problem}");
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("“Breakfast”") && message.contains("10:00"),
+            "{message}"
+        );
+        assert_eq!(count().await, 1, "nothing stored");
+
+        // Clear winners are fine: another priority, or times that do not overlap.
+        let brunch = env
+            .create(&owner, "/api/v1/rules", rule("Brunch", 6, "10:00", "13:00"))
+            .await;
+        env.create(&owner, "/api/v1/rules", rule("Dinner", 5, "18:00", "22:00"))
+            .await;
+        // Updating one into a tie is refused too, and leaves it as it was.
+        let (status, problem) = env
+            .put(
+                &owner,
+                &format!("/api/v1/rules/{brunch}"),
+                rule("Brunch", 5, "10:00", "13:00"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(field_codes(&problem, "priority"), ["tie"]);
+        let (_, stored) = env.get(&owner, &format!("/api/v1/rules/{brunch}")).await;
+        assert_eq!(stored["priority"], 6);
+
+        // Two tying rules sent at once: the check runs inside each save, in turn.
+        let (a, b) = tokio::join!(
+            env.post(
+                &owner,
+                "/api/v1/rules",
+                rule("Lunch A", 7, "12:00", "15:00")
+            ),
+            env.post(
+                &owner,
+                "/api/v1/rules",
+                rule("Lunch B", 7, "13:00", "16:00")
+            ),
+        );
+        let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [201, 422], "{} / {}", a.1, b.1);
+        assert_eq!(count().await, 4);
+    })
+    .await;
+}

@@ -1247,6 +1247,28 @@ async fn emergencies_reach_connected_screens_at_once_and_others_by_manifest() {
             .await;
         assert_eq!(status, 201, "{published}");
         assert_eq!(published["screens"], json!([screen]));
+        // A second one while the first is on goes above it (never a refused tie).
+        let (status, second) = env
+            .post(
+                &owner,
+                "/api/v1/emergencies",
+                json!({"text": "Second", "scope": {"all": true}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{second}");
+        let priority = async |id: &Value| {
+            env.get(&owner, &format!("/api/v1/rules/{id}")).await.1["priority"]
+                .as_i64()
+                .unwrap()
+        };
+        assert!(priority(&second["rule_id"]).await > priority(&published["rule_id"]).await);
+        let (status, _) = env
+            .delete(
+                &owner,
+                &format!("/api/v1/emergencies/{}", second["rule_id"]),
+            )
+            .await;
+        assert_eq!(status, 204);
 
         let mut seen = Vec::new();
         while let Some(event) = stream.next(WAIT).await {

@@ -589,15 +589,29 @@ async fn the_timeline_page_draws_a_screens_day_from_its_manifest() {
             )
             .await
             .assert_redirect("/schedule?scope=all");
-        // Two rules at the grid's priority over lunch: a tie the picture must mark.
-        env.create(
-            &auth,
-            "/api/v1/rules",
-            json!({"name": "Happy hour", "target": {"type": "playlist", "id": lunch},
-                   "scope": {"all": true}, "priority": 0,
-                   "when": {"window": {"type": "daily", "start": "15:00", "end": "17:00"}}}),
+        // Two rules at the grid's priority over lunch: a tie the picture must mark. Saving
+        // one is refused now, but data from before that (or from a restore) may hold ties:
+        // this one is made one priority up and moved down in the database.
+        let happy_hour = env
+            .create(
+                &auth,
+                "/api/v1/rules",
+                json!({"name": "Happy hour", "target": {"type": "playlist", "id": lunch},
+                       "scope": {"all": true}, "priority": 1,
+                       "when": {"window": {"type": "daily", "start": "15:00", "end": "17:00"}}}),
+            )
+            .await;
+        let moved = vitrin_server::db::sql(
+            "UPDATE rules SET body = REPLACE(body, '\"priority\":1', '\"priority\":0') \
+             WHERE id = $1",
         )
-        .await;
+        .bind(happy_hour)
+        .execute(&env.state.db)
+        .await
+        .unwrap();
+        assert_eq!(moved, 1);
+        let (_, stored) = env.get(&auth, &format!("/api/v1/rules/{happy_hour}")).await;
+        assert_eq!(stored["priority"], 0);
         let by_name = |rules: &[Value], name: &str| -> i64 {
             rules
                 .iter()

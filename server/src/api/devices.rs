@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 use vitrin_shared::content::ContentItem;
 use vitrin_shared::events::{Command, PushEvent};
-use vitrin_shared::ids::{CommandId, ScreenId, StoreId};
+use vitrin_shared::ids::{CommandId, RuleId, ScreenId, StoreId};
 use vitrin_shared::playlist::Playlist;
-use vitrin_shared::schedule::{ScheduleRule, Scope};
+use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope};
 
 use super::extract::{ApiJson, Id};
 use super::library;
@@ -348,8 +348,17 @@ pub async fn publish_emergency(
     // say it was on for every day before. A few minutes' margin still covers a player whose
     // clock lags and that learns of it from its manifest.
     let from = Timestamp::now() - jiff::SignedDuration::from_mins(EMERGENCY_CLOCK_MARGIN_MINS);
+    // A newer emergency goes above those still on: an order chosen, never a tie.
+    let priority = library::rules_in(&mut change.tx, principal.org, RuleId(0))
+        .await?
+        .iter()
+        .filter(|r| matches!(r.kind, RuleKind::Emergency))
+        .map(|r| r.priority.saturating_add(1))
+        .max()
+        .unwrap_or(0);
     let rule = json!({
         "name": name,
+        "priority": priority,
         "target": {"type": "playlist", "id": playlist.id.0},
         "scope": request.scope,
         "when": {"window": {"type": "all_day"}, "active_from": from,
@@ -404,7 +413,7 @@ pub async fn end_emergency(
     // Another organization's emergency is 404 before anything else.
     let rule: ScheduleRule = library::get(&state, &principal, id).await?;
     principal.require(matches!(principal.role, Role::Owner | Role::StoreManager))?;
-    if !matches!(rule.kind, vitrin_shared::schedule::RuleKind::Emergency) {
+    if !matches!(rule.kind, RuleKind::Emergency) {
         return Err(ApiError::NotFound);
     }
     let mut change = Change::begin(&state, &principal).await?;

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use axum::http::StatusCode;
+use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vitrin_shared::content::{ContentItem, ContentKind, MediaRef};
@@ -14,13 +15,13 @@ use vitrin_shared::ids::{
 };
 use vitrin_shared::layout::Layout;
 use vitrin_shared::playlist::Playlist;
-use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, Target};
+use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, Target, ties};
 use vitrin_shared::{Accept, ValidationErrors};
 
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
 use crate::db::{DbResult, Ex, Tx, now_ms, sql};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, RuleTie};
 use crate::manifest::{DocRow, decode_doc};
 use crate::refs::{self, Ref};
 use crate::state::AppState;
@@ -571,8 +572,58 @@ impl Doc for ScheduleRule {
             }
         }
         errors.into_result()?;
+        refuse_ties(tx, org, self).await?;
         Ok(references)
     }
+}
+
+/// The organization's schedule rules but `except`, read inside `tx`.
+pub async fn rules_in(tx: &mut Tx, org: OrgId, except: RuleId) -> DbResult<Vec<ScheduleRule>> {
+    let rows: Vec<DocRow> = sql("SELECT id, name, body FROM rules WHERE org_id = $1 AND id <> $2")
+        .bind(org.0)
+        .bind(except.0)
+        .fetch_all(&mut *tx)
+        .await?;
+    rows.iter().map(decode_doc).collect()
+}
+
+/// How far ahead a rule is checked for ties with the others.
+const TIE_HORIZON_DAYS: i64 = 14;
+
+/// Refuses a rule that would tie with another of the organization in the next two weeks, in
+/// the time zone of any of its stores (a 422 on `priority`). Inside the saving transaction,
+/// with the organization's writers taking turns, so two saves at once cannot both slip
+/// through; and here, in the one save path, so the API, the schedule page, the franchise page
+/// and emergencies are all held to it alike.
+async fn refuse_ties(tx: &mut Tx, org: OrgId, rule: &ScheduleRule) -> ApiResult<()> {
+    if ties::competes(&rule.kind).is_none() {
+        return Ok(());
+    }
+    crate::manifest::writers_take_turns(tx, org).await?;
+    let others = rules_in(tx, org, rule.id).await?;
+    let zones: Vec<(String,)> = sql("SELECT DISTINCT timezone FROM stores WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut zones: Vec<TimeZone> = zones
+        .iter()
+        .filter_map(|(name,)| TimeZone::get(name).ok())
+        .collect();
+    if zones.is_empty() {
+        zones.push(TimeZone::UTC);
+    }
+    for tz in zones {
+        // From the start of today, so a tie is told in whole occurrences.
+        let start = jiff::Timestamp::now()
+            .to_zoned(tz.clone())
+            .start_of_day()
+            .map_or_else(|_| jiff::Timestamp::now(), |day| day.timestamp());
+        let end = start + jiff::SignedDuration::from_hours(24 * TIE_HORIZON_DAYS);
+        if let Some(tie) = ties::first_tie(rule, &others, start, end, &tz) {
+            return Err(ApiError::Tie(Box::new(RuleTie { tie, tz })));
+        }
+    }
+    Ok(())
 }
 
 async fn screens_of_stores(

@@ -26,6 +26,7 @@ impl FormErrors {
         let mut errors = FormErrors::none();
         match error {
             ApiError::Validation(v) => errors.add_validation(lang, &v),
+            ApiError::Tie(tie) => errors.add("priority", super::schedule::tie_message(lang, &tie)),
             ApiError::TooManyRequests { .. } => {
                 errors.form = Some(lang.t("err.rate_limited").to_owned())
             }

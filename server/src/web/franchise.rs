@@ -20,9 +20,7 @@ use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, Weekdays, When, Win
 use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
-use super::schedule::{
-    Choice, find_tie, target_choices, target_code, target_of_code, week, weekday_key,
-};
+use super::schedule::{Choice, target_choices, target_code, target_of_code, week, weekday_key};
 use crate::api::library;
 use crate::api::screens::Screen;
 use crate::auth::{Principal, Role};
@@ -407,16 +405,10 @@ async fn push(
         .into_iter()
         .map(|c| (c.value, c.label))
         .collect();
-    let others = library::list::<ScheduleRule>(&state, &principal).await?;
     let errors = match form.to_rule(lang, &names) {
         Err(errors) => errors,
-        // The same refusal as on the schedule page: a push that ties with a rule of the same
-        // priority in some store would leave those screens to chance.
-        Ok(rule) if let Some(message) = find_tie(&rule, &others, &page) => {
-            let mut errors = FormErrors::none();
-            errors.add("priority", message);
-            errors
-        }
+        // A push that ties with a rule of the same priority in some store would leave those
+        // screens to chance: the library refuses it, as it does every save.
         Ok(rule) => {
             let body = serde_json::to_value(&rule).map_err(ApiError::internal)?;
             match library::save::<ScheduleRule>(&state, &principal, None, body).await {

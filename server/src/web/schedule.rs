@@ -17,8 +17,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
-use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 use vitrin_shared::calendar::{self, parse_jalali};
 use vitrin_shared::ids::{GroupId, LayoutId, PlaylistId, RuleId, StoreId};
@@ -38,7 +38,7 @@ use crate::api::library;
 use crate::api::stores::Store;
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, RuleTie};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -78,10 +78,23 @@ pub const DAYPARTS: [Daypart; 3] = [
         end: (23, 0),
     },
 ];
-/// The priority of rules painted on the grid; rules made in the rule form can outrank them.
-pub const GRID_PRIORITY: i32 = 0;
-/// How far ahead a new rule is checked for ties with the others.
-const CONFLICT_DAYS: i64 = 14;
+/// The priority of rules painted on the grid for `scope`: a narrower grid outranks a wider
+/// one (a store's breakfast beats the franchise's), so grids of different scopes never tie;
+/// rules made in the rule form can outrank them all.
+pub fn grid_priority(scope: &Scope) -> i32 {
+    if !scope.screens.is_empty() {
+        3
+    } else if !scope.stores.is_empty() {
+        2
+    } else if !scope.groups.is_empty() || !scope.tags.is_empty() {
+        1
+    } else {
+        0
+    }
+}
+
+/// Grids saved before `grid_priority` used 0 for every scope; they are still the grid's.
+const LEGACY_GRID_PRIORITY: i32 = 0;
 
 fn daypart_window(index: usize) -> Window {
     let Daypart {
@@ -249,7 +262,7 @@ pub(super) fn target_of_code(code: &str) -> Option<Target> {
 /// Whether `rule` is one the grid paints for `scope`, and in which daypart.
 fn grid_daypart(rule: &ScheduleRule, scope: &Scope) -> Option<usize> {
     let plain = rule.kind == RuleKind::Normal
-        && rule.priority == GRID_PRIORITY
+        && (rule.priority == grid_priority(scope) || rule.priority == LEGACY_GRID_PRIORITY)
         && rule.when.dates.is_none()
         && rule.when.active_from.is_none()
         && rule.when.active_until.is_none()
@@ -599,6 +612,7 @@ async fn save_grid(
                     "",
                 ));
             }
+            Err(ApiError::Tie(tie)) => errors.form = Some(tie_message(page.lang, &tie)),
             Err(e) => errors = FormErrors::from_api(page.lang, e)?,
         }
     }
@@ -651,7 +665,7 @@ async fn replace_grid_rules(
                 window: daypart_window(*part),
                 ..When::always()
             },
-            priority: GRID_PRIORITY,
+            priority: grid_priority(scope),
             kind: RuleKind::Normal,
         };
         let body = serde_json::to_value(&rule).map_err(ApiError::internal)?;
@@ -1007,25 +1021,16 @@ async fn save_rule(
         Err(errors) => Err(errors),
         Ok(mut rule) => {
             rule.id = RuleId(id.unwrap_or(0));
-            let others = library::list::<ScheduleRule>(&state, &principal).await?;
-            match find_tie(&rule, &others, &page) {
-                Some(message) => {
+            // A rule that would tie with another is refused by the library, inside the save.
+            let body = serde_json::to_value(&rule).map_err(ApiError::internal)?;
+            match library::save::<ScheduleRule>(&state, &principal, id, body).await {
+                Ok((_, saved)) => Ok(saved),
+                Err(ApiError::Validation(v)) => {
                     let mut errors = FormErrors::none();
-                    errors.add("priority", message);
+                    errors.add_validation(page.lang, &to_form_fields(v));
                     Err(errors)
                 }
-                None => {
-                    let body = serde_json::to_value(&rule).map_err(ApiError::internal)?;
-                    match library::save::<ScheduleRule>(&state, &principal, id, body).await {
-                        Ok((_, saved)) => Ok(saved),
-                        Err(ApiError::Validation(v)) => {
-                            let mut errors = FormErrors::none();
-                            errors.add_validation(page.lang, &to_form_fields(v));
-                            Err(errors)
-                        }
-                        Err(e) => Err(FormErrors::from_api(page.lang, e)?),
-                    }
-                }
+                Err(e) => Err(FormErrors::from_api(page.lang, e)?),
             }
         }
     };
@@ -1073,71 +1078,22 @@ fn to_form_fields(errors: ValidationErrors) -> ValidationErrors {
     }
 }
 
-/// Whether two scopes can reach a common screen, as far as the scopes alone tell: a
-/// franchise-wide rule reaches every store; otherwise they must name something in common.
-fn scopes_meet(a: &Scope, b: &Scope) -> bool {
-    let common = |x: &[_], y: &[_]| x.iter().any(|i| y.contains(i));
-    a.all
-        || b.all
-        || common(&a.stores, &b.stores)
-        || a.groups.iter().any(|g| b.groups.contains(g))
-        || a.screens.iter().any(|s| b.screens.contains(s))
-        || a.tags.iter().any(|t| b.tags.contains(t))
-        // A store's rule and a group's rule may meet on a screen of both: assume they do.
-        || (!a.stores.is_empty() && !b.groups.is_empty())
-        || (!a.groups.is_empty() && !b.stores.is_empty())
-}
-
-/// The first tie of `rule` with another rule in the next two weeks, as a sentence; `None` when
-/// the rule wins or loses clearly everywhere.
-pub fn find_tie(rule: &ScheduleRule, others: &[ScheduleRule], page: &Page) -> Option<String> {
-    let lang = page.lang;
-    let layer = timeline::competes(&rule.kind)?;
-    if matches!(rule.kind, RuleKind::Interrupt { .. }) {
-        return None;
-    }
-    let tz = &page.tz;
-    let start = Timestamp::now();
-    let end = start.checked_add((CONFLICT_DAYS * 24).hours()).ok()?;
-    let mine = timeline::occurrences(rule, start, end, tz).ok()?;
-    for other in others {
-        if other.id == rule.id
-            || other.priority != rule.priority
-            || timeline::competes(&other.kind) != Some(layer)
-            || !scopes_meet(&rule.scope, &other.scope)
-        {
-            continue;
-        }
-        let Ok(theirs) = timeline::occurrences(other, start, end, tz) else {
-            continue;
-        };
-        for &(a, b) in &mine {
-            for &(c, d) in &theirs {
-                let (from, until) = (a.max(c), b.min(d));
-                if from < until {
-                    let local = |t: Timestamp| t.to_zoned(tz.clone());
-                    let (f, u) = (local(from), local(until));
-                    return Some(lang.tf(
-                        "schedule.err.tie",
-                        &[
-                            ("other", &other.name),
-                            ("day", &show_date(f.date(), lang)),
-                            (
-                                "from",
-                                &lang.digits_in(&format!("{:02}:{:02}", f.hour(), f.minute())),
-                            ),
-                            (
-                                "until",
-                                &lang.digits_in(&format!("{:02}:{:02}", u.hour(), u.minute())),
-                            ),
-                            ("priority", &lang.num(i64::from(rule.priority))),
-                        ],
-                    ));
-                }
-            }
-        }
-    }
-    None
+/// Where the library found that a rule would tie with another, said in `lang` (dates in its
+/// calendar, digits in its script).
+pub fn tie_message(lang: Lang, tie: &RuleTie) -> String {
+    let local = |t: Timestamp| t.to_zoned(tie.tz.clone());
+    let (from, until) = (local(tie.tie.from), local(tie.tie.until));
+    let clock = |t: &jiff::Zoned| lang.digits_in(&format!("{:02}:{:02}", t.hour(), t.minute()));
+    lang.tf(
+        "schedule.err.tie",
+        &[
+            ("other", &tie.tie.other_name),
+            ("day", &show_date(from.date(), lang)),
+            ("from", &clock(&from)),
+            ("until", &clock(&until)),
+            ("priority", &lang.num(i64::from(tie.tie.priority))),
+        ],
+    )
 }
 
 async fn delete_rule(

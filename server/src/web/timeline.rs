@@ -18,7 +18,8 @@ use vitrin_shared::ValidationErrors;
 use vitrin_shared::calendar::Digits;
 use vitrin_shared::ids::RuleId;
 use vitrin_shared::manifest::Manifest;
-use vitrin_shared::schedule::{LayerKind, Layers, RuleKind, Schedule, ScheduleRule, Selected};
+use vitrin_shared::schedule::ties::{competes, occurrences};
+use vitrin_shared::schedule::{LayerKind, Layers, RuleKind, ScheduleRule, Selected};
 
 /// The layer a bar is drawn in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -158,40 +159,6 @@ pub fn day_bounds(day: Date, tz: &TimeZone) -> (Timestamp, Timestamp) {
     };
     let next = day.checked_add(1.day()).unwrap_or(day);
     (start_of(day), start_of(next))
-}
-
-/// When `rule` is active between `start` and `end` if it were the only rule: the engine, asked
-/// about a schedule of that rule alone, so occurrences are never computed in a second way.
-pub fn occurrences(
-    rule: &ScheduleRule,
-    start: Timestamp,
-    end: Timestamp,
-    tz: &TimeZone,
-) -> Result<Vec<(Timestamp, Timestamp)>, ValidationErrors> {
-    // Which layout or playlist it shows does not change when it is active.
-    let alone = Schedule::new(std::slice::from_ref(rule), &[], &[], None)?;
-    let mut stretches: Vec<(Timestamp, Timestamp)> = Vec::new();
-    for span in alone.timeline(start, end, tz) {
-        let layers = &span.layers;
-        if layers.main.is_none() && layers.overlays.is_empty() && layers.emergency.is_none() {
-            continue;
-        }
-        match stretches.last_mut() {
-            Some(last) if last.1 == span.start => last.1 = span.end,
-            _ => stretches.push((span.start, span.end)),
-        }
-    }
-    Ok(stretches)
-}
-
-/// The layer a rule competes in; overlays stack, so they never conflict.
-pub fn competes(kind: &RuleKind) -> Option<u8> {
-    match kind {
-        RuleKind::Normal => Some(0),
-        RuleKind::Interrupt { .. } => Some(1),
-        RuleKind::Emergency => Some(2),
-        RuleKind::Overlay => None,
-    }
 }
 
 fn find_conflicts(
