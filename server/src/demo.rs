@@ -12,9 +12,9 @@ use vitrin_shared::layout::Layout;
 use vitrin_shared::playlist::Playlist;
 use vitrin_shared::schedule::ScheduleRule;
 
-use crate::api::library::{self, Doc};
 use crate::auth::{Principal, Role, password};
 use crate::db::{now_ms, sql};
+use crate::domain::library::{self, Doc};
 use crate::error::{ApiError, ApiResult};
 use crate::media::blobs::StagedUpload;
 use crate::state::AppState;
@@ -173,7 +173,7 @@ async fn create_owner(state: &AppState) -> ApiResult<Principal> {
         .bind(now_ms())
         .fetch_i64(&mut tx)
         .await?;
-    let user = crate::api::account::create_user_row(
+    let user = crate::domain::account::create_user_row(
         &mut tx,
         org,
         OWNER_EMAIL,
@@ -227,6 +227,6 @@ async fn upload_promo_image(state: &AppState, owner: &Principal) -> ApiResult<St
         StagedUpload::new(&state.config.upload_dir(), state.config.max_upload_bytes).await?;
     staged.write(&png).await?;
     let file = staged.finish().await?;
-    let (_, media) = crate::api::media::ingest(state, owner, "promo.png".into(), file).await?;
-    Ok(media.0.sha256)
+    let ingested = crate::domain::media::ingest(state, owner, "promo.png".into(), file).await?;
+    Ok(ingested.media.sha256)
 }

@@ -65,15 +65,18 @@ impl std::fmt::Display for RuleTie {
             self.tie.from.to_zoned(self.tz.clone()),
             self.tie.until.to_zoned(self.tz.clone()),
         );
+        let until = if until.date() == from.date() {
+            until.strftime("%H:%M").to_string()
+        } else {
+            until.strftime("%Y-%m-%d %H:%M").to_string()
+        };
         write!(
             f,
-            "it would tie with “{}” at priority {} on {} from {} to {} ({}): the winner would \
+            "it would tie with “{}” at priority {} from {} to {until} ({}): the winner would \
              be chosen by chance; give one of them another priority or other times",
             self.tie.other_name,
             self.tie.priority,
-            from.date(),
-            from.strftime("%H:%M"),
-            until.strftime("%H:%M"),
+            from.strftime("%Y-%m-%d %H:%M"),
             self.tz.iana_name().unwrap_or("UTC"),
         )
     }

@@ -36,7 +36,7 @@ pub async fn sweep(state: &AppState) -> DbResult<Swept> {
     let db = &state.db;
     let raw_cutoff = now - i64::from(state.config.raw_retention_days) * DAY_MS;
     Ok(Swept {
-        blobs: crate::api::media::collect_garbage(state, BLOB_GRACE_MS).await?,
+        blobs: crate::domain::media::collect_garbage(state, BLOB_GRACE_MS).await?,
         staging: match state.blobs.delete_stale_staging(STAGING_GRACE_MS).await {
             Ok(n) => n,
             Err(e) => {

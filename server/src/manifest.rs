@@ -134,7 +134,7 @@ impl OrgSnapshot {
                 .await?
                 .into_values()
                 .collect(),
-            feeds: crate::feeds::snapshots(ex, org).await?,
+            feeds: crate::domain::feeds::snapshots(ex, org).await?,
         })
     }
 
@@ -282,7 +282,7 @@ impl OrgSnapshot {
             &self.rules_for(screen),
             screen.default_layout_id.map(LayoutId),
         );
-        crate::promo::track(&mut body.content, base, ScreenId(screen.id));
+        crate::domain::promo::track(&mut body.content, base, ScreenId(screen.id));
         Manifest {
             api_version: vitrin_shared::API_VERSION,
             version: screen.manifest_version as u64,
@@ -398,7 +398,7 @@ pub async fn bump_changed(
 }
 
 /// The manifest a screen gets now, or `None` when the screen is not in `org`. `base` is where
-/// tracked QR links point (`crate::promo::public_base`).
+/// tracked QR links point (`crate::domain::promo::public_base`).
 pub async fn for_screen(
     db: &Db,
     org: OrgId,

@@ -164,7 +164,7 @@ async fn resolve(
     let mut store_tz = None;
     let mut filter = String::new();
     if let Some(store) = q.store {
-        let s = crate::api::stores::visible_store(state, principal, store).await?;
+        let s = crate::domain::stores::visible_store(state, principal, store).await?;
         store_tz = Some(s.timezone);
         filter.push_str(&format!(" AND s.store_id = {store}"));
     }
@@ -398,23 +398,18 @@ fn period_sql(by: &str, bucket: &str) -> String {
 
 /// Plays and time on screen per content item, playlist, screen or store, in total, per local
 /// day or per hour of day.
-#[utoipa::path(get, path = "/api/v1/reports/plays", tag = "reports", params(ReportQuery),
-    responses((status = 200, body = PlaysReport, description = "JSON; `text/csv` or \
-        `image/svg+xml` with `format=csv|svg`"),
-        (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn plays(
-    State(state): State<AppState>,
-    principal: Principal,
-    Query(q): Query<ReportQuery>,
-) -> ApiResult<Response> {
-    let format = parse_format(&q)?;
+pub async fn plays_report(
+    state: &AppState,
+    principal: &Principal,
+    q: &ReportQuery,
+) -> ApiResult<Rendered<PlaysReport>> {
     let group = choice(
         "group",
         q.group.as_deref(),
         &["content", "playlist", "screen", "store"],
     )?;
     let by = choice("by", q.by.as_deref(), &["total", "day", "hour"])?;
-    let (range, filter) = resolve(&state, &principal, &q).await?;
+    let (range, filter) = resolve(state, principal, q).await?;
     let (key, table) = match group {
         "content" => ("t.content_id", "content"),
         "playlist" => ("t.playlist_id", "playlists"),
@@ -422,8 +417,8 @@ pub async fn plays(
         _ => ("s.store_id", "stores"),
     };
     let sums = aggregate(
-        &state,
-        &principal,
+        state,
+        principal,
         &range,
         "play_quarters",
         "quarter",
@@ -433,7 +428,7 @@ pub async fn plays(
         &filter,
     )
     .await?;
-    let names = names(&state, &principal, table).await?;
+    let names = names(state, principal, table).await?;
     let mut rows: Vec<PlayRow> = sums
         .into_iter()
         .map(|((id, sub), [plays, ms])| {
@@ -465,38 +460,52 @@ pub async fn plays(
         rows,
     };
     let stem = format!("plays-{}-{}", report.range.from, report.range.until);
-    Ok(match format {
-        Format::Json => axum::Json(report).into_response(),
-        Format::Csv => {
-            let mut table = vec![vec![
-                "id".into(),
-                group.into(),
-                "period".into(),
-                "period_jalali".into(),
-                "plays".into(),
-                "on_screen_seconds".into(),
-            ]];
-            for r in &report.rows {
-                table.push(vec![
-                    r.id.to_string(),
-                    r.name.clone(),
-                    r.period.clone().unwrap_or_default(),
-                    r.period_jalali.clone().unwrap_or_default(),
-                    r.plays.to_string(),
-                    seconds(r.on_screen_ms),
-                ]);
-            }
-            csv_response(&stem, &table)
-        }
-        Format::Svg => {
-            let bars: Vec<(String, i64)> = report
-                .rows
-                .iter()
-                .map(|r| (bar_label(&r.name, r.period.as_deref()), r.plays))
-                .collect();
-            svg_response(&format!("Plays by {group}"), &report.range, &bars)
-        }
+    let mut table = vec![vec![
+        "id".into(),
+        group.into(),
+        "period".into(),
+        "period_jalali".into(),
+        "plays".into(),
+        "on_screen_seconds".into(),
+    ]];
+    for r in &report.rows {
+        table.push(vec![
+            r.id.to_string(),
+            r.name.clone(),
+            r.period.clone().unwrap_or_default(),
+            r.period_jalali.clone().unwrap_or_default(),
+            r.plays.to_string(),
+            seconds(r.on_screen_ms),
+        ]);
+    }
+    let bars: Vec<(String, i64)> = report
+        .rows
+        .iter()
+        .map(|r| (bar_label(&r.name, r.period.as_deref()), r.plays))
+        .collect();
+    Ok(Rendered {
+        title: format!("Plays by {group}"),
+        stem,
+        table,
+        bars,
+        subtitle: subtitle(&report.range),
+        report,
     })
+}
+
+/// Plays and time on screen per content item, playlist, screen or store, in total, per local
+/// day or per hour of day.
+#[utoipa::path(get, path = "/api/v1/reports/plays", tag = "reports", params(ReportQuery),
+    responses((status = 200, body = PlaysReport, description = "JSON; `text/csv` or \
+        `image/svg+xml` with `format=csv|svg`"),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn plays(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Response> {
+    let format = parse_format(&q)?;
+    Ok(plays_report(&state, &principal, &q).await?.respond(format))
 }
 
 fn seconds(ms: i64) -> String {
@@ -540,18 +549,13 @@ pub struct ScansReport {
 
 /// Scans of QR promos' tracked links (bots and prefetches excluded) per promo, per promo and
 /// screen, or per promo and daypart (local hour of day), with the promo's plays alongside.
-#[utoipa::path(get, path = "/api/v1/reports/scans", tag = "reports", params(ReportQuery),
-    responses((status = 200, body = ScansReport, description = "JSON; `text/csv` or \
-        `image/svg+xml` with `format=csv|svg`"),
-        (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn scans(
-    State(state): State<AppState>,
-    principal: Principal,
-    Query(q): Query<ReportQuery>,
-) -> ApiResult<Response> {
-    let format = parse_format(&q)?;
+pub async fn scans_report(
+    state: &AppState,
+    principal: &Principal,
+    q: &ReportQuery,
+) -> ApiResult<Rendered<ScansReport>> {
     let group = choice("group", q.group.as_deref(), &["promo", "screen", "daypart"])?;
-    let (range, filter) = resolve(&state, &principal, &q).await?;
+    let (range, filter) = resolve(state, principal, q).await?;
     let rows: Vec<DocRow> = sql("SELECT id, name, body FROM content WHERE org_id = $1")
         .bind(principal.org.0)
         .fetch_all(&state.db)
@@ -568,8 +572,8 @@ pub async fn scans(
         _ => "CAST(0 AS BIGINT)".to_owned(),
     };
     let scans = aggregate(
-        &state,
-        &principal,
+        state,
+        principal,
         &range,
         "scan_quarters",
         "quarter",
@@ -584,8 +588,8 @@ pub async fn scans(
     } else {
         let ids: Vec<String> = promos.keys().map(i64::to_string).collect();
         aggregate(
-            &state,
-            &principal,
+            state,
+            principal,
             &range,
             "play_quarters",
             "quarter",
@@ -603,7 +607,7 @@ pub async fn scans(
     keys.sort_unstable();
     keys.dedup();
     let screens = if group == "screen" {
-        names(&state, &principal, "screens").await?
+        names(state, principal, "screens").await?
     } else {
         HashMap::new()
     };
@@ -639,51 +643,65 @@ pub async fn scans(
         rows,
     };
     let stem = format!("scans-{}-{}", report.range.from, report.range.until);
-    Ok(match format {
-        Format::Json => axum::Json(report).into_response(),
-        Format::Csv => {
-            let mut table = vec![
-                [
-                    "promo_id",
-                    "promo",
-                    "screen_id",
-                    "screen",
-                    "daypart",
-                    "scans",
-                    "plays",
-                    "scans_per_1000_plays",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            for r in &report.rows {
-                table.push(vec![
-                    r.promo_id.to_string(),
-                    r.promo.clone(),
-                    r.screen_id.map(|s| s.to_string()).unwrap_or_default(),
-                    r.screen.clone().unwrap_or_default(),
-                    r.daypart.clone().unwrap_or_default(),
-                    r.scans.to_string(),
-                    r.plays.to_string(),
-                    r.scans_per_1000_plays
-                        .map(|v| v.to_string())
-                        .unwrap_or_default(),
-                ]);
-            }
-            csv_response(&stem, &table)
-        }
-        Format::Svg => {
-            let bars: Vec<(String, i64)> = report
-                .rows
-                .iter()
-                .map(|r| {
-                    let sub = r.screen.as_deref().or(r.daypart.as_deref());
-                    (bar_label(&r.promo, sub), r.scans)
-                })
-                .collect();
-            svg_response(&format!("Scans by {group}"), &report.range, &bars)
-        }
+    let mut table = vec![
+        [
+            "promo_id",
+            "promo",
+            "screen_id",
+            "screen",
+            "daypart",
+            "scans",
+            "plays",
+            "scans_per_1000_plays",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in &report.rows {
+        table.push(vec![
+            r.promo_id.to_string(),
+            r.promo.clone(),
+            r.screen_id.map(|s| s.to_string()).unwrap_or_default(),
+            r.screen.clone().unwrap_or_default(),
+            r.daypart.clone().unwrap_or_default(),
+            r.scans.to_string(),
+            r.plays.to_string(),
+            r.scans_per_1000_plays
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    let bars: Vec<(String, i64)> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let sub = r.screen.as_deref().or(r.daypart.as_deref());
+            (bar_label(&r.promo, sub), r.scans)
+        })
+        .collect();
+    Ok(Rendered {
+        title: format!("Scans by {group}"),
+        stem,
+        table,
+        bars,
+        subtitle: subtitle(&report.range),
+        report,
     })
+}
+
+/// Scans of QR promos' tracked links (bots and prefetches excluded) per promo, per promo and
+/// screen, or per promo and daypart (local hour of day), with the promo's plays alongside.
+#[utoipa::path(get, path = "/api/v1/reports/scans", tag = "reports", params(ReportQuery),
+    responses((status = 200, body = ScansReport, description = "JSON; `text/csv` or \
+        `image/svg+xml` with `format=csv|svg`"),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn scans(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Response> {
+    let format = parse_format(&q)?;
+    Ok(scans_report(&state, &principal, &q).await?.respond(format))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -706,20 +724,15 @@ pub struct UptimeReport {
 
 /// Online minutes per screen and local day: each heartbeat marks the minutes its interval
 /// covers. Kept for the raw retention (`--raw-retention-days`).
-#[utoipa::path(get, path = "/api/v1/reports/uptime", tag = "reports", params(ReportQuery),
-    responses((status = 200, body = UptimeReport, description = "JSON; `text/csv` or \
-        `image/svg+xml` with `format=csv|svg`"),
-        (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn uptime(
-    State(state): State<AppState>,
-    principal: Principal,
-    Query(q): Query<ReportQuery>,
-) -> ApiResult<Response> {
-    let format = parse_format(&q)?;
-    let (range, filter) = resolve(&state, &principal, &q).await?;
+pub async fn uptime_report(
+    state: &AppState,
+    principal: &Principal,
+    q: &ReportQuery,
+) -> ApiResult<Rendered<UptimeReport>> {
+    let (range, filter) = resolve(state, principal, q).await?;
     let minutes = aggregate(
-        &state,
-        &principal,
+        state,
+        principal,
         &range,
         "screen_minutes",
         "minute",
@@ -729,7 +742,7 @@ pub async fn uptime(
         &filter,
     )
     .await?;
-    let screens = names(&state, &principal, "screens").await?;
+    let screens = names(state, principal, "screens").await?;
     let mut rows: Vec<UptimeRow> = minutes
         .into_iter()
         .map(|((id, day), [online, _])| {
@@ -749,40 +762,54 @@ pub async fn uptime(
         rows,
     };
     let stem = format!("uptime-{}-{}", report.range.from, report.range.until);
-    Ok(match format {
-        Format::Json => axum::Json(report).into_response(),
-        Format::Csv => {
-            let mut table = vec![
-                [
-                    "screen_id",
-                    "screen",
-                    "date",
-                    "date_jalali",
-                    "online_minutes",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            for r in &report.rows {
-                table.push(vec![
-                    r.screen_id.to_string(),
-                    r.screen.clone(),
-                    r.date.clone(),
-                    r.date_jalali.clone(),
-                    r.online_minutes.to_string(),
-                ]);
-            }
-            csv_response(&stem, &table)
-        }
-        Format::Svg => {
-            let bars: Vec<(String, i64)> = report
-                .rows
-                .iter()
-                .map(|r| (bar_label(&r.screen, Some(&r.date)), r.online_minutes))
-                .collect();
-            svg_response("Online minutes per day", &report.range, &bars)
-        }
+    let mut table = vec![
+        [
+            "screen_id",
+            "screen",
+            "date",
+            "date_jalali",
+            "online_minutes",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in &report.rows {
+        table.push(vec![
+            r.screen_id.to_string(),
+            r.screen.clone(),
+            r.date.clone(),
+            r.date_jalali.clone(),
+            r.online_minutes.to_string(),
+        ]);
+    }
+    let bars: Vec<(String, i64)> = report
+        .rows
+        .iter()
+        .map(|r| (bar_label(&r.screen, Some(&r.date)), r.online_minutes))
+        .collect();
+    Ok(Rendered {
+        title: "Online minutes per day".into(),
+        stem,
+        table,
+        bars,
+        subtitle: subtitle(&report.range),
+        report,
     })
+}
+
+/// Online minutes per screen and local day: each heartbeat marks the minutes its interval
+/// covers. Kept for the raw retention (`--raw-retention-days`).
+#[utoipa::path(get, path = "/api/v1/reports/uptime", tag = "reports", params(ReportQuery),
+    responses((status = 200, body = UptimeReport, description = "JSON; `text/csv` or \
+        `image/svg+xml` with `format=csv|svg`"),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn uptime(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Response> {
+    let format = parse_format(&q)?;
+    Ok(uptime_report(&state, &principal, &q).await?.respond(format))
 }
 
 /// One CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe; cells
@@ -913,23 +940,50 @@ pub fn svg(title: &str, subtitle: &str, bars: &[(String, i64)]) -> String {
     out
 }
 
-fn svg_response(title: &str, range: &ReportRange, bars: &[(String, i64)]) -> Response {
-    let subtitle = format!(
+/// "from – until (Solar Hijri from – until), zone": the line under a chart's title.
+fn subtitle(range: &ReportRange) -> String {
+    format!(
         "{} – {} ({} – {}), {}",
         range.from, range.until, range.from_jalali, range.until_jalali, range.timezone
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
-            // Opened directly, the chart can run nothing and load nothing.
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'",
-            ),
-        ],
-        svg(title, &subtitle, bars),
     )
-        .into_response()
+}
+
+/// A report with what each of its formats needs: the JSON body, the CSV table (with its file
+/// name) and the chart's bars. The API answers in the format asked for; the reports page
+/// inlines the chart.
+pub struct Rendered<T> {
+    pub report: T,
+    stem: String,
+    table: Vec<Vec<String>>,
+    title: String,
+    subtitle: String,
+    bars: Vec<(String, i64)>,
+}
+
+impl<T: Serialize> Rendered<T> {
+    /// The chart as an SVG document.
+    pub fn svg(&self) -> String {
+        svg(&self.title, &self.subtitle, &self.bars)
+    }
+
+    fn respond(self, format: Format) -> Response {
+        match format {
+            Format::Json => axum::Json(self.report).into_response(),
+            Format::Csv => csv_response(&self.stem, &self.table),
+            Format::Svg => (
+                [
+                    (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+                    // Opened directly, the chart can run nothing and load nothing.
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        "default-src 'none'; style-src 'unsafe-inline'",
+                    ),
+                ],
+                self.svg(),
+            )
+                .into_response(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::device_cache::DeviceCache;
 use crate::manifest::SnapshotCache;
 use crate::media::blobs::BlobStore;
 use crate::metrics::Metrics;
-use crate::player::DeviceCache;
 use crate::push::Hub;
 
 /// Cheap to clone: one reference count. axum clones the state for every extractor of every

@@ -72,9 +72,13 @@ fn text(name: &str, body: &str) -> Value {
     json!({"name": name, "type": "text", "title": name, "body": body})
 }
 
+/// An all-day rule. Each gets a priority of its own: rules that tie are refused, and which
+/// screens a rule reaches does not depend on its priority.
 fn rule(name: &str, layout: i64, scope: Value) -> Value {
+    static PRIORITY: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(1);
+    let priority = PRIORITY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     json!({"name": name, "target": {"type": "layout", "id": layout}, "scope": scope,
-           "when": {"window": {"type": "all_day"}}})
+           "priority": priority, "when": {"window": {"type": "all_day"}}})
 }
 
 async fn world(env: &TestEnv) -> World {

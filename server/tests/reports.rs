@@ -776,11 +776,11 @@ async fn qr_promos_get_a_tracked_link_per_screen_and_count_human_scans() {
             .get(&other, &format!("/api/v1/promos/{}/links", s.promo))
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "another tenant's promo");
-        let foreign = vitrin_server::promo::code(
+        let foreign = vitrin_server::domain::promo::code(
             vitrin_shared::ids::ContentId(s.promo),
             vitrin_shared::ids::ScreenId(other_screen),
         );
-        let not_a_promo = vitrin_server::promo::code(
+        let not_a_promo = vitrin_server::domain::promo::code(
             vitrin_shared::ids::ContentId(s.tea),
             vitrin_shared::ids::ScreenId(s.screens[0]),
         );

@@ -188,7 +188,7 @@ async fn media_lives_in_an_s3_bucket() {
         let (status, body) = env.delete(&owner, &path).await;
         assert_eq!(status, 204, "{path}: {body}");
     }
-    let removed = vitrin_server::api::media::collect_garbage(&env.state, 0)
+    let removed = vitrin_server::domain::media::collect_garbage(&env.state, 0)
         .await
         .unwrap();
     assert_eq!(removed, 1);

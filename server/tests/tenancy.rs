@@ -133,8 +133,12 @@ fn layout_json(name: &str, playlist: i64) -> Value {
            "zones": [{"zone": "main", "playlist": playlist}]})
 }
 
+/// An all-day rule. Each gets a priority of its own, so that none ties with another (a tie is
+/// refused whatever the role, which is not what these cases are about).
 fn rule_json(name: &str, target: Value, scope: Value) -> Value {
-    json!({"name": name, "target": target, "scope": scope,
+    static PRIORITY: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(1);
+    let priority = PRIORITY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    json!({"name": name, "target": target, "scope": scope, "priority": priority,
            "when": {"window": {"type": "all_day"}}})
 }
 

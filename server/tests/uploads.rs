@@ -19,8 +19,8 @@ use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
-use vitrin_server::api::media::collect_garbage;
 use vitrin_server::db::sql;
+use vitrin_server::domain::media::collect_garbage;
 use vitrin_server::maintenance::BLOB_GRACE_MS;
 use vitrin_server::{AppState, build_app};
 

@@ -549,6 +549,47 @@ async fn a_screen_is_paired_by_its_code_then_set_up_and_revoked() {
             .assert_contains("a name is required")
             .assert_contains("value=\"kept-tag\"");
 
+        // Screen, store and groups are saved together: a refusal at the last step (the groups)
+        // leaves the name and the store's time zone as they were, too.
+        let unchanged = async || {
+            let (_, screen) = env.get(&auth, &format!("/api/v1/screens/{id}")).await;
+            let (_, store_row) = env.get(&auth, &format!("/api/v1/stores/{store}")).await;
+            assert_eq!(screen["name"], "Counter left");
+            assert_eq!(screen["groups"], json!([group]));
+            assert_eq!(store_row["timezone"], "Asia/Dubai");
+        };
+        let renamed_into = |group: &'static str| {
+            [
+                ("name", "Renamed"),
+                ("store_id", store.as_str()),
+                ("timezone", "Asia/Tehran"),
+                ("group", group),
+                ("orientation", "portrait"),
+            ]
+        };
+        let answer = owner.post_form(&location, &renamed_into("999999")).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            answer.html
+        );
+        answer.assert_contains("value=\"Renamed\"");
+        unchanged().await;
+        // A store manager may rename the screen but not change its groups (they span
+        // stores): the whole save is refused.
+        env.add_user(
+            &auth,
+            "manager@cafe.test",
+            "store_manager",
+            &[screen["store_id"].as_i64().unwrap()],
+        )
+        .await;
+        let mut manager = WebClient::login(&env, "manager@cafe.test").await;
+        let answer = manager.post_form(&location, &renamed_into("")).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.html);
+        unchanged().await;
+
         // Remote commands reach the screen's event queue.
         for command in ["refresh", "screenshot", "identify"] {
             owner

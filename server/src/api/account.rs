@@ -1,110 +1,25 @@
-//! First-run setup, login/logout, the current user, and API tokens.
+//! `/api/v1/setup`, `/api/v1/auth`, `/api/v1/me` and `/api/v1/tokens`: the JSON side of
+//! `domain::account`. Sessions travel in cookies set here.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use vitrin_shared::ValidationErrors;
-use vitrin_shared::ids::StoreId;
-use vitrin_shared::input::accept_line;
 
-use super::extract::{ApiJson, ClientIp, Id};
-use crate::auth::{Principal, Role, known_browser, password, ratelimit, session, token};
-use crate::changes::{Audit, record_audit};
-use crate::db::{now_ms, sql};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::auth::{Principal, known_browser, session};
+use crate::domain::account::{
+    self, ApiToken, CreatedToken, LoginRequest, Me, NewToken, SetupRequest, SetupState, SignIn,
+};
+use crate::error::{ApiResult, Problem};
+use crate::extract::{ApiJson, ClientIp, Id};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct SetupRequest {
-    /// The organization: a franchise or a single shop.
-    pub organization: String,
-    pub name: String,
-    pub email: String,
-    pub password: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SetupState {
-    /// True until the first owner exists.
-    pub needed: bool,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LoginRequest {
-    pub email: String,
-    pub password: String,
-}
-
-/// The signed-in user.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Me {
-    pub id: i64,
-    pub organization_id: i64,
-    pub email: String,
-    pub role: Role,
-    #[schema(value_type = Vec<i64>)]
-    pub stores: Vec<StoreId>,
-}
-
-impl From<&Principal> for Me {
-    fn from(p: &Principal) -> Self {
-        Me {
-            id: p.user_id,
-            organization_id: p.org.0,
-            email: p.email.clone(),
-            role: p.role,
-            stores: p.stores.clone(),
-        }
-    }
-}
-
-/// Lower-cased and trimmed, so `Ali@Cafe.ir ` and `ali@cafe.ir` are one account.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-/// Field errors for an e-mail address and a new password.
-pub fn check_credentials(email: &str, password: Option<&str>, errors: &mut ValidationErrors) {
-    let at = email.find('@');
-    if !at.is_some_and(|i| i > 0 && i + 1 < email.len()) || email.chars().any(char::is_whitespace) {
-        errors.add(
-            "email",
-            "invalid",
-            "enter an e-mail address like name@example.com",
-        );
-    }
-    if let Some(password) = password {
-        if password.chars().count() < password::MIN_LENGTH {
-            errors.add(
-                "password",
-                "too_short",
-                format!("use at least {} characters", password::MIN_LENGTH),
-            );
-        } else if password::too_long(password) {
-            errors.add(
-                "password",
-                "too_long",
-                format!(
-                    "use at most {} bytes (about {} Persian or {} Latin letters)",
-                    password::MAX_BYTES,
-                    password::MAX_BYTES / 2,
-                    password::MAX_BYTES
-                ),
-            );
-        }
-    }
-}
 
 #[utoipa::path(get, path = "/api/v1/setup", tag = "account",
     responses((status = 200, body = SetupState)))]
 pub async fn setup_state(State(state): State<AppState>) -> ApiResult<Json<SetupState>> {
-    let users = sql("SELECT COUNT(*) FROM users")
-        .fetch_i64(&state.db)
-        .await?;
-    Ok(Json(SetupState { needed: users == 0 }))
+    Ok(Json(SetupState {
+        needed: account::setup_needed(&state).await?,
+    }))
 }
 
 /// Creates the organization and its owner, then signs the owner in. Only on an empty server.
@@ -112,99 +27,31 @@ pub async fn setup_state(State(state): State<AppState>) -> ApiResult<Json<SetupS
     responses((status = 201, body = Me), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn setup(
     State(state): State<AppState>,
-    ApiJson(mut req): ApiJson<SetupRequest>,
+    ApiJson(req): ApiJson<SetupRequest>,
 ) -> ApiResult<Response> {
-    let email = normalize_email(&req.email);
-    let mut errors = ValidationErrors::new();
-    accept_line("organization", &mut req.organization, &mut errors);
-    if req.organization.is_empty() {
-        errors.add("organization", "required", "name your shop or franchise");
-    }
-    accept_line("name", &mut req.name, &mut errors);
-    if req.name.is_empty() {
-        errors.add("name", "required", "a name is required");
-    }
-    check_credentials(&email, Some(&req.password), &mut errors);
-    errors.into_result()?;
-    let hash = password::hash(req.password).await?;
-
-    let mut tx = state.db.begin().await?;
-    // Inside the transaction: two setups racing cannot both create an owner.
-    let users = sql("SELECT COUNT(*) FROM users").fetch_i64(&mut tx).await?;
-    if users > 0 {
-        return Err(ApiError::Conflict("this server is already set up".into()));
-    }
-    let now = now_ms();
-    let org = sql("INSERT INTO orgs (name, created_at) VALUES ($1, $2) RETURNING id")
-        .bind(req.organization.trim())
-        .bind(now)
-        .fetch_i64(&mut tx)
-        .await?;
-    let user = create_user_row(&mut tx, org, &email, req.name.trim(), &hash, Role::Owner).await?;
-    sql("INSERT INTO audit_log (org_id, user_id, actor, action, object_type, object_id, summary, at) \
-         VALUES ($1, $2, $3, 'create', 'organization', $1, 'first-run setup', $4)")
-    .bind(org)
-    .bind(user)
-    .bind(&email)
-    .bind(now)
-    .execute(&mut tx)
-    .await?;
-    tx.commit().await?;
-    signed_in(&state, user, StatusCode::CREATED).await
-}
-
-pub async fn create_user_row(
-    tx: &mut crate::db::Tx,
-    org: i64,
-    email: &str,
-    name: &str,
-    password_hash: &str,
-    role: Role,
-) -> ApiResult<i64> {
-    let now = now_ms();
-    sql(
-        "INSERT INTO users (org_id, email, name, password_hash, role, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(org)
-    .bind(email)
-    .bind(name)
-    .bind(password_hash)
-    .bind(role.as_str())
-    .bind(now)
-    .fetch_i64(tx)
-    .await
-    .map_err(|e| match e {
-        crate::db::DbError::Conflict => ApiError::field(
-            "email",
-            "taken",
-            "an account with this e-mail already exists",
-        ),
-        other => other.into(),
-    })
-}
-
-/// Starts a session and answers with the user and the cookie.
-async fn signed_in(state: &AppState, user_id: i64, status: StatusCode) -> ApiResult<Response> {
-    let secret = session::create(&state.db, user_id).await?;
-    let (id, org_id, role, email): (i64, i64, String, String) =
-        sql("SELECT id, org_id, role, email FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&state.db)
-            .await?;
-    let stores: Vec<(i64,)> = sql("SELECT store_id FROM user_stores WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(&state.db)
-        .await?;
-    let me = Me {
-        id,
-        organization_id: org_id,
-        email,
-        role: Role::parse(&role).unwrap_or(Role::Viewer),
-        stores: stores.into_iter().map(|(s,)| StoreId(s)).collect(),
+    let user_id = account::setup(&state, req).await?;
+    let sign_in = SignIn {
+        user_id,
+        new_known_browser: None,
     };
-    let cookie = session::set_cookie(&secret, state.config.https());
-    Ok((status, [(header::SET_COOKIE, cookie)], Json(me)).into_response())
+    signed_in(&state, &sign_in, StatusCode::CREATED).await
+}
+
+/// Starts a session and answers with the user and the cookies.
+async fn signed_in(state: &AppState, sign_in: &SignIn, status: StatusCode) -> ApiResult<Response> {
+    let cookies = session::start(
+        &state.db,
+        sign_in.user_id,
+        sign_in.new_known_browser.as_deref(),
+        state.config.https(),
+    )
+    .await?;
+    let me = account::me_of(state, sign_in.user_id).await?;
+    let mut response = (status, Json(me)).into_response();
+    for cookie in cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 /// Signs in with e-mail and password. Wrong passwords are limited without letting anyone lock
@@ -219,46 +66,9 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let email = normalize_email(&req.email);
-    let user: Option<(i64, String)> = sql("SELECT id, password_hash FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&state.db)
-        .await?;
-    let known = match &user {
-        Some((id, _)) => known_browser::recognise(&state.db, &headers, *id).await?,
-        None => None,
-    };
-    let limits = ratelimit::login_limits(&email, ip, known.as_deref());
-    for limit in &limits {
-        if let Some(retry_after_secs) =
-            ratelimit::blocked_for(&state.db, &limit.key, limit.max).await?
-        {
-            return Err(ApiError::TooManyRequests { retry_after_secs });
-        }
-    }
-    let ok = match user.clone() {
-        Some((_, hash)) => password::verify(req.password, hash).await?,
-        None => {
-            password::verify_dummy(req.password).await;
-            false
-        }
-    };
-    if !ok {
-        for limit in &limits {
-            ratelimit::record_failure(&state.db, &limit.key).await?;
-        }
-        tracing::info!("failed login");
-        return Err(ApiError::Unauthenticated);
-    }
-    // The right password clears this client's own counter, not the wider ones.
-    ratelimit::clear(&state.db, &limits[0].key).await?;
-    let (user_id, _) = user.expect("verified users exist");
-    let mut response = signed_in(&state, user_id, StatusCode::OK).await?;
-    if known.is_none() {
-        let cookie = known_browser::remember(&state.db, user_id, state.config.https()).await?;
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    Ok(response)
+    let known = known_browser::from_request(&headers);
+    let sign_in = account::login(&state, ip, known.as_deref(), req).await?;
+    signed_in(&state, &sign_in, StatusCode::OK).await
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "account",
@@ -280,39 +90,14 @@ pub async fn me(principal: Principal) -> Json<Me> {
     Json(Me::from(&principal))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct NewToken {
-    pub name: String,
-}
-
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct ApiToken {
-    pub id: i64,
-    pub name: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedToken {
-    #[serde(flatten)]
-    pub token: ApiToken,
-    /// Shown once; only its hash is kept. Send it as `Authorization: Bearer <token>`.
-    pub secret: String,
-}
-
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
     responses((status = 200, body = Vec<ApiToken>)))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     principal: Principal,
 ) -> ApiResult<Json<Vec<ApiToken>>> {
-    Ok(Json(
-        sql("SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
-            .bind(principal.user_id)
-            .fetch_all(&state.db)
-            .await?,
-    ))
+    let out = account::list_tokens(&state, &principal).await?;
+    Ok(Json(out))
 }
 
 /// A token acts as the user who made it, with the same role.
@@ -323,47 +108,8 @@ pub async fn create_token(
     principal: Principal,
     ApiJson(req): ApiJson<NewToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
-    let mut name = req.name;
-    let mut errors = ValidationErrors::new();
-    accept_line("name", &mut name, &mut errors);
-    if name.is_empty() {
-        errors.add("name", "required", "name the integration");
-    }
-    errors.into_result()?;
-    let name = name.as_str();
-    let secret = token::generate("vt_");
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let id = sql(
-        "INSERT INTO api_tokens (org_id, user_id, name, token_hash, created_at) \
-                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(principal.org.0)
-    .bind(principal.user_id)
-    .bind(name)
-    .bind(token::hash(&secret))
-    .bind(now)
-    .fetch_i64(&mut tx)
-    .await?;
-    record_audit(
-        &mut tx,
-        &principal,
-        Audit::of(
-            "create",
-            "api_token",
-            id,
-            format!("create API token '{name}'"),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    let token = ApiToken {
-        id,
-        name: name.to_owned(),
-        created_at: now,
-        last_used_at: None,
-    };
-    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
+    let out = account::create_token(&state, &principal, req).await?;
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = i64, Path)),
@@ -373,21 +119,6 @@ pub async fn delete_token(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    let gone = sql("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(principal.user_id)
-        .execute(&mut tx)
-        .await?;
-    if gone == 0 {
-        return Err(ApiError::NotFound);
-    }
-    record_audit(
-        &mut tx,
-        &principal,
-        Audit::of("delete", "api_token", id, "revoke API token"),
-    )
-    .await?;
-    tx.commit().await?;
+    account::delete_token(&state, &principal, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,11 +10,19 @@ use vitrin_shared::layout::Layout;
 use vitrin_shared::playlist::Playlist;
 use vitrin_shared::schedule::ScheduleRule;
 
-use super::extract::{ApiJson, Id};
-use super::library;
 use crate::auth::Principal;
+use crate::domain::library::{self, Saved};
 use crate::error::{ApiResult, Problem};
+use crate::extract::{ApiJson, Id};
 use crate::state::AppState;
+
+/// 201 for a new document, 200 for a replaced one.
+fn status_of(saved: Saved) -> StatusCode {
+    match saved {
+        Saved::Created => StatusCode::CREATED,
+        Saved::Updated => StatusCode::OK,
+    }
+}
 
 macro_rules! library_routes {
     ($module:ident, $ty:ty, $list:literal, $item:literal, $tag:literal) => {
@@ -51,8 +59,8 @@ macro_rules! library_routes {
                 principal: Principal,
                 ApiJson(body): ApiJson<serde_json::Value>,
             ) -> ApiResult<impl IntoResponse> {
-                let (status, doc) = library::save::<$ty>(&state, &principal, None, body).await?;
-                Ok((status, Json(doc)))
+                let (saved, doc) = library::save::<$ty>(&state, &principal, None, body).await?;
+                Ok((status_of(saved), Json(doc)))
             }
 
             #[utoipa::path(put, path = $item, tag = $tag,
@@ -65,9 +73,9 @@ macro_rules! library_routes {
                 Id(id): Id,
                 ApiJson(body): ApiJson<serde_json::Value>,
             ) -> ApiResult<impl IntoResponse> {
-                let (status, doc) =
+                let (saved, doc) =
                     library::save::<$ty>(&state, &principal, Some(id), body).await?;
-                Ok((status, Json(doc)))
+                Ok((status_of(saved), Json(doc)))
             }
 
             /// Refused with 409 while something still uses it.
@@ -80,7 +88,8 @@ macro_rules! library_routes {
                 principal: Principal,
                 Id(id): Id,
             ) -> ApiResult<StatusCode> {
-                library::delete::<$ty>(&state, &principal, id).await
+                library::delete::<$ty>(&state, &principal, id).await?;
+                Ok(StatusCode::NO_CONTENT)
             }
         }
     };

@@ -3,9 +3,7 @@
 
 pub mod account;
 pub mod devices;
-pub mod extract;
 pub mod groups;
-pub mod library;
 pub mod library_routes;
 pub mod media;
 pub mod screens;
@@ -13,7 +11,6 @@ pub mod stores;
 pub mod users;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -77,19 +74,9 @@ impl utoipa::Modify for SecuritySchemes {
     }
 }
 
-/// The request body limit of upload routes (the API's and the admin pages').
-pub fn upload_body_limit(state: &AppState) -> DefaultBodyLimit {
-    // Uploads may be large; the cap is enforced while streaming, this only lifts axum's default.
-    DefaultBodyLimit::max(
-        usize::try_from(state.config.max_upload_bytes)
-            .unwrap_or(usize::MAX)
-            .saturating_add(64 * 1024),
-    )
-}
-
 /// The `/api/v1` routes, the OpenAPI document and Swagger UI.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let upload_limit = upload_body_limit(state);
+    let upload_limit = crate::media::upload_body_limit(state);
     Router::new()
         .route(
             "/api/v1/setup",

@@ -1,93 +1,14 @@
-//! Stores: a branch of the organization, with its address and IANA timezone.
+//! `/api/v1/stores`: the JSON side of `domain::stores`.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use vitrin_shared::ValidationErrors;
-use vitrin_shared::ids::StoreId;
-use vitrin_shared::input::{accept_line, canonical_timezone, check_block, normalize_line};
 
-use super::extract::{ApiJson, Id};
 use crate::auth::Principal;
-use crate::changes::{Audit, Change};
-use crate::db::{now_ms, sql};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::refs;
+use crate::domain::stores::{self, Store, StoreInput};
+use crate::error::{ApiResult, Problem};
+use crate::extract::{ApiJson, Id};
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct Store {
-    pub id: i64,
-    pub name: String,
-    pub address: String,
-    /// IANA name, e.g. `Asia/Tehran`; the store's screens follow it.
-    pub timezone: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct StoreInput {
-    pub name: String,
-    #[serde(default)]
-    pub address: String,
-    pub timezone: String,
-}
-
-impl StoreInput {
-    /// Brings the input into its stored form (texts normalised, the timezone under its
-    /// canonical IANA name), then checks it.
-    fn accept(&mut self) -> Result<(), ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        accept_name(&mut self.name, &mut errors);
-        // A postal address may take several lines.
-        normalize_line(&mut self.address);
-        check_block("address", &self.address, &mut errors);
-        match canonical_timezone(&self.timezone) {
-            Some(name) => self.timezone = name,
-            None => errors.add(
-                "timezone",
-                "unknown_timezone",
-                format!(
-                    "'{}' is not an IANA timezone such as Asia/Tehran",
-                    self.timezone
-                ),
-            ),
-        }
-        errors.into_result()
-    }
-}
-
-/// Brings a name into its stored form (trimmed, Persian letters) and checks it: required,
-/// one line of reasonable length, without control characters.
-pub fn accept_name(name: &mut String, errors: &mut ValidationErrors) {
-    accept_line("name", name, errors);
-    if name.is_empty() {
-        errors.add("name", "required", "a name is required");
-    } else if name.chars().count() > 200 {
-        errors.add("name", "too_long", "use at most 200 characters");
-    }
-}
-
-const COLUMNS: &str = "id, name, address, timezone, created_at, updated_at";
-
-/// A store of the principal's organization that the principal may see, or 404.
-pub async fn visible_store(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Store> {
-    let store: Store = sql(format!(
-        "SELECT {COLUMNS} FROM stores WHERE org_id = $1 AND id = $2"
-    ))
-    .bind(principal.org.0)
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    if !principal.sees_store(StoreId(store.id)) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(store)
-}
 
 #[utoipa::path(get, path = "/api/v1/stores", tag = "stores",
     responses((status = 200, body = Vec<Store>)))]
@@ -95,18 +16,7 @@ pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
 ) -> ApiResult<Json<Vec<Store>>> {
-    let stores: Vec<Store> = sql(format!(
-        "SELECT {COLUMNS} FROM stores WHERE org_id = $1 ORDER BY name"
-    ))
-    .bind(principal.org.0)
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Json(
-        stores
-            .into_iter()
-            .filter(|s| principal.sees_store(StoreId(s.id)))
-            .collect(),
-    ))
+    Ok(Json(stores::list(&state, &principal).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/stores/{id}", tag = "stores", params(("id" = i64, Path)),
@@ -116,7 +26,7 @@ pub async fn get(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<Json<Store>> {
-    Ok(Json(visible_store(&state, &principal, id).await?))
+    Ok(Json(stores::visible_store(&state, &principal, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/stores", tag = "stores", request_body = StoreInput,
@@ -125,31 +35,9 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(mut input): ApiJson<StoreInput>,
+    ApiJson(input): ApiJson<StoreInput>,
 ) -> ApiResult<(StatusCode, Json<Store>)> {
-    principal.require(principal.is_owner())?;
-    input.accept()?;
-    let mut change = Change::begin(&state, &principal).await?;
-    let now = now_ms();
-    let store: Store = sql(format!(
-        "INSERT INTO stores (org_id, name, address, timezone, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMNS}"
-    ))
-    .bind(principal.org.0)
-    .bind(&input.name)
-    .bind(&input.address)
-    .bind(&input.timezone)
-    .bind(now)
-    .fetch_one(change.ex())
-    .await?;
-    change
-        .commit(Audit::of(
-            "create",
-            "store",
-            store.id,
-            format!("create store '{}'", store.name),
-        ))
-        .await?;
+    let store = stores::create(&state, &principal, input).await?;
     Ok((StatusCode::CREATED, Json(store)))
 }
 
@@ -161,33 +49,9 @@ pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id,
-    ApiJson(mut input): ApiJson<StoreInput>,
+    ApiJson(input): ApiJson<StoreInput>,
 ) -> ApiResult<Json<Store>> {
-    visible_store(&state, &principal, id).await?;
-    principal.require(principal.can_manage_store(StoreId(id)))?;
-    input.accept()?;
-    let mut change = Change::begin(&state, &principal).await?;
-    let store: Store = sql(format!(
-        "UPDATE stores SET name = $1, address = $2, timezone = $3, updated_at = $4 \
-         WHERE org_id = $5 AND id = $6 RETURNING {COLUMNS}"
-    ))
-    .bind(&input.name)
-    .bind(&input.address)
-    .bind(&input.timezone)
-    .bind(now_ms())
-    .bind(principal.org.0)
-    .bind(id)
-    .fetch_one(change.ex())
-    .await?;
-    change
-        .commit(Audit::of(
-            "update",
-            "store",
-            id,
-            format!("update store '{}'", store.name),
-        ))
-        .await?;
-    Ok(Json(store))
+    Ok(Json(stores::update(&state, &principal, id, input).await?))
 }
 
 /// Refused (409) while the store still has screens or a rule names it.
@@ -199,30 +63,6 @@ pub async fn delete(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    let store = visible_store(&state, &principal, id).await?;
-    principal.require(principal.is_owner())?;
-    let mut change = Change::begin(&state, &principal).await?;
-    let screens = sql("SELECT COUNT(*) FROM screens WHERE store_id = $1")
-        .bind(id)
-        .fetch_i64(change.ex())
-        .await?;
-    if screens > 0 {
-        return Err(ApiError::Conflict(format!(
-            "the store still has {screens} screen(s); move or delete them first"
-        )));
-    }
-    refs::ensure_unused(&mut change.tx, principal.org, "store", &id.to_string()).await?;
-    sql("DELETE FROM stores WHERE id = $1")
-        .bind(id)
-        .execute(change.ex())
-        .await?;
-    change
-        .commit(Audit::of(
-            "delete",
-            "store",
-            id,
-            format!("delete store '{}'", store.name),
-        ))
-        .await?;
+    stores::delete(&state, &principal, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

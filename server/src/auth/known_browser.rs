@@ -12,12 +12,9 @@ pub const COOKIE: &str = "vitrin_known";
 /// A browser stays known for a year after its last successful sign-in.
 pub const TTL_MS: i64 = 365 * 24 * 3600 * 1000;
 
-/// The hash of the request's known-browser cookie, if it was given for `user_id`'s account.
-pub async fn recognise(db: &Db, headers: &HeaderMap, user_id: i64) -> DbResult<Option<String>> {
-    let Some(secret) = session::cookie(headers, COOKIE) else {
-        return Ok(None);
-    };
-    let hash = token::hash(&secret);
+/// The hash of the known-browser cookie `secret`, if it was given for `user_id`'s account.
+pub async fn recognise(db: &Db, secret: &str, user_id: i64) -> DbResult<Option<String>> {
+    let hash = token::hash(secret);
     let known = sql(
         "SELECT COUNT(*) FROM known_browsers WHERE token_hash = $1 AND user_id = $2 \
          AND created_at > $3",
@@ -30,8 +27,13 @@ pub async fn recognise(db: &Db, headers: &HeaderMap, user_id: i64) -> DbResult<O
     Ok((known > 0).then_some(hash))
 }
 
-/// Remembers the browser for `user_id` after a successful sign-in: the `Set-Cookie` to send.
-pub async fn remember(db: &Db, user_id: i64, secure: bool) -> DbResult<HeaderValue> {
+/// The request's known-browser cookie, if any.
+pub fn from_request(headers: &HeaderMap) -> Option<String> {
+    session::cookie(headers, COOKIE)
+}
+
+/// Remembers a browser for `user_id` after a successful sign-in; returns the cookie's secret.
+pub async fn remember(db: &Db, user_id: i64) -> DbResult<String> {
     let secret = token::generate("vk_");
     let now = now_ms();
     sql("INSERT INTO known_browsers (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
@@ -44,10 +46,15 @@ pub async fn remember(db: &Db, user_id: i64, secure: bool) -> DbResult<HeaderVal
         .bind(now - TTL_MS)
         .execute(db)
         .await?;
+    Ok(secret)
+}
+
+/// `Set-Cookie` for a known browser. `Secure` when the server is reached over https.
+pub fn set_cookie(secret: &str, secure: bool) -> HeaderValue {
     let max_age = TTL_MS / 1000;
     let secure = if secure { "; Secure" } else { "" };
-    Ok(HeaderValue::from_str(&format!(
+    HeaderValue::from_str(&format!(
         "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
-    .expect("token characters are valid in a header"))
+    .expect("token characters are valid in a header")
 }

@@ -35,6 +35,20 @@ pub async fn delete(db: &Db, token_hash: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// Starts a session for a user who just signed in: the `Set-Cookie` lines for the browser
+/// (the session, and the known-browser cookie when it was not known yet).
+pub async fn start(
+    db: &Db,
+    user_id: i64,
+    new_known_browser: Option<&str>,
+    secure: bool,
+) -> DbResult<Vec<HeaderValue>> {
+    let secret = create(db, user_id).await?;
+    let mut cookies = vec![set_cookie(&secret, secure)];
+    cookies.extend(new_known_browser.map(|known| super::known_browser::set_cookie(known, secure)));
+    Ok(cookies)
+}
+
 /// `Set-Cookie` for a new session. `Secure` when the server is reached over https.
 pub fn set_cookie(secret: &str, secure: bool) -> HeaderValue {
     let max_age = SESSION_TTL_MS / 1000;

@@ -20,19 +20,14 @@ pub mod sources;
 pub mod text;
 pub mod weather;
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 use vitrin_shared::content::MoneyUnit;
-use vitrin_shared::feed::{FeedData, FeedSnapshot, TemperatureUnit, WindSpeedUnit};
-use vitrin_shared::ids::{FeedId, OrgId};
+use vitrin_shared::feed::{TemperatureUnit, WindSpeedUnit};
 use vitrin_shared::schedule::cron::CronExpr;
-
-use crate::db::{DbResult, Tx, sql};
 
 /// Where a feed's data comes from. `type` also decides what content may show it: `news` feeds
 /// tickers, `weather` weather slides, `currency` and `manual_currency` currency boards.
@@ -269,44 +264,6 @@ pub enum Expect {
 }
 
 /// The snapshot columns of a `feeds` row.
-#[derive(sqlx::FromRow)]
-struct SnapshotRow {
-    id: i64,
-    data: String,
-    data_at: i64,
-    stale: bool,
-}
-
-/// The snapshots of every feed of `org` that has data, for manifests.
-pub async fn snapshots(tx: &mut Tx, org: OrgId) -> DbResult<BTreeMap<FeedId, FeedSnapshot>> {
-    let rows: Vec<SnapshotRow> = sql("SELECT id, data, data_at, stale FROM feeds \
-         WHERE org_id = $1 AND data IS NOT NULL AND data_at IS NOT NULL ORDER BY id")
-    .bind(org.0)
-    .fetch_all(&mut *tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let snapshot = snapshot_of(row.id, &row.data, row.data_at, row.stale);
-            if snapshot.is_none() {
-                tracing::warn!(feed = row.id, "stored feed data does not decode; left out");
-            }
-            snapshot.map(|s| (s.feed, s))
-        })
-        .collect())
-}
-
-/// A snapshot from its stored parts.
-pub fn snapshot_of(id: i64, data: &str, data_at: i64, stale: bool) -> Option<FeedSnapshot> {
-    let data: FeedData = serde_json::from_str(data).ok()?;
-    Some(FeedSnapshot {
-        feed: FeedId(id),
-        fetched_at: Timestamp::from_millisecond(data_at).ok()?,
-        stale,
-        data,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

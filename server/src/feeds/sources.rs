@@ -18,13 +18,14 @@ use vitrin_shared::input::{accept_line, canonical_timezone};
 
 use super::fetch::{self, Fetcher};
 use super::refresh::{self, FEED_COLUMNS, FeedRow, Outcome};
-use super::{Refresh, SourceSpec, currency, snapshot_of};
-use crate::api::extract::{ApiJson, Id};
-use crate::api::stores::accept_name;
+use super::{Refresh, SourceSpec, currency};
 use crate::auth::Principal;
 use crate::changes::{Audit, Change};
 use crate::db::{now_ms, sql};
+use crate::domain::accept_name;
+use crate::domain::feeds::snapshot_of;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiJson, Id};
 use crate::refs;
 use crate::state::AppState;
 

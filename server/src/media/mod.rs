@@ -48,3 +48,50 @@ fn holds_files(dir: &Path) -> std::io::Result<bool> {
     }
     Ok(false)
 }
+
+/// Receives the `file` part of a `multipart/form-data` upload into a temporary file, hashed
+/// and counted against the upload cap as it streams in; returns the file's name (for people)
+/// and the finished upload. Used by the JSON API and the media page alike.
+pub async fn receive_upload(
+    config: &crate::Config,
+    mut multipart: axum::extract::Multipart,
+) -> crate::error::ApiResult<(String, FinishedUpload)> {
+    use crate::error::ApiError;
+    fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(e.body_text())
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    }
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field
+            .file_name()
+            .map(|n| n.chars().take(200).collect::<String>())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "upload".into());
+        let mut staged = StagedUpload::new(&config.upload_dir(), config.max_upload_bytes).await?;
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            staged.write(&chunk).await?;
+        }
+        return Ok((name, staged.finish().await?));
+    }
+    Err(ApiError::field(
+        "file",
+        "required",
+        "send the file in a part named 'file'",
+    ))
+}
+
+/// The request body limit of upload routes (the API's and the admin pages').
+pub fn upload_body_limit(state: &crate::AppState) -> axum::extract::DefaultBodyLimit {
+    // Uploads may be large; the cap is enforced while streaming, this only lifts axum's default.
+    axum::extract::DefaultBodyLimit::max(
+        usize::try_from(state.config.max_upload_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_add(64 * 1024),
+    )
+}

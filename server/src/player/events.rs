@@ -17,9 +17,9 @@ use vitrin_shared::events::{CommandAck, PushEvent};
 use vitrin_shared::ids::ScreenId;
 
 use super::{Device, seen};
-use crate::api::extract::ApiJson;
 use crate::db::{Db, DbResult, now_ms, sql};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::ApiJson;
 use crate::state::AppState;
 
 /// Commands older than this are not delivered any more: a screen that was away for longer

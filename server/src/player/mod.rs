@@ -7,16 +7,11 @@ pub mod pairing;
 pub mod sync;
 pub mod telemetry;
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::routing::{get, post, put};
-use tokio::sync::watch;
 use vitrin_shared::ids::{OrgId, ScreenId};
 
 use crate::auth::{self, token};
@@ -24,12 +19,7 @@ use crate::db::{now_ms, sql};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The screen a player request comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Device {
-    pub screen: ScreenId,
-    pub org: OrgId,
-}
+pub use crate::device_cache::{Device, DeviceCache};
 
 impl FromRequestParts<AppState> for Device {
     type Rejection = ApiError;
@@ -97,112 +87,6 @@ pub async fn seen(state: &AppState, device: Device) -> Result<(), ApiError> {
         .execute(&state.db)
         .await?;
     Ok(())
-}
-
-/// Per-instance caches of the player API, so that an unchanged-manifest poll (the most
-/// frequent request) needs no database query at all. The database stays the truth: entries
-/// are dropped when the screen is poked — every change to its manifest, its pairing or its
-/// token pokes it, on every instance (PostgreSQL NOTIFY) — and token entries expire after
-/// [`TOKEN_TTL`] whatever happens, bounding the damage of a lost notification.
-#[derive(Default)]
-pub struct DeviceCache {
-    /// The sha256s each screen's current manifest references, by manifest version, so media
-    /// requests need not rebuild the manifest.
-    screens: Mutex<HashMap<i64, (u64, MediaSet)>>,
-    /// When each screen's `last_seen_at` was last written by this instance.
-    seen: Mutex<HashMap<i64, i64>>,
-    /// Device token hash → its screen, as last checked against the database.
-    tokens: Mutex<HashMap<String, KnownToken>>,
-    /// Each screen's manifest version and hash, as last read.
-    versions: Mutex<HashMap<i64, KnownVersion>>,
-}
-
-type MediaSet = Arc<HashSet<String>>;
-
-/// How long a checked device token is trusted without asking the database again.
-pub const TOKEN_TTL: Duration = Duration::from_secs(60);
-
-struct KnownToken {
-    device: Device,
-    changes: watch::Receiver<u64>,
-    checked: Instant,
-}
-
-struct KnownVersion {
-    changes: watch::Receiver<u64>,
-    version: u64,
-    hash: String,
-}
-
-/// Whether the screen was poked since the receiver was made (a dropped hub counts as yes).
-fn poked(changes: &watch::Receiver<u64>) -> bool {
-    changes.has_changed().unwrap_or(true)
-}
-
-impl DeviceCache {
-    fn media(&self, screen: ScreenId, version: u64) -> Option<MediaSet> {
-        let map = self.screens.lock().expect("media index lock");
-        map.get(&screen.0)
-            .filter(|(v, _)| *v == version)
-            .map(|(_, set)| set.clone())
-    }
-
-    fn set_media(&self, screen: ScreenId, version: u64, set: MediaSet) {
-        let mut map = self.screens.lock().expect("media index lock");
-        map.insert(screen.0, (version, set));
-    }
-
-    fn known_token(&self, hash: &str) -> Option<Device> {
-        let mut map = self.tokens.lock().expect("token cache lock");
-        let known = map.get(hash)?;
-        if poked(&known.changes) || known.checked.elapsed() > TOKEN_TTL {
-            map.remove(hash);
-            return None;
-        }
-        Some(known.device)
-    }
-
-    fn remember_token(&self, hash: String, device: Device, changes: watch::Receiver<u64>) {
-        let mut map = self.tokens.lock().expect("token cache lock");
-        // Expired entries of screens that went quiet are swept now and then.
-        if map.len() >= 1024 && map.len().is_power_of_two() {
-            map.retain(|_, known| known.checked.elapsed() <= TOKEN_TTL);
-        }
-        let checked = Instant::now();
-        map.insert(
-            hash,
-            KnownToken {
-                device,
-                changes,
-                checked,
-            },
-        );
-    }
-
-    fn known_version(&self, screen: ScreenId) -> Option<(u64, String)> {
-        let map = self.versions.lock().expect("version cache lock");
-        map.get(&screen.0)
-            .filter(|known| !poked(&known.changes))
-            .map(|known| (known.version, known.hash.clone()))
-    }
-
-    fn remember_version(
-        &self,
-        screen: ScreenId,
-        changes: watch::Receiver<u64>,
-        version: u64,
-        hash: String,
-    ) {
-        let mut map = self.versions.lock().expect("version cache lock");
-        map.insert(
-            screen.0,
-            KnownVersion {
-                changes,
-                version,
-                hash,
-            },
-        );
-    }
 }
 
 /// The `/api/player/v1` routes.

@@ -10,10 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use vitrin_shared::ids::ScreenId;
 
 use super::Device;
-use crate::api::extract::{ApiJson, ClientIp};
 use crate::auth::token;
 use crate::db::{Db, DbResult, Tx, now_ms, sql};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiJson, ClientIp};
 use crate::state::AppState;
 
 /// Letters and digits that cannot be mistaken for one another on a TV across a room

@@ -134,7 +134,7 @@ async fn built(
             device.org,
             device.screen,
             known,
-            &crate::promo::public_base(&state.config),
+            &crate::domain::promo::public_base(&state.config),
         )
         .await?
         .ok_or(ApiError::NotFound)

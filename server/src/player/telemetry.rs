@@ -12,9 +12,9 @@ use vitrin_shared::ValidationErrors;
 use vitrin_shared::events::{Heartbeat, PlaysReply, ProofOfPlay, ProofOfPlayBatch, RefusedPlay};
 
 use super::{Device, seen};
-use crate::api::extract::ApiJson;
 use crate::db::{now_ms, sql};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::ApiJson;
 use crate::state::AppState;
 
 pub const MAX_SCREENSHOT_BYTES: usize = 8 * 1024 * 1024;

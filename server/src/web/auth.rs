@@ -13,12 +13,12 @@ use vitrin_shared::ValidationErrors;
 use super::form::FormErrors;
 use super::i18n::{Entry, LANG_COOKIE, Lang};
 use super::page::{Page, Signed, redirect, redirect_flash, render, render_status, safe_next};
-use crate::api::account::{self, LoginRequest, SetupRequest};
-use crate::api::extract::{ApiJson, ClientIp};
-use crate::auth::password;
+use crate::auth::{known_browser, password, session};
 use crate::changes::{Audit, record_audit};
 use crate::db::{now_ms, sql};
+use crate::domain::account::{self, LoginRequest, SetupRequest};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ClientIp;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -89,13 +89,13 @@ async fn setup_submit(
         email: form.email.clone(),
         password: form.password.clone(),
     };
-    match account::setup(State(state.clone()), ApiJson(request)).await {
-        Ok(response) => {
-            let response = with_session_cookie(
+    match account::setup(&state, request).await {
+        Ok(user_id) => {
+            let cookies = session::start(&state.db, user_id, None, state.config.https()).await?;
+            Ok(with_cookies(
                 redirect_flash("/dashboard", true, "setup.done", &form.organization),
-                &response,
-            );
-            Ok(response)
+                cookies,
+            ))
         }
         Err(e) => {
             let errors = FormErrors::from_api(page.lang, e)?;
@@ -116,10 +116,10 @@ async fn setup_submit(
     }
 }
 
-/// Copies the session cookie the domain code set onto a page's redirect.
-fn with_session_cookie(mut to: Response, from: &Response) -> Response {
-    for cookie in from.headers().get_all(header::SET_COOKIE) {
-        to.headers_mut().append(header::SET_COOKIE, cookie.clone());
+/// Sets these cookies with a page's redirect.
+fn with_cookies(mut to: Response, cookies: Vec<HeaderValue>) -> Response {
+    for cookie in cookies {
+        to.headers_mut().append(header::SET_COOKIE, cookie);
     }
     to
 }
@@ -165,7 +165,7 @@ async fn login_form(
 
 async fn login_submit(
     State(state): State<AppState>,
-    ip: ClientIp,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     page: Page,
     Form(form): Form<LoginForm>,
@@ -175,8 +175,18 @@ async fn login_submit(
         email: form.email.clone(),
         password: form.password,
     };
-    let errors = match account::login(State(state), ip, headers, ApiJson(request)).await {
-        Ok(response) => return Ok(with_session_cookie(redirect(&next), &response)),
+    let known = known_browser::from_request(&headers);
+    let errors = match account::login(&state, ip, known.as_deref(), request).await {
+        Ok(sign_in) => {
+            let cookies = session::start(
+                &state.db,
+                sign_in.user_id,
+                sign_in.new_known_browser.as_deref(),
+                state.config.https(),
+            )
+            .await?;
+            return Ok(with_cookies(redirect(&next), cookies));
+        }
         Err(ApiError::Unauthenticated) => {
             let mut errors = FormErrors::none();
             errors.form = Some(page.t("login.failed").to_owned());
@@ -196,10 +206,12 @@ async fn login_submit(
 }
 
 async fn logout(State(state): State<AppState>, signed: Signed) -> ApiResult<Response> {
-    let cleared = account::logout(State(state), signed.principal).await?;
-    Ok(with_session_cookie(
+    if let Some(hash) = &signed.principal.session_hash {
+        session::delete(&state.db, hash).await?;
+    }
+    Ok(with_cookies(
         redirect_flash("/login", true, "logout.done", ""),
-        &cleared,
+        vec![session::clear_cookie()],
     ))
 }
 

@@ -1,6 +1,6 @@
 //! Emergency messages: one button sends a text to every store or to chosen ones, with an end
 //! time; the running ones are listed with a button that ends them. Publishing is the API's
-//! (`api::devices::publish_emergency`): pushed at once, in the manifest for offline screens,
+//! (`domain::devices::publish_emergency`): pushed at once, in the manifest for offline screens,
 //! owners anywhere and store managers only in their stores.
 
 use askama::Template;
@@ -18,10 +18,9 @@ use super::form::FormErrors;
 use super::i18n::Entry;
 use super::page::{Page, Signed, redirect_flash, render, render_status};
 use super::schedule::Choice;
-use crate::api::devices::{self, EmergencyRequest};
-use crate::api::extract::{ApiJson, Id};
-use crate::api::library;
 use crate::auth::{Principal, Role};
+use crate::domain::devices::{self, EmergencyRequest};
+use crate::domain::library;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -89,9 +88,8 @@ async fn emergency_page<'a>(
     errors: FormErrors,
 ) -> ApiResult<EmergencyPage<'a>> {
     let lang = page.lang;
-    let stores = crate::api::stores::list(State(state.clone()), principal.clone())
+    let stores = crate::domain::stores::list(state, principal)
         .await?
-        .0
         .into_iter()
         .map(|s| Choice {
             value: s.id.to_string(),
@@ -177,11 +175,9 @@ async fn publish(
             },
             until: (minutes > 0).then(|| Timestamp::now() + SignedDuration::from_mins(minutes)),
         };
-        match devices::publish_emergency(State(state.clone()), principal.clone(), ApiJson(request))
-            .await
-        {
-            Ok((_, reached)) => {
-                let count = page.lang.num(reached.0.screens.len() as i64);
+        match devices::publish_emergency(&state, &principal, request).await {
+            Ok(reached) => {
+                let count = page.lang.num(reached.screens.len() as i64);
                 return Ok(redirect_flash("/emergency", true, "emergency.sent", &count));
             }
             Err(e) => errors = FormErrors::from_api(page.lang, e)?,
@@ -197,7 +193,7 @@ async fn end(
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
     let Signed { principal, .. } = signed;
-    devices::end_emergency(State(state), principal, Id(id)).await?;
+    devices::end_emergency(&state, &principal, id).await?;
     Ok(redirect_flash("/emergency", true, "emergency.ended", ""))
 }
 

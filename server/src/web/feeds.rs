@@ -14,9 +14,9 @@ use serde_json::json;
 use super::form::FormErrors;
 use super::i18n::Entry;
 use super::page::{Page, Signed, redirect_flash, render, render_status};
-use crate::api::extract::{ApiJson, Id};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, Id};
 use crate::feeds::sources::{self, Feed, FeedInput};
 use crate::state::AppState;
 

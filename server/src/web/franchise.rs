@@ -21,9 +21,9 @@ use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
 use super::schedule::{Choice, target_choices, target_code, target_of_code, week, weekday_key};
-use crate::api::library;
-use crate::api::screens::Screen;
 use crate::auth::{Principal, Role};
+use crate::domain::library;
+use crate::domain::screens::Screen;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -266,15 +266,9 @@ async fn franchise_page<'a>(
 ) -> ApiResult<FranchisePage<'a>> {
     let lang = page.lang;
     let targets = target_choices(state, principal, lang).await?;
-    let store_list = crate::api::stores::list(State(state.clone()), principal.clone())
-        .await?
-        .0;
-    let group_list = crate::api::groups::list(State(state.clone()), principal.clone())
-        .await?
-        .0;
-    let screens = crate::api::screens::list(State(state.clone()), principal.clone())
-        .await?
-        .0;
+    let store_list = crate::domain::stores::list(state, principal).await?;
+    let group_list = crate::domain::groups::list(state, principal).await?;
+    let screens = crate::domain::screens::list(state, principal).await?;
     let store_manager = principal.role == Role::StoreManager;
     let own: BTreeSet<ScreenId> = screens.iter().map(|s| ScreenId(s.id)).collect();
     let target_of: BTreeMap<&str, &str> = targets
@@ -413,10 +407,7 @@ async fn push(
             let body = serde_json::to_value(&rule).map_err(ApiError::internal)?;
             match library::save::<ScheduleRule>(&state, &principal, None, body).await {
                 Ok((_, saved)) => {
-                    let screens =
-                        crate::api::screens::list(State(state.clone()), principal.clone())
-                            .await?
-                            .0;
+                    let screens = crate::domain::screens::list(&state, &principal).await?;
                     let reached: Vec<&Screen> = screens
                         .iter()
                         .filter(|s| reaches(&saved.scope, s))

@@ -15,11 +15,11 @@ use serde::Deserialize;
 use super::form::FormErrors;
 use super::i18n::Entry;
 use super::page::{Page, Signed, redirect_flash, render_status};
-use crate::api::extract::Id;
-use crate::api::media::{self as api, Media};
 use crate::auth::Principal;
 use crate::db::sql;
+use crate::domain::media::{self as api, Media};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Id;
 use crate::state::AppState;
 
 pub fn routes(state: &AppState) -> Router<AppState> {
@@ -28,7 +28,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/media",
             get(library)
                 .post(upload)
-                .layer(crate::api::upload_body_limit(state)),
+                .layer(crate::media::upload_body_limit(state)),
         )
         .route("/media/{id}/delete", post(delete))
 }
@@ -139,7 +139,7 @@ async fn usage(state: &AppState, org: i64) -> ApiResult<HashMap<String, (i64, i6
 }
 
 async fn items(state: &AppState, principal: &Principal, query: &str) -> ApiResult<Vec<Item>> {
-    let all = api::list(State(state.clone()), principal.clone()).await?.0;
+    let all = api::list(state, principal).await?;
     let usage = usage(state, principal.org.0).await?;
     let needle = query.trim().to_lowercase();
     Ok(all
@@ -192,7 +192,7 @@ async fn library(
     .await
 }
 
-/// The upload form's post: the API's upload, then back to the library. A refused file shows
+/// The upload form's post: the library's upload, then back to the library. A refused file shows
 /// why above the form; the library is unchanged.
 async fn upload(
     State(state): State<AppState>,
@@ -200,13 +200,18 @@ async fn upload(
     multipart: Multipart,
 ) -> ApiResult<Response> {
     let Signed { principal, page } = signed;
-    let error = match api::upload(State(state.clone()), principal.clone(), multipart).await {
-        Ok((_, axum::Json(media))) => {
+    let received = async {
+        principal.require(principal.can_edit_content())?;
+        let (name, file) = crate::media::receive_upload(&state.config, multipart).await?;
+        api::ingest(&state, &principal, name, file).await
+    };
+    let error = match received.await {
+        Ok(ingested) => {
             return Ok(redirect_flash(
                 "/media",
                 true,
                 "media.uploaded",
-                &media.name,
+                &ingested.media.name,
             ));
         }
         Err(e) => e,
@@ -226,10 +231,8 @@ async fn upload(
 
 async fn delete(State(state): State<AppState>, signed: Signed, Id(id): Id) -> ApiResult<Response> {
     let Signed { principal, page: _ } = signed;
-    let media = api::get(State(state.clone()), principal.clone(), Id(id))
-        .await?
-        .0;
-    match api::delete(State(state), principal, Id(id)).await {
+    let media = api::get(&state, &principal, id).await?;
+    match api::delete(&state, &principal, id).await {
         Ok(_) => Ok(redirect_flash("/media", true, "media.deleted", &media.name)),
         Err(ApiError::Conflict(_)) => {
             Ok(redirect_flash("/media", false, "media.in_use", &media.name))

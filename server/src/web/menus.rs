@@ -4,7 +4,7 @@
 //! The form is one table of rows (category, item, description, price, sold out, picture),
 //! posted as indexed fields `row.<n>.<field>`, so it works without JavaScript; blank rows are
 //! ignored and a few are always offered for new items. Saving goes through the content
-//! library (`api::library`), so validation, references and manifest versions are the API's.
+//! library (`domain::library`), so validation, references and manifest versions are the API's.
 //! A new menu also gets a playlist of its own (unless unticked), which is what the schedule
 //! shows.
 
@@ -28,10 +28,10 @@ use vitrin_shared::{FieldError, ValidationErrors};
 use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
-use crate::api::library;
-use crate::api::media::Media;
 use crate::auth::Principal;
 use crate::changes::{Audit, Change};
+use crate::domain::library;
+use crate::domain::media::Media;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -358,9 +358,7 @@ async fn menus_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<Cont
 }
 
 async fn images_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<Media>> {
-    let media = crate::api::media::list(State(state.clone()), principal.clone())
-        .await?
-        .0;
+    let media = crate::domain::media::list(state, principal).await?;
     Ok(media.into_iter().filter(|m| m.kind == "image").collect())
 }
 

@@ -23,8 +23,8 @@ use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
 use super::schedule::{parse_date, show_date};
-use crate::api::library;
 use crate::auth::Principal;
+use crate::domain::library;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 

@@ -96,48 +96,29 @@ async fn page(
 ) -> ApiResult<Response> {
     let Signed { principal, page } = signed;
     let lang = page.lang;
-    let run = match form.kind() {
-        "scans" => {
-            crate::reports::scans(
-                State(state.clone()),
-                principal.clone(),
-                Query(form.query("svg")),
-            )
+    let query = form.query("svg");
+    let chart = match form.kind() {
+        "scans" => crate::reports::scans_report(&state, &principal, &query)
             .await
-        }
-        "uptime" => {
-            crate::reports::uptime(
-                State(state.clone()),
-                principal.clone(),
-                Query(form.query("svg")),
-            )
+            .map(|r| r.svg()),
+        "uptime" => crate::reports::uptime_report(&state, &principal, &query)
             .await
-        }
-        _ => {
-            crate::reports::plays(
-                State(state.clone()),
-                principal.clone(),
-                Query(form.query("svg")),
-            )
+            .map(|r| r.svg()),
+        _ => crate::reports::plays_report(&state, &principal, &query)
             .await
-        }
+            .map(|r| r.svg()),
     };
-    let (chart, errors) = match run {
-        Ok(response) => {
-            let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
-                .await
-                .map_err(ApiError::internal)?;
-            let svg = String::from_utf8_lossy(&bytes);
-            // Inline in the page: without the XML declaration.
+    let (chart, errors) = match chart {
+        // Inline in the page: without the XML declaration.
+        Ok(svg) => {
             let start = svg.find("<svg").unwrap_or(0);
             (svg[start..].to_owned(), FormErrors::none())
         }
         Err(e @ ApiError::Validation(_)) => (String::new(), FormErrors::from_api(lang, e)?),
         Err(e) => return Err(e),
     };
-    let stores = crate::api::stores::list(State(state.clone()), principal.clone())
+    let stores = crate::domain::stores::list(&state, &principal)
         .await?
-        .0
         .into_iter()
         .map(|s| Choice {
             value: s.id.to_string(),

@@ -34,10 +34,10 @@ use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
 use super::timeline::{self, Conflict, DayTimeline, Labels};
-use crate::api::library;
-use crate::api::stores::Store;
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
+use crate::domain::library;
+use crate::domain::stores::Store;
 use crate::error::{ApiError, ApiResult, RuleTie};
 use crate::state::AppState;
 
@@ -195,9 +195,7 @@ async fn scope_choices(
             label: lang.t("schedule.scope.all").into(),
         });
     }
-    let stores: Vec<Store> = crate::api::stores::list(State(state.clone()), principal.clone())
-        .await?
-        .0;
+    let stores: Vec<Store> = crate::domain::stores::list(state, principal).await?;
     for store in stores {
         choices.push(Choice {
             value: format!("store:{}", store.id),
@@ -205,9 +203,7 @@ async fn scope_choices(
         });
     }
     if principal.role != Role::StoreManager {
-        let groups = crate::api::groups::list(State(state.clone()), principal.clone())
-            .await?
-            .0;
+        let groups = crate::domain::groups::list(state, principal).await?;
         for group in groups {
             choices.push(Choice {
                 value: format!("group:{}", group.id),
@@ -411,9 +407,8 @@ async fn overview_page<'a>(
             }
         })
         .collect();
-    let screens = crate::api::screens::list(State(state.clone()), principal.clone())
+    let screens = crate::domain::screens::list(state, principal)
         .await?
-        .0
         .into_iter()
         .map(|s| Choice {
             value: s.id.to_string(),
@@ -1169,13 +1164,7 @@ async fn day_of(
     lang: Lang,
 ) -> ApiResult<(DayTimeline, String)> {
     let screen: i64 = query.screen.parse().map_err(|_| ApiError::NotFound)?;
-    let manifest = crate::api::screens::manifest(
-        State(state.clone()),
-        principal.clone(),
-        crate::api::extract::Id(screen),
-    )
-    .await?
-    .0;
+    let manifest = crate::domain::screens::manifest(state, principal, screen).await?;
     let tz = manifest.screen.time_zone()?;
     let day = if query.day.trim().is_empty() {
         Timestamp::now().to_zoned(tz).date()
@@ -1252,9 +1241,8 @@ async fn timeline_page(
     use askama::Template as _;
     let Signed { principal, page } = signed;
     let lang = page.lang;
-    let screens: Vec<Choice> = crate::api::screens::list(State(state.clone()), principal.clone())
+    let screens: Vec<Choice> = crate::domain::screens::list(&state, &principal)
         .await?
-        .0
         .into_iter()
         .map(|s| Choice {
             value: s.id.to_string(),

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Router};
 use serde::{Deserialize, Serialize};
 use vitrin_shared::events::Command;
 use vitrin_shared::manifest::Orientation;
@@ -17,14 +17,13 @@ use vitrin_shared::manifest::Orientation;
 use super::form::{FormErrors, Pairs};
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render_status};
-use crate::api::devices::{self, CommandRequest, PairRequest};
-use crate::api::extract::{ApiJson, Id};
-use crate::api::groups::{self, GroupInput};
-use crate::api::screens::{self as api, Screen, ScreenInput};
-use crate::api::stores::{self, Store, StoreInput};
 use crate::auth::Principal;
 use crate::db::sql;
+use crate::domain::devices::{self, CommandRequest, PairRequest};
+use crate::domain::screens::{self as api, Screen, ScreenInput, ScreenSettings};
+use crate::domain::stores::{self, Store, StoreInput};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Id;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -60,7 +59,7 @@ pub async fn statuses(
     principal: &Principal,
     page: &Page,
 ) -> ApiResult<Vec<ScreenStatus>> {
-    let screens = api::list(State(state.clone()), principal.clone()).await?.0;
+    let screens = api::list(state, principal).await?;
     let org = principal.org.0;
     let stores: HashMap<i64, String> = sql("SELECT id, name FROM stores WHERE org_id = $1")
         .bind(org)
@@ -166,9 +165,7 @@ impl ListPage<'_> {
 }
 
 async fn stores_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<Store>> {
-    Ok(stores::list(State(state.clone()), principal.clone())
-        .await?
-        .0)
+    stores::list(state, principal).await
 }
 
 async fn show_list(
@@ -257,8 +254,8 @@ async fn pair(
                 address: String::new(),
                 timezone: form.timezone.trim().to_owned(),
             };
-            match stores::create(State(state.clone()), principal.clone(), ApiJson(input)).await {
-                Ok((_, Json(store))) => store.id,
+            match stores::create(&state, &principal, input).await {
+                Ok(store) => store.id,
                 Err(e) => {
                     let mut errors = FormErrors::from_api(lang, e)?;
                     // The store's "name" is the new-store field on this form.
@@ -283,8 +280,8 @@ async fn pair(
             tags: Vec::new(),
         }),
     };
-    let error = match devices::pair(State(state.clone()), principal, ApiJson(request)).await {
-        Ok(Json(screen)) => {
+    let error = match devices::pair(&state, &principal, request).await {
+        Ok(screen) => {
             return Ok(redirect_flash(
                 &format!("/screens/{}", screen.id),
                 true,
@@ -385,9 +382,7 @@ async fn edit_page(
     errors: FormErrors,
 ) -> ApiResult<Response> {
     let principal = &signed.principal;
-    let screen = api::get(State(state.clone()), principal.clone(), Id(id))
-        .await?
-        .0;
+    let screen = api::get(state, principal, id).await?;
     let stores = stores_of(state, principal).await?;
     let status = statuses(state, principal, &signed.page)
         .await?
@@ -445,8 +440,9 @@ async fn edit(State(state): State<AppState>, signed: Signed, Id(id): Id) -> ApiR
     edit_page(&state, &signed, id, None, FormErrors::none()).await
 }
 
-/// Saves the settings: the screen itself, its store's time zone, then its groups. Each step is
-/// the API's, with its checks; the first refusal shows the form again with everything typed.
+/// Saves the settings: the screen itself, its store's time zone and its groups, in one change
+/// (`domain::screens::save_settings`); a refusal shows the form again with everything typed
+/// and leaves everything as it was.
 async fn save(
     State(state): State<AppState>,
     signed: Signed,
@@ -456,9 +452,7 @@ async fn save(
     let form = ScreenForm::from(Pairs(pairs));
     let lang = signed.page.lang;
     let principal = signed.principal.clone();
-    let before = api::get(State(state.clone()), principal.clone(), Id(id))
-        .await?
-        .0;
+    let before = api::get(&state, &principal, id).await?;
     let mut errors = FormErrors::none();
     let orientation: Option<Orientation> =
         serde_json::from_value(serde_json::Value::String(form.orientation.clone())).ok();
@@ -496,67 +490,14 @@ async fn save(
             .map(str::to_owned)
             .collect(),
     };
-    if let Err(e) = api::update(
-        State(state.clone()),
-        principal.clone(),
-        Id(id),
-        ApiJson(input),
-    )
-    .await
-    {
+    let settings = ScreenSettings {
+        screen: input,
+        timezone: form.timezone.trim().to_owned(),
+        groups: form.groups.iter().filter_map(|g| g.parse().ok()).collect(),
+    };
+    if let Err(e) = api::save_settings(&state, &principal, id, settings).await {
         let errors = FormErrors::from_api(lang, e)?;
         return edit_page(&state, &signed, id, Some(form), errors).await;
-    }
-    // The time zone belongs to the store (all its screens follow it).
-    let store = stores::visible_store(&state, &principal, store_id).await?;
-    if store.timezone != form.timezone.trim() {
-        let input = StoreInput {
-            name: store.name.clone(),
-            address: store.address.clone(),
-            timezone: form.timezone.trim().to_owned(),
-        };
-        let result = stores::update(
-            State(state.clone()),
-            principal.clone(),
-            Id(store_id),
-            ApiJson(input),
-        );
-        if let Err(e) = result.await {
-            let errors = FormErrors::from_api(lang, e)?;
-            return edit_page(&state, &signed, id, Some(form), errors).await;
-        }
-    }
-    // Group membership is kept on the group: change only the groups whose answer changed.
-    let wanted: Vec<i64> = form.groups.iter().filter_map(|g| g.parse().ok()).collect();
-    let all = groups::list(State(state.clone()), principal.clone())
-        .await?
-        .0;
-    for group in all {
-        let member = group.screens.contains(&id);
-        if member == wanted.contains(&group.id) {
-            continue;
-        }
-        let mut screens = group.screens.clone();
-        if member {
-            screens.retain(|s| *s != id);
-        } else {
-            screens.push(id);
-        }
-        let input = GroupInput {
-            name: group.name.clone(),
-            screens,
-        };
-        if let Err(e) = groups::update(
-            State(state.clone()),
-            principal.clone(),
-            Id(group.id),
-            ApiJson(input),
-        )
-        .await
-        {
-            let errors = FormErrors::from_api(lang, e)?;
-            return edit_page(&state, &signed, id, Some(form), errors).await;
-        }
     }
     Ok(redirect_flash(
         &format!("/screens/{id}"),
@@ -585,18 +526,15 @@ async fn command(
         _ => return Err(ApiError::field("command", "invalid", "no such command")),
     };
     let request = CommandRequest { command };
-    let _sent =
-        devices::send_command(State(state), signed.principal, Id(id), ApiJson(request)).await?;
+    let _sent = devices::send_command(&state, &signed.principal, id, request).await?;
     Ok(redirect_flash(&format!("/screens/{id}"), true, key, ""))
 }
 
 /// Unpairs the screen: its player is locked out until paired again. The screen and its
 /// settings stay.
 async fn revoke(State(state): State<AppState>, signed: Signed, Id(id): Id) -> ApiResult<Response> {
-    let screen = api::get(State(state.clone()), signed.principal.clone(), Id(id))
-        .await?
-        .0;
-    devices::unpair(State(state), signed.principal, Id(id)).await?;
+    let screen = api::get(&state, &signed.principal, id).await?;
+    devices::unpair(&state, &signed.principal, id).await?;
     Ok(redirect_flash(
         &format!("/screens/{id}"),
         true,

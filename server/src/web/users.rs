@@ -6,16 +6,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Router};
 
 use super::form::{FormErrors, Pairs};
 use super::i18n::Entry;
 use super::page::{Page, Signed, redirect_flash, render_status, role_key};
-use crate::api::extract::{ApiJson, Id};
-use crate::api::stores::{self, Store};
-use crate::api::users::{self as api, User, UserInput};
 use crate::auth::Role;
+use crate::domain::stores::{self, Store};
+use crate::domain::users::{self as api, User, UserInput};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Id;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -137,12 +137,8 @@ async fn show_list(
     form: UserForm,
     errors: FormErrors,
 ) -> ApiResult<Response> {
-    let users = api::list(State(state.clone()), signed.principal.clone())
-        .await?
-        .0;
-    let stores = stores::list(State(state.clone()), signed.principal.clone())
-        .await?
-        .0;
+    let users = api::list(state, &signed.principal).await?;
+    let stores = stores::list(state, &signed.principal).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -176,13 +172,7 @@ async fn create(
     let form = UserForm::from_pairs(Pairs(pairs));
     let lang = signed.page.lang;
     let result = match form.input(true) {
-        Ok(input) => api::create(
-            State(state.clone()),
-            signed.principal.clone(),
-            ApiJson(input),
-        )
-        .await
-        .map(|(_, Json(user))| user),
+        Ok(input) => api::create(&state, &signed.principal, input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -205,12 +195,8 @@ async fn show_edit(
     form: Option<UserForm>,
     errors: FormErrors,
 ) -> ApiResult<Response> {
-    let user = api::get(State(state.clone()), signed.principal.clone(), Id(id))
-        .await?
-        .0;
-    let stores = stores::list(State(state.clone()), signed.principal.clone())
-        .await?
-        .0;
+    let user = api::get(state, &signed.principal, id).await?;
+    let stores = stores::list(state, &signed.principal).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -241,14 +227,7 @@ async fn update(
     let form = UserForm::from_pairs(Pairs(pairs));
     let lang = signed.page.lang;
     let result = match form.input(false) {
-        Ok(input) => api::update(
-            State(state.clone()),
-            signed.principal.clone(),
-            Id(id),
-            ApiJson(input),
-        )
-        .await
-        .map(|Json(user)| user),
+        Ok(input) => api::update(&state, &signed.principal, id, input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -265,10 +244,8 @@ async fn update(
 }
 
 async fn delete(State(state): State<AppState>, signed: Signed, Id(id): Id) -> ApiResult<Response> {
-    let user = api::get(State(state.clone()), signed.principal.clone(), Id(id))
-        .await?
-        .0;
-    match api::delete(State(state), signed.principal, Id(id)).await {
+    let user = api::get(&state, &signed.principal, id).await?;
+    match api::delete(&state, &signed.principal, id).await {
         Ok(_) => Ok(redirect_flash("/users", true, "users.deleted", &user.email)),
         Err(ApiError::Conflict(_)) => Ok(redirect_flash("/users", false, "users.last_owner", "")),
         Err(e) => Err(e),

@@ -177,7 +177,7 @@ impl TestEnv {
         .fetch_i64(&mut tx)
         .await
         .unwrap();
-        vitrin_server::api::account::create_user_row(
+        vitrin_server::domain::account::create_user_row(
             &mut tx,
             org,
             email,

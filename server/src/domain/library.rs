@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
-use axum::http::StatusCode;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -57,6 +56,13 @@ pub trait Doc: Serialize + DeserializeOwned + Accept + Send + Sync + 'static {
         org: OrgId,
         principal: &Principal,
     ) -> impl Future<Output = ApiResult<Vec<Ref>>> + Send;
+}
+
+/// What a save did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Created,
+    Updated,
 }
 
 /// Parses a request body as `T`; `id` is the server's to choose, so any given one is ignored.
@@ -191,10 +197,10 @@ pub async fn save<T: Doc>(
     principal: &Principal,
     id: Option<i64>,
     body: serde_json::Value,
-) -> ApiResult<(StatusCode, T)> {
+) -> ApiResult<(Saved, T)> {
     let mut change = Change::begin(state, principal).await?;
     let (status, doc) = save_in::<T>(&mut change, id, body).await?;
-    let action = if status == StatusCode::CREATED {
+    let action = if status == Saved::Created {
         "create"
     } else {
         "update"
@@ -216,7 +222,7 @@ pub async fn save_in<T: Doc>(
     change: &mut Change<'_>,
     id: Option<i64>,
     body: serde_json::Value,
-) -> ApiResult<(StatusCode, T)> {
+) -> ApiResult<(Saved, T)> {
     let principal = change.principal;
     let org = principal.org;
     if let Some(id) = id {
@@ -244,7 +250,7 @@ pub async fn save_in<T: Doc>(
             .fetch_i64(change.ex())
             .await?;
             doc.set_id(new_id);
-            StatusCode::CREATED
+            Saved::Created
         }
         Some(id) => {
             sql(format!(
@@ -257,7 +263,7 @@ pub async fn save_in<T: Doc>(
             .bind(id)
             .execute(change.ex())
             .await?;
-            StatusCode::OK
+            Saved::Updated
         }
     };
     let references = doc.resolve(&mut change.tx, org, principal).await?;
@@ -271,11 +277,7 @@ pub async fn save_in<T: Doc>(
 }
 
 /// Deletes a document in a change of its own; 409 while something uses it.
-pub async fn delete<T: Doc>(
-    state: &AppState,
-    principal: &Principal,
-    id: i64,
-) -> ApiResult<StatusCode> {
+pub async fn delete<T: Doc>(state: &AppState, principal: &Principal, id: i64) -> ApiResult<()> {
     let mut change = Change::begin(state, principal).await?;
     let doc: T = delete_in(&mut change, id).await?;
     change
@@ -286,7 +288,7 @@ pub async fn delete<T: Doc>(
             format!("delete {} '{}'", T::KIND, doc.name()),
         ))
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Deletes a document inside `change`; returns what it was.
