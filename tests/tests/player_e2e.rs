@@ -615,13 +615,14 @@ async fn stays_within_its_disk_budget() {
 
     // A rule that adds P3 still fits (P1, needed no more, goes). One more that brings P1 back
     // would need three pictures at once: refused, and the last manifest that fit plays on.
-    let rule = |name: &str, layout: i64, start: &str| {
+    // (Each at a priority of its own: rules that would tie are refused.)
+    let rule = |name: &str, layout: i64, start: &str, priority: i32| {
         json!({"name": name, "target": {"type": "layout", "id": layout},
-               "scope": {"stores": [store]},
+               "scope": {"stores": [store]}, "priority": priority,
                "when": {"window": {"type": "daily", "start": start, "end": "00:02"}}})
     };
     admin
-        .create("/api/v1/rules", rule("P3", layouts[3], "00:00"))
+        .create("/api/v1/rules", rule("P3", layouts[3], "00:00", 1))
         .await;
     // The manifest that brings P3 (an earlier event may still be queued).
     let p3 = blob(&shas[3]);
@@ -630,7 +631,7 @@ async fn stays_within_its_disk_budget() {
         .await;
     assert!(!blob(&shas[1]).exists(), "P1 was evicted");
     admin
-        .create("/api/v1/rules", rule("P1", layouts[1], "00:01"))
+        .create("/api/v1/rules", rule("P1", layouts[1], "00:01", 2))
         .await;
     let reason = player
         .until(|e| match e {
