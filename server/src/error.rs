@@ -28,6 +28,10 @@ pub enum ApiError {
     /// Also the answer for another tenant's objects: their existence is not admitted.
     #[error("not found")]
     NotFound,
+    /// The address exists but does not take this method (the `Allow` header lists those it
+    /// takes).
+    #[error("this address does not take this method; the Allow header lists those it takes")]
+    MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
     /// It existed but is no more (an expired pairing code).
@@ -112,6 +116,7 @@ impl ApiError {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::RangeNotSatisfiable(_) => StatusCode::RANGE_NOT_SATISFIABLE,
@@ -130,6 +135,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
             ApiError::Gone(_) => "gone",
             ApiError::RangeNotSatisfiable(_) => "range_not_satisfiable",

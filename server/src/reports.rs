@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
@@ -30,6 +30,7 @@ use vitrin_shared::ids::StoreId;
 use crate::auth::{Principal, Role};
 use crate::db::sql;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::ApiQuery;
 use crate::manifest::{DocRow, decode_doc};
 use crate::state::AppState;
 
@@ -502,7 +503,7 @@ pub async fn plays_report(
 pub async fn plays(
     State(state): State<AppState>,
     principal: Principal,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let format = parse_format(&q)?;
     Ok(plays_report(&state, &principal, &q).await?.respond(format))
@@ -698,7 +699,7 @@ pub async fn scans_report(
 pub async fn scans(
     State(state): State<AppState>,
     principal: Principal,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let format = parse_format(&q)?;
     Ok(scans_report(&state, &principal, &q).await?.respond(format))
@@ -806,7 +807,7 @@ pub async fn uptime_report(
 pub async fn uptime(
     State(state): State<AppState>,
     principal: Principal,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let format = parse_format(&q)?;
     Ok(uptime_report(&state, &principal, &q).await?.respond(format))

@@ -1,6 +1,7 @@
 //! `/api/v1/media`: the JSON side of `domain::media`; uploads arrive here as multipart.
 
 use axum::Json;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::http::header;
@@ -83,7 +84,7 @@ pub async fn thumbnail(
 pub async fn upload(
     State(state): State<AppState>,
     principal: Principal,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<Media>)> {
     // Refused before a byte is stored for those who may not upload.
     principal.require(principal.can_edit_content())?;

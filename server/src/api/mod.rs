@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod devices;
+pub mod document;
 pub mod groups;
 pub mod library_routes;
 pub mod media;
@@ -17,6 +18,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 
 use crate::feeds::sources as feeds;
 use crate::state::AppState;
+use document::Truthful;
 use library_routes::{content, layouts, playlists, rules};
 
 #[derive(OpenApi)]
@@ -51,7 +53,7 @@ use library_routes::{content, layouts, playlists, rules};
         crate::reports::plays, crate::reports::scans, crate::reports::uptime,
         crate::promo::redirect, crate::promo::links,
     ),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &Truthful),
     security(("session" = []), ("token" = []))
 )]
 pub struct ApiDoc;
@@ -70,6 +72,16 @@ impl utoipa::Modify for SecuritySchemes {
         components.add_security_scheme(
             "token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        // The player's device token, handed out once at pairing.
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("a player's device token (`vd_…`), from pairing"))
+                    .build(),
+            ),
         );
     }
 }
@@ -176,6 +188,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/reports/uptime", get(crate::reports::uptime))
         .route("/api/v1/promos/{id}/links", get(crate::promo::links))
         .merge(crate::player::routes())
+        // axum answers a wrong method with an empty body; here it is a problem like any other.
+        .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")
                 .url("/api/openapi.json", ApiDoc::openapi()),

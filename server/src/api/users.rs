@@ -1,13 +1,13 @@
 //! `/api/v1/users`: the JSON side of `domain::users` (owners only).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 use crate::auth::Principal;
 use crate::domain::users::{self, AuditEntry, AuditQuery, User, UserInput};
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
@@ -74,7 +74,7 @@ pub async fn delete(
 pub async fn audit_log(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<AuditQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     Ok(Json(users::audit_log(&state, &principal, &query).await?))
 }

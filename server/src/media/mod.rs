@@ -54,9 +54,11 @@ fn holds_files(dir: &Path) -> std::io::Result<bool> {
 /// and the finished upload. Used by the JSON API and the media page alike.
 pub async fn receive_upload(
     config: &crate::Config,
-    mut multipart: axum::extract::Multipart,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> crate::error::ApiResult<(String, FinishedUpload)> {
     use crate::error::ApiError;
+    // Not multipart at all, or without a boundary: said as a problem like every other error.
+    let mut multipart = multipart.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge(e.body_text())

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vitrin_shared::ids::ScreenId;
@@ -13,7 +13,7 @@ use super::Device;
 use crate::auth::token;
 use crate::db::{Db, DbResult, Tx, now_ms, sql};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{ApiJson, ClientIp};
+use crate::extract::{ApiJson, ApiQuery, ClientIp};
 use crate::state::AppState;
 
 /// Letters and digits that cannot be mistaken for one another on a TV across a room
@@ -161,7 +161,7 @@ struct PairingRow {
         (status = 410, body = Problem, description = "the code expired: ask for a new one")))]
 pub async fn status(
     State(state): State<AppState>,
-    Query(wait): Query<Wait>,
+    ApiQuery(wait): ApiQuery<Wait>,
     ApiJson(poll): ApiJson<PairingPoll>,
 ) -> ApiResult<Json<PairingStatus>> {
     let hash = token::hash(&poll.secret);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use vitrin_shared::manifest::Manifest;
@@ -15,6 +15,7 @@ use super::pairing::{MAX_WAIT_SECS, Wait};
 use super::{Device, seen};
 use crate::db::sql;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::ApiQuery;
 use crate::media::blobs::blob_key;
 use crate::state::AppState;
 
@@ -62,7 +63,7 @@ fn matches(headers: &HeaderMap, etag: &str) -> bool {
 pub async fn manifest(
     State(state): State<AppState>,
     device: Device,
-    Query(wait): Query<Wait>,
+    ApiQuery(wait): ApiQuery<Wait>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     seen(&state, device).await?;

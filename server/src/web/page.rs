@@ -411,7 +411,7 @@ async fn error_page(
 /// The answer for a path no route knows: a page for people, an empty 404 under `/api`.
 pub async fn not_found(State(state): State<AppState>, request: Request) -> Response {
     if request.uri().path().starts_with("/api/") {
-        return StatusCode::NOT_FOUND.into_response();
+        return ApiError::NotFound.into_response();
     }
     let (parts, _) = request.into_parts();
     let problem = ApiError::NotFound.into_response();
