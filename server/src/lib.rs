@@ -106,7 +106,6 @@ pub fn build_app(state: AppState) -> Router {
     });
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/q/{code}", get(promo::redirect))
         .merge(api::routes(&state))
         .merge(web::routes(&state))
         .fallback(web::page::not_found)

@@ -317,11 +317,13 @@ async fn another_organizations_objects_are_not_found() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND);
         // Still there for its owner.
         owner.get("/media").await.assert_contains("menu.png");
-        // Unknown pages are a page too; unknown API paths stay bare.
+        // Unknown pages are a page too; unknown API paths a problem, as every API error is.
         let answer = stranger.get("/no/such/page").await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND);
         answer.assert_contains("<h1>Not found</h1>");
-        assert_eq!(stranger.get("/api/v1/nothing").await.html, "");
+        let answer = stranger.get("/api/v1/nothing").await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+        answer.assert_contains("\"type\":\"not_found\"");
     })
     .await;
 }

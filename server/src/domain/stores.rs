@@ -43,19 +43,25 @@ impl StoreInput {
         // A postal address may take several lines.
         normalize_line(&mut self.address);
         check_block("address", &self.address, &mut errors);
-        match canonical_timezone(&self.timezone) {
-            Some(name) => self.timezone = name,
-            None => errors.add(
-                "timezone",
-                "unknown_timezone",
-                format!(
-                    "'{}' is not an IANA timezone such as Asia/Tehran",
-                    self.timezone
-                ),
-            ),
+        if let Some(name) = accept_timezone(&self.timezone, &mut errors) {
+            self.timezone = name;
         }
         errors.into_result()
     }
+}
+
+/// The canonical IANA name of a time zone typed in any case (`asia/tehran` is
+/// `Asia/Tehran`), or an error on the `timezone` field.
+fn accept_timezone(typed: &str, errors: &mut ValidationErrors) -> Option<String> {
+    let name = canonical_timezone(typed);
+    if name.is_none() {
+        errors.add(
+            "timezone",
+            "unknown_timezone",
+            format!("'{typed}' is not an IANA timezone such as Asia/Tehran"),
+        );
+    }
+    name
 }
 
 const COLUMNS: &str = "id, name, address, timezone, created_at, updated_at";
@@ -203,12 +209,9 @@ pub async fn set_timezone_in(
     let (current,) = current
         .filter(|_| principal.sees_store(StoreId(store)))
         .ok_or(ApiError::NotFound)?;
-    let Some(timezone) = canonical_timezone(timezone) else {
-        return Err(ApiError::field(
-            "timezone",
-            "unknown_timezone",
-            format!("'{timezone}' is not an IANA timezone such as Asia/Tehran"),
-        ));
+    let mut errors = ValidationErrors::new();
+    let Some(timezone) = accept_timezone(timezone, &mut errors) else {
+        return Err(errors.into());
     };
     if timezone == current {
         return Ok(false);

@@ -7,11 +7,11 @@ pub mod pairing;
 pub mod sync;
 pub mod telemetry;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::routing::{get, post, put};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use vitrin_shared::ids::{OrgId, ScreenId};
 
 use crate::auth::{self, token};
@@ -90,20 +90,18 @@ pub async fn seen(state: &AppState, device: Device) -> Result<(), ApiError> {
 }
 
 /// The `/api/player/v1` routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/player/v1/pair", post(pairing::start))
-        .route("/api/player/v1/pair/status", post(pairing::status))
-        .route("/api/player/v1/token", post(pairing::rotate))
-        .route("/api/player/v1/manifest", get(sync::manifest))
-        .route("/api/player/v1/media/{sha256}", get(sync::media))
-        .route("/api/player/v1/events", get(events::stream))
-        .route("/api/player/v1/acks", post(events::ack))
-        .route("/api/player/v1/heartbeat", post(telemetry::heartbeat))
-        .route("/api/player/v1/plays", post(telemetry::plays))
-        .route(
-            "/api/player/v1/screenshot",
-            put(telemetry::screenshot)
-                .layer(DefaultBodyLimit::max(telemetry::MAX_SCREENSHOT_BYTES + 1)),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    let (schemas, paths, screenshot) = routes!(telemetry::screenshot);
+    let screenshot = screenshot.layer(DefaultBodyLimit::max(telemetry::MAX_SCREENSHOT_BYTES + 1));
+    OpenApiRouter::new()
+        .routes(routes!(pairing::start))
+        .routes(routes!(pairing::status))
+        .routes(routes!(pairing::rotate))
+        .routes(routes!(sync::manifest))
+        .routes(routes!(sync::media))
+        .routes(routes!(events::stream))
+        .routes(routes!(events::ack))
+        .routes(routes!(telemetry::heartbeat))
+        .routes(routes!(telemetry::plays))
+        .routes((schemas, paths, screenshot))
 }
