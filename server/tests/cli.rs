@@ -30,8 +30,8 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Signs in as the demo owner and returns the names of the demo's layouts.
-async fn demo_layouts(addr: SocketAddr) -> Vec<String> {
+/// A client signed in as the demo café's owner.
+async fn demo_owner(addr: SocketAddr) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -46,6 +46,12 @@ async fn demo_layouts(addr: SocketAddr) -> Vec<String> {
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
+    client
+}
+
+/// Signs in as the demo owner and returns the names of the demo's layouts.
+async fn demo_layouts(addr: SocketAddr) -> Vec<String> {
+    let client = demo_owner(addr).await;
     let layouts: serde_json::Value = client
         .get(format!("http://{addr}/api/v1/layouts"))
         .send()
@@ -122,20 +128,7 @@ async fn demo_server_serves_the_cafe_keeps_it_and_stops_on_sigterm() {
 /// for a screen paired now (as a player downloads it). Returns how many blobs there are.
 async fn demo_media_is_served(addr: SocketAddr) -> usize {
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({
-            "email": vitrin_server::demo::OWNER_EMAIL,
-            "password": vitrin_server::demo::OWNER_PASSWORD,
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
+    let client = demo_owner(addr).await;
     let get = |url: String| {
         let client = client.clone();
         async move { client.get(url).send().await.unwrap() }

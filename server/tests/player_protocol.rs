@@ -290,16 +290,7 @@ async fn device_tokens_can_be_rotated_and_revoked() {
         // A user's session is not a device token.
         assert_eq!(get("vs_whatever".into()).await, 401);
 
-        let rotated: Value = client()
-            .post(format!("{base}/api/player/v1/token"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let new_token = rotated["token"].as_str().unwrap().to_owned();
+        let new_token = rotate(&base, &token).await;
         assert_eq!(get(token).await, 401);
         assert_eq!(get(new_token.clone()).await, 200);
 
@@ -342,16 +333,7 @@ async fn a_revoked_token_is_refused_by_every_instance() {
     assert_eq!(status(&b, &token).await, 200);
 
     // The token is rotated through B: A refuses the old one.
-    let rotated: Value = client()
-        .post(format!("{b}/api/player/v1/token"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token_2 = rotated["token"].as_str().unwrap().to_owned();
+    let token_2 = rotate(&b, &token).await;
     let deadline = std::time::Instant::now() + WAIT;
     while status(&a, &token).await != 401 {
         assert!(
@@ -385,6 +367,20 @@ async fn a_revoked_token_is_refused_by_every_instance() {
         on_b.until_closed(WAIT).await.is_some(),
         "B keeps the unpaired screen's stream open"
     );
+}
+
+/// Rotates the device token through the player API; returns the new one.
+async fn rotate(base: &str, token: &str) -> String {
+    let rotated: Value = client()
+        .post(format!("{base}/api/player/v1/token"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    rotated["token"].as_str().unwrap().to_owned()
 }
 
 /// A stream opened with the device token; waits for its first event.
@@ -433,16 +429,7 @@ async fn a_revoked_token_ends_its_open_streams_and_long_polls() {
         let token = device_token(&env, screen).await;
         let mut stream = open_stream(&base, &token).await;
         let poll = long_poll(&base, &token).await;
-        let rotated: Value = client()
-            .post(format!("{base}/api/player/v1/token"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = rotated["token"].as_str().unwrap().to_owned();
+        let token = rotate(&base, &token).await;
         assert!(
             stream.until_closed(WAIT).await.is_some(),
             "the stream of a rotated-out token stays open"

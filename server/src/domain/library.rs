@@ -93,6 +93,9 @@ pub async fn list<T: Doc>(state: &AppState, principal: &Principal) -> ApiResult<
     .fetch_all(&state.db)
     .await?;
     let docs: Vec<T> = rows.iter().map(decode_doc).collect::<DbResult<_>>()?;
+    if docs.iter().all(|doc| doc.scope().is_none()) {
+        return Ok(docs);
+    }
     match OwnStores::of(&state.db, principal).await? {
         Some(own) => Ok(docs.into_iter().filter(|doc| own.see(doc)).collect()),
         None => Ok(docs),

@@ -300,16 +300,17 @@ async fn update_in(change: &mut Change<'_>, id: i64, input: &mut ScreenInput) ->
     .bind(id)
     .execute(change.ex())
     .await?;
+    write_links(change, id, input).await?;
+    Ok(())
+}
+
+/// Writes what hangs off a screen's row, its tags and the layout it refers to; none of it
+/// changes another screen's manifest.
+async fn write_links(change: &mut Change<'_>, id: i64, input: &ScreenInput) -> ApiResult<()> {
     change.only = Some(vec![ScreenId(id)]);
     set_tags(&mut change.tx, id, &input.tags).await?;
-    refs::set(
-        &mut change.tx,
-        principal.org,
-        "screen",
-        id,
-        &layout_refs(input),
-    )
-    .await?;
+    let org = change.principal.org;
+    refs::set(&mut change.tx, org, "screen", id, &layout_refs(input)).await?;
     Ok(())
 }
 
@@ -398,17 +399,7 @@ pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResu
     .bind(now)
     .fetch_i64(change.ex())
     .await?;
-    // A new screen's row, tags and layout references change no other screen's manifest.
-    change.only = Some(vec![ScreenId(id)]);
-    set_tags(&mut change.tx, id, &input.tags).await?;
-    refs::set(
-        &mut change.tx,
-        principal.org,
-        "screen",
-        id,
-        &layout_refs(input),
-    )
-    .await?;
+    write_links(change, id, input).await?;
     Ok(id)
 }
 
