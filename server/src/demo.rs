@@ -1,5 +1,6 @@
 //! `--demo`: a café in Tehran with breakfast, lunch and dinner menus (Persian and English,
-//! prices in Toman), a dated promo, and a ticker, scheduled by time of day. Everything goes
+//! prices in Toman), a dated promo, a ticker, a clock and a QR promo for a customer survey,
+//! scheduled by time of day. Everything goes
 //! through the same code paths as the API, so the demo is also a smoke test of them.
 
 use std::io::Cursor;
@@ -15,12 +16,14 @@ use vitrin_shared::schedule::ScheduleRule;
 use crate::auth::{Principal, Role, password};
 use crate::db::{now_ms, sql};
 use crate::domain::library::{self, Doc};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::media::blobs::StagedUpload;
 use crate::state::AppState;
 
 pub const OWNER_EMAIL: &str = "owner@demo.vitrin";
 pub const OWNER_PASSWORD: &str = "vitrin-demo-cafe";
+/// Where the demo's QR promo leads (a reserved example domain: the demo links nowhere real).
+pub const SURVEY_URL: &str = "https://example.com/cafe-vitrin/survey";
 
 /// Seeds the demo when the server has no users yet. Returns whether it did.
 pub async fn seed(state: &AppState) -> ApiResult<bool> {
@@ -82,6 +85,15 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
         "name": "Clock", "type": "clock", "calendar": "both", "digits": "persian"}),
     )
     .await?;
+    let survey = save::<ContentItem>(
+        state,
+        &owner,
+        json!({
+        "name": "نظرسنجی · Survey", "type": "qr_promo",
+        "headline": "نظرتان را بگویید · Tell us what you think",
+        "url": SURVEY_URL}),
+    )
+    .await?;
 
     // The promo runs for thirty days from now, between the menus.
     let now = jiff::Timestamp::now();
@@ -104,7 +116,8 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
         state,
         &owner,
         json!({"name": "Clock",
-        "entries": [{"content": clock, "duration_ms": 60000}]}),
+        "entries": [{"content": clock, "duration_ms": 30000},
+                    {"content": survey, "duration_ms": 30000}]}),
     )
     .await?;
     for (name, menu) in [
@@ -208,8 +221,8 @@ async fn create_store(state: &AppState, owner: &Principal) -> ApiResult<StoreId>
     Ok(StoreId(id))
 }
 
-/// A 1280×720 autumn-coloured banner, drawn here so the demo needs no files.
-async fn upload_promo_image(state: &AppState, owner: &Principal) -> ApiResult<String> {
+/// A 1280×720 autumn-coloured PNG banner, drawn here so the demo needs no files.
+pub fn promo_png() -> Vec<u8> {
     let image = RgbImage::from_fn(1280, 720, |x, y| {
         let t = x as f32 / 1280.0;
         let stripe = if (x / 40 + y / 40) % 2 == 0 { 0 } else { 18 };
@@ -222,7 +235,12 @@ async fn upload_promo_image(state: &AppState, owner: &Principal) -> ApiResult<St
     let mut png = Vec::new();
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-        .map_err(ApiError::internal)?;
+        .expect("a PNG encodes into memory");
+    png
+}
+
+async fn upload_promo_image(state: &AppState, owner: &Principal) -> ApiResult<String> {
+    let png = promo_png();
     let mut staged =
         StagedUpload::new(&state.config.upload_dir(), state.config.max_upload_bytes).await?;
     staged.write(&png).await?;

@@ -11,15 +11,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
 use vitrin_shared::content::{ContentItem, ContentKind};
-use vitrin_shared::ids::{ContentId, ScreenId, StoreId};
+use vitrin_shared::ids::{ContentId, ScreenId};
 
 use crate::auth::Principal;
 use crate::db::{now_ms, sql};
-use crate::domain::promo::{code, parse_code, public_base, tracked_url};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::domain::promo::{self, TrackedLink, parse_code};
+use crate::error::{ApiResult, Problem};
 use crate::extract::Id;
 use crate::manifest::{DocRow, decode_doc};
 use crate::state::AppState;
@@ -160,18 +158,8 @@ async fn resolve(
     Ok(Some(url))
 }
 
-/// A promo's tracked link on one screen.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TrackedLink {
-    pub screen_id: i64,
-    pub screen: String,
-    pub store_id: i64,
-    pub code: String,
-    /// What the screen's QR code encodes.
-    pub url: String,
-}
-
-/// The tracked links of a QR promo, one per screen the user can see (for previews and print).
+/// The tracked links of a QR promo, one per screen the user can see, with each one's scans
+/// (for previews, print and measuring which screen works).
 #[utoipa::path(get, path = "/api/v1/promos/{id}/links", tag = "promos",
     params(("id" = i64, Path, description = "A QR promo content item")),
     responses((status = 200, body = Vec<TrackedLink>), (status = 404, body = Problem)))]
@@ -180,35 +168,7 @@ pub async fn links(
     principal: Principal,
     Id(id): Id,
 ) -> ApiResult<Json<Vec<TrackedLink>>> {
-    let row: DocRow = sql("SELECT id, name, body FROM content WHERE id = $1 AND org_id = $2")
-        .bind(id)
-        .bind(principal.org.0)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let item: ContentItem = decode_doc(&row)?;
-    if !matches!(item.kind, ContentKind::QrPromo { .. }) {
-        return Err(ApiError::NotFound);
-    }
-    let screens: Vec<(i64, String, i64)> =
-        sql("SELECT id, name, store_id FROM screens WHERE org_id = $1 ORDER BY id")
-            .bind(principal.org.0)
-            .fetch_all(&state.db)
-            .await?;
-    let base = public_base(&state.config);
-    Ok(Json(
-        screens
-            .into_iter()
-            .filter(|(_, _, store)| principal.sees_store(StoreId(*store)))
-            .map(|(screen, name, store_id)| TrackedLink {
-                screen_id: screen,
-                screen: name,
-                store_id,
-                code: code(item.id, ScreenId(screen)),
-                url: tracked_url(&base, item.id, ScreenId(screen)),
-            })
-            .collect(),
-    ))
+    Ok(Json(promo::tracked_links(&state, &principal, id).await?))
 }
 
 #[cfg(test)]

@@ -69,3 +69,49 @@ pub async fn ensure_unused(
         list.join(", ")
     )))
 }
+
+/// One object that uses another, with its name, for "where is this used" lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedBy {
+    /// `content`, `playlist`, `layout`, `rule` or `screen`.
+    pub kind: String,
+    pub id: i64,
+    pub name: String,
+}
+
+/// Everything in `org` that uses the object `(to_kind, to_key)`, by kind then name.
+pub async fn users_of(
+    db: &crate::db::Db,
+    org: OrgId,
+    to_kind: &str,
+    to_key: &str,
+) -> DbResult<Vec<UsedBy>> {
+    // One query per user table keeps each join on an indexed primary key; the table names
+    // are this module's constants, never input.
+    let mut used = Vec::new();
+    for (kind, table) in [
+        ("content", "content"),
+        ("playlist", "playlists"),
+        ("layout", "layouts"),
+        ("rule", "rules"),
+        ("screen", "screens"),
+    ] {
+        let rows: Vec<(i64, String)> = sql(format!(
+            "SELECT t.id, t.name FROM refs r JOIN {table} t ON t.id = r.from_id \
+             WHERE r.org_id = $1 AND r.to_kind = $2 AND r.to_key = $3 AND r.from_kind = $4 \
+             AND t.org_id = $1 ORDER BY t.name, t.id"
+        ))
+        .bind(org.0)
+        .bind(to_kind)
+        .bind(to_key)
+        .bind(kind)
+        .fetch_all(db)
+        .await?;
+        used.extend(rows.into_iter().map(|(id, name)| UsedBy {
+            kind: kind.to_owned(),
+            id,
+            name,
+        }));
+    }
+    Ok(used)
+}

@@ -151,6 +151,33 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
     }
 
+    /// Chooses the option whose visible text is `label` in the select matching `css`.
+    pub async fn select_text(&self, css: &str, label: &str) {
+        self.find(css).await;
+        let script = format!(
+            "const s = document.querySelector({css}); \
+             const o = [...s.options].find(o => o.text.trim() === {label}); \
+             if (!o) return [...s.options].map(o => o.text).join(' | '); \
+             s.value = o.value; s.dispatchEvent(new Event('change')); return true;",
+            css = json!(css),
+            label = json!(label)
+        );
+        let chosen = self.run(&script).await;
+        assert_eq!(
+            chosen,
+            json!(true),
+            "no option {label} in {css}; there are: {chosen}"
+        );
+    }
+
+    /// Resizes the window, e.g. to a phone's width.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("the window resizes");
+    }
+
     pub async fn click(&self, css: &str) {
         self.find(css)
             .await

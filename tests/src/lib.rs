@@ -1,6 +1,7 @@
 //! Helpers for Vitrin's cross-crate tests (the tests themselves live in `tests/tests/`).
 
 pub mod browser;
+pub mod headless;
 pub mod load;
 
 use std::net::SocketAddr;

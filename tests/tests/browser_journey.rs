@@ -4,20 +4,14 @@
 //! breakfast at 08:00 and to lunch at 13:00 in the screen's time zone (with the shared engine,
 //! as the player does every second). Screenshots of the key pages are saved as artifacts.
 
-use std::time::Duration;
-
 use jiff::Timestamp;
 use jiff::civil::time;
-use tokio::sync::mpsc::UnboundedReceiver;
 use vitrin_player::Event;
-use vitrin_player::clock::Clock;
-use vitrin_player::engine::{Engine, Output, Settings};
 use vitrin_shared::ids::PlaylistId;
 use vitrin_shared::schedule::Target;
 use vitrin_tests::browser::Browser;
+use vitrin_tests::headless::Player;
 use vitrin_tests::{TestServer, noise_png, test_state};
-
-const WAIT: Duration = Duration::from_secs(30);
 
 /// The words the journey looks for, in the language of the UI under test.
 struct Ui {
@@ -66,51 +60,6 @@ const WEEK: [&str; 7] = [
     "saturday",
     "sunday",
 ];
-
-/// The headless player engine (what `vitrin-player --headless` runs), its events in a channel.
-struct Player {
-    engine: std::sync::Arc<Engine>,
-    events: UnboundedReceiver<Event>,
-    task: tokio::task::JoinHandle<vitrin_player::engine::Exit>,
-}
-
-impl Player {
-    fn start(server: &str, data_dir: &std::path::Path) -> Player {
-        let (output, events) = Output::channel();
-        let settings = Settings {
-            server: server.parse().unwrap(),
-            data_dir: data_dir.to_path_buf(),
-            disk_budget: 1 << 30,
-            lookahead: vitrin_player::engine::LOOKAHEAD,
-        };
-        let engine = Engine::open(settings, Clock::system(), output).unwrap();
-        let task = tokio::spawn(engine.clone().run());
-        Player {
-            engine,
-            events,
-            task,
-        }
-    }
-
-    async fn until<T>(&mut self, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let event = tokio::time::timeout_at(deadline, self.events.recv())
-                .await
-                .expect("the awaited player event did not come")
-                .expect("the player stopped");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    }
-}
-
-impl Drop for Player {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
 
 async fn journey(ui: &Ui) {
     let Some(b) = Browser::start().await else {
@@ -201,12 +150,7 @@ async fn journey(ui: &Ui) {
 
     // 5. A headless player shows a code; it is typed into the pairing page with a new store.
     let mut player = Player::start(&base, &dir.path().join("player"));
-    let code = player
-        .until(|e| match e {
-            Event::PairingCode { code, .. } => Some(code.clone()),
-            _ => None,
-        })
-        .await;
+    let code = player.pairing_code().await;
     b.goto(&format!("{base}/pair")).await;
     b.fill("#f-code", &code).await;
     b.fill("#f-name", "Counter").await;

@@ -100,7 +100,7 @@ pub async fn list_tokens(
     Ok(Json(out))
 }
 
-/// A token acts as the user who made it, with the same role.
+/// A token acts as the user who made it, with their role or a lower one (`role`).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 409, body = Problem)))]
 pub async fn create_token(

@@ -45,6 +45,24 @@ impl Role {
             .into_iter()
             .find(|r| r.as_str() == s)
     }
+
+    /// Whether this role may do at least what `other` may: an owner covers every role, every
+    /// role covers a viewer and itself. A store manager and an editor cover different ground
+    /// (screens of some stores; content everywhere), so neither covers the other.
+    pub fn covers(self, other: Role) -> bool {
+        self == other || self == Role::Owner || other == Role::Viewer
+    }
+
+    /// The role that may do only what both may (an API token's role held to its user's).
+    pub fn lower(self, other: Role) -> Role {
+        if self.covers(other) {
+            other
+        } else if other.covers(self) {
+            self
+        } else {
+            Role::Viewer
+        }
+    }
 }
 
 /// The authenticated user of a request.
@@ -107,6 +125,8 @@ struct PrincipalRow {
     org_id: i64,
     role: String,
     email: String,
+    /// An API token's own role (NULL: its user's; always NULL for a session).
+    token_role: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Principal {
@@ -119,12 +139,13 @@ impl FromRequestParts<AppState> for Principal {
         let now = now_ms();
         let (row, session_hash) = if let Some(bearer) = bearer(&parts.headers) {
             let hash = token::hash(bearer);
-            let row: Option<PrincipalRow> =
-                sql("SELECT u.id, u.org_id, u.role, u.email FROM api_tokens t \
-                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1")
-                .bind(&hash)
-                .fetch_optional(&state.db)
-                .await?;
+            let row: Option<PrincipalRow> = sql(
+                "SELECT u.id, u.org_id, u.role, u.email, t.role AS token_role \
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+            )
+            .bind(&hash)
+            .fetch_optional(&state.db)
+            .await?;
             if row.is_some() {
                 sql("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
                     .bind(now)
@@ -135,21 +156,36 @@ impl FromRequestParts<AppState> for Principal {
             (row, None)
         } else if let Some(cookie) = session::cookie_value(&parts.headers) {
             let hash = token::hash(&cookie);
-            let row: Option<PrincipalRow> =
-                sql("SELECT u.id, u.org_id, u.role, u.email FROM sessions s \
-                 JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2")
-                .bind(&hash)
-                .bind(now)
-                .fetch_optional(&state.db)
-                .await?;
+            let row: Option<PrincipalRow> = sql(
+                "SELECT u.id, u.org_id, u.role, u.email, CAST(NULL AS TEXT) AS token_role \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = $1 AND s.expires_at > $2",
+            )
+            .bind(&hash)
+            .bind(now)
+            .fetch_optional(&state.db)
+            .await?;
             (row, Some(hash))
         } else {
             (None, None)
         };
         let row = row.ok_or(ApiError::Unauthenticated)?;
-        let role = Role::parse(&row.role)
+        let user_role = Role::parse(&row.role)
             .ok_or_else(|| ApiError::internal(format!("unknown role {}", row.role)))?;
-        let stores = if role == Role::StoreManager {
+        // A token acts with the lower of its own role and its user's current one, so demoting
+        // the user demotes their tokens too; an unreadable token role reads as a viewer's.
+        let role = match &row.token_role {
+            Some(r) => user_role.lower(Role::parse(r).unwrap_or(Role::Viewer)),
+            None => user_role,
+        };
+        let stores = if role == Role::StoreManager && user_role == Role::Owner {
+            // An owner's store-manager token manages the stores its owner does: all of them.
+            let rows: Vec<(i64,)> = sql("SELECT id FROM stores WHERE org_id = $1")
+                .bind(row.org_id)
+                .fetch_all(&state.db)
+                .await?;
+            rows.into_iter().map(|(id,)| StoreId(id)).collect()
+        } else if role == Role::StoreManager {
             let rows: Vec<(i64,)> = sql("SELECT store_id FROM user_stores WHERE user_id = $1")
                 .bind(row.id)
                 .fetch_all(&state.db)

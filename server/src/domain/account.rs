@@ -258,12 +258,20 @@ pub async fn login(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewToken {
     pub name: String,
+    /// The role the token acts with, at most its user's (an owner's token may be an owner,
+    /// a store manager, an editor or a viewer; a store manager's a store manager or a
+    /// viewer). Leave out to act with the user's role, whatever it is at the time.
+    #[serde(default)]
+    pub role: Option<Role>,
 }
 
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
+    /// The role the token acts with at most; `null`: its user's role. A token never acts
+    /// above its user's current role.
+    pub role: Option<Role>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
 }
@@ -276,16 +284,38 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
+/// A stored token; its role as written in the database.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    name: String,
+    role: Option<String>,
+    created_at: i64,
+    last_used_at: Option<i64>,
+}
+
 pub async fn list_tokens(state: &AppState, principal: &Principal) -> ApiResult<Vec<ApiToken>> {
-    Ok(sql(
-        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+    let rows: Vec<TokenRow> = sql(
+        "SELECT id, name, role, created_at, last_used_at FROM api_tokens WHERE user_id = $1 \
+         ORDER BY id",
     )
     .bind(principal.user_id)
     .fetch_all(&state.db)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ApiToken {
+            id: row.id,
+            name: row.name,
+            // Unreadable roles act as a viewer's (see `auth`), so they are shown as one.
+            role: row.role.map(|r| Role::parse(&r).unwrap_or(Role::Viewer)),
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+        })
+        .collect())
 }
 
-/// A token acts as the user who made it, with the same role.
+/// A token acts as the user who made it, with their role or a lower one (`req.role`).
 pub async fn create_token(
     state: &AppState,
     principal: &Principal,
@@ -297,22 +327,36 @@ pub async fn create_token(
     if name.is_empty() {
         errors.add("name", "required", "name the integration");
     }
+    if let Some(role) = req.role
+        && !principal.role.covers(role)
+    {
+        errors.add(
+            "role",
+            "above_user",
+            format!(
+                "a token cannot act with a role above yours ({})",
+                principal.role.as_str()
+            ),
+        );
+    }
     errors.into_result()?;
     let name = name.as_str();
     let secret = token::generate("vt_");
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let id = sql(
-        "INSERT INTO api_tokens (org_id, user_id, name, token_hash, created_at) \
-                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO api_tokens (org_id, user_id, name, role, token_hash, created_at) \
+                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(principal.org.0)
     .bind(principal.user_id)
     .bind(name)
+    .bind(req.role.map(|r| r.as_str().to_owned()))
     .bind(token::hash(&secret))
     .bind(now)
     .fetch_i64(&mut tx)
     .await?;
+    let role_text = req.role.map_or("its user's role", Role::as_str);
     record_audit(
         &mut tx,
         principal,
@@ -320,7 +364,7 @@ pub async fn create_token(
             "create",
             "api_token",
             id,
-            format!("create API token '{name}'"),
+            format!("create API token '{name}' ({role_text})"),
         ),
     )
     .await?;
@@ -328,6 +372,7 @@ pub async fn create_token(
     let token = ApiToken {
         id,
         name: name.to_owned(),
+        role: req.role,
         created_at: now,
         last_used_at: None,
     };

@@ -75,7 +75,7 @@ fn parse<T: Doc>(mut body: serde_json::Value, id: i64) -> ApiResult<T> {
 }
 
 /// What is stored: the wire form without `id` and `name`, which have columns of their own.
-fn body_of<T: Doc>(doc: &T) -> String {
+pub(crate) fn body_of<T: Doc>(doc: &T) -> String {
     let mut value = serde_json::to_value(doc).expect("documents serialize");
     if let Some(object) = value.as_object_mut() {
         object.remove("id");

@@ -17,6 +17,7 @@ pub mod media;
 pub mod promo;
 pub mod screens;
 pub mod stores;
+pub mod tags;
 pub mod users;
 
 use vitrin_shared::ValidationErrors;

@@ -1,13 +1,22 @@
 //! Tracked links of QR promos: each promo on each screen gets its own short code, so a scan
 //! tells which screen (and so which store and daypart) brought the customer. Pure: the
 //! manifest builder rewrites promos with them, the `/q/{code}` handler (`crate::promo`)
-//! counts the scans.
+//! counts the scans, and `tracked_links` lists them with their counts.
 
+use std::collections::HashMap;
+
+use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 use vitrin_shared::content::{ContentItem, ContentKind};
-use vitrin_shared::ids::{ContentId, ScreenId};
+use vitrin_shared::ids::{ContentId, ScreenId, StoreId};
 
+use crate::auth::Principal;
 use crate::config::Config;
+use crate::db::sql;
+use crate::domain::library;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
 /// The base that tracked links start with: the public URL, else the address the server binds.
 pub fn public_base(config: &Config) -> String {
@@ -99,4 +108,57 @@ mod tests {
         assert_eq!(parse_code("nope"), None);
         assert_eq!(parse_code("A-1-0000"), None);
     }
+}
+
+/// A promo's tracked link on one screen.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackedLink {
+    pub screen_id: i64,
+    pub screen: String,
+    pub store_id: i64,
+    pub code: String,
+    /// What the screen's QR code encodes.
+    pub url: String,
+    /// Scans of this link so far (bots and prefetches excluded).
+    pub scans: i64,
+}
+
+/// The tracked links of the QR promo `id`, one per screen `principal` can see.
+pub async fn tracked_links(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<Vec<TrackedLink>> {
+    let item = library::get::<ContentItem>(state, principal, id).await?;
+    if !matches!(item.kind, ContentKind::QrPromo { .. }) {
+        return Err(ApiError::NotFound);
+    }
+    let screens: Vec<(i64, String, i64)> =
+        sql("SELECT id, name, store_id FROM screens WHERE org_id = $1 ORDER BY id")
+            .bind(principal.org.0)
+            .fetch_all(&state.db)
+            .await?;
+    let scans: HashMap<i64, i64> = sql(
+        "SELECT screen_id, CAST(SUM(scans) AS BIGINT) FROM scan_quarters \
+         WHERE org_id = $1 AND content_id = $2 GROUP BY screen_id",
+    )
+    .bind(principal.org.0)
+    .bind(id)
+    .fetch_all::<(i64, i64)>(&state.db)
+    .await?
+    .into_iter()
+    .collect();
+    let base = public_base(&state.config);
+    Ok(screens
+        .into_iter()
+        .filter(|(_, _, store)| principal.sees_store(StoreId(*store)))
+        .map(|(screen, name, store_id)| TrackedLink {
+            screen_id: screen,
+            screen: name,
+            store_id,
+            code: code(item.id, ScreenId(screen)),
+            url: tracked_url(&base, item.id, ScreenId(screen)),
+            scans: scans.get(&screen).copied().unwrap_or(0),
+        })
+        .collect())
 }

@@ -7,7 +7,7 @@ use vitrin_shared::ValidationErrors;
 use super::account::{check_credentials, create_user_row, normalize_email};
 use crate::auth::{Principal, Role, password};
 use crate::changes::{Audit, record_audit};
-use crate::db::{Db, Tx, now_ms, sql};
+use crate::db::{Arg, Db, Tx, now_ms, sql};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -261,12 +261,23 @@ pub struct AuditEntry {
     pub at: i64,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entries older than this id (for paging backwards).
     pub before: Option<i64>,
     /// At most this many entries (1–500, default 100).
     pub limit: Option<i64>,
+    /// Only entries by this user.
+    pub user_id: Option<i64>,
+    /// Only entries about this kind of object (`screen`, `rule`, `group`, `tag`, `user`, …).
+    pub object_type: Option<String>,
+    /// Only entries about the object with this id.
+    pub object_id: Option<i64>,
+    /// Only entries at or after this moment (epoch milliseconds).
+    pub from: Option<i64>,
+    /// Only entries before this moment (epoch milliseconds).
+    pub to: Option<i64>,
 }
 
 /// Who changed what, newest first (owners only).
@@ -277,13 +288,34 @@ pub async fn audit_log(
 ) -> ApiResult<Vec<AuditEntry>> {
     principal.require(principal.is_owner())?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
-    Ok(sql(
+    // Only the filters given become conditions, each with its own placeholder; the text is
+    // built from constants, every value is bound.
+    let mut text = String::from(
         "SELECT id, user_id, actor, action, object_type, object_id, summary, at \
-         FROM audit_log WHERE org_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-    )
-    .bind(principal.org.0)
-    .bind(query.before.unwrap_or(i64::MAX))
-    .bind(limit)
-    .fetch_all(&state.db)
-    .await?)
+         FROM audit_log WHERE org_id = $1 AND id < $2",
+    );
+    let mut args: Vec<Arg> = vec![
+        principal.org.0.into(),
+        query.before.unwrap_or(i64::MAX).into(),
+    ];
+    let filters: [(&str, Option<Arg>); 5] = [
+        ("user_id =", query.user_id.map(Arg::from)),
+        ("object_type =", query.object_type.clone().map(Arg::from)),
+        ("object_id =", query.object_id.map(Arg::from)),
+        ("at >=", query.from.map(Arg::from)),
+        ("at <", query.to.map(Arg::from)),
+    ];
+    for (condition, arg) in filters {
+        if let Some(arg) = arg {
+            args.push(arg);
+            text.push_str(&format!(" AND {condition} ${}", args.len()));
+        }
+    }
+    args.push(limit.into());
+    text.push_str(&format!(" ORDER BY id DESC LIMIT ${}", args.len()));
+    let mut statement = sql(text);
+    for arg in args {
+        statement = statement.bind(arg);
+    }
+    Ok(statement.fetch_all(&state.db).await?)
 }

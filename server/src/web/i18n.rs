@@ -30,6 +30,11 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::franchise::TEXT,
     super::feeds::TEXT,
     super::reports::TEXT,
+    super::used::TEXT,
+    super::content::TEXT,
+    super::groups::TEXT,
+    super::tokens::TEXT,
+    super::audit::TEXT,
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
@@ -220,6 +225,13 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// Strings every page uses: the frame, navigation, error pages, generic form messages.
 const COMMON: &[Entry] = &[
     ("app.name", "Vitrin", "ویترین"),
+    // The name of a duplicated playlist, layout or content item (`web::media::copy_name`).
+    ("library.copy_name", "{name} (copy)", "{name} (کپی)"),
+    (
+        "library.copy_name_n",
+        "{name} (copy {n})",
+        "{name} (کپی {n})",
+    ),
     ("nav.main", "Main menu", "منوی اصلی"),
     ("nav.dashboard", "Dashboard", "پیشخوان"),
     ("nav.media", "Media", "رسانه‌ها"),

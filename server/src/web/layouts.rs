@@ -1,9 +1,10 @@
 //! Layouts: pick a template of zones and bind each zone to a playlist. Choosing another
 //! template shows its zones (a submit without saving, so it works without JavaScript); the
 //! zones keep the playlists chosen for zones of the same name. Saved through the library.
+//! The list searches by name; an edit page shows where the layout is used and can duplicate it.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -14,11 +15,14 @@ use vitrin_shared::playlist::Playlist;
 
 use super::form::FormErrors;
 use super::i18n::Entry;
+use super::media::matches;
 use super::page::{Page, Signed, redirect_flash, render, render_status};
 use super::schedule::Choice;
+use super::used::{UsedLink, used_by};
 use crate::auth::Principal;
 use crate::domain::library;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Id;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -27,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/layouts/new", get(new_form).post(create))
         .route("/layouts/{id}", get(edit_form).post(update))
         .route("/layouts/{id}/delete", post(delete))
+        .route("/layouts/{id}/duplicate", post(duplicate))
 }
 
 /// The template's wire name (`main_ticker`), which is also its text key's suffix.
@@ -117,6 +122,8 @@ struct EditPage<'a> {
     templates: Vec<Choice>,
     playlists: Vec<Choice>,
     zones: Vec<ZoneRow>,
+    /// Where the layout is used (rules, screens), for a saved one.
+    used: Vec<UsedLink>,
 }
 
 #[derive(Template)]
@@ -124,6 +131,16 @@ struct EditPage<'a> {
 struct ListPage<'a> {
     page: &'a Page,
     layouts: Vec<Choice>,
+    /// What was typed in the search box.
+    query: String,
+    /// Whether the organization has any layout (else "none yet" rather than "no match").
+    any: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Search {
+    q: String,
 }
 
 async fn edit_page<'a>(
@@ -160,9 +177,14 @@ async fn edit_page<'a>(
             ),
         })
         .collect();
+    let used = match id {
+        Some(id) => used_by(state, principal, lang, "layout", &id.to_string()).await?,
+        None => Vec::new(),
+    };
     Ok(EditPage {
         page,
         id,
+        used,
         errors,
         templates: Zones::ALL
             .iter()
@@ -186,11 +208,17 @@ async fn edit_page<'a>(
     })
 }
 
-async fn list(State(state): State<AppState>, signed: Signed) -> ApiResult<Response> {
+async fn list(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(search): Query<Search>,
+) -> ApiResult<Response> {
     let Signed { principal, page } = signed;
-    let layouts = library::list::<Layout>(&state, &principal)
-        .await?
+    let all = library::list::<Layout>(&state, &principal).await?;
+    let any = !all.is_empty();
+    let layouts = all
         .into_iter()
+        .filter(|l| matches(&l.name, &search.q))
         .map(|l| Choice {
             value: l.id.0.to_string(),
             label: l.name,
@@ -199,6 +227,8 @@ async fn list(State(state): State<AppState>, signed: Signed) -> ApiResult<Respon
     Ok(render(&ListPage {
         page: &page,
         layouts,
+        query: search.q,
+        any,
     }))
 }
 
@@ -316,6 +346,22 @@ async fn delete(
     }
 }
 
+/// Saves a copy named "<name> (copy)" in the user's language and opens it.
+async fn duplicate(
+    State(state): State<AppState>,
+    signed: Signed,
+    Id(id): Id,
+) -> ApiResult<Response> {
+    super::duplicate::duplicate::<Layout>(
+        &state,
+        signed,
+        id,
+        |copy| format!("/layouts/{}", copy.id.0),
+        "layouts.duplicated",
+    )
+    .await
+}
+
 pub const TEXT: &[Entry] = &[
     ("nav.layouts", "Layouts", "چیدمان‌ها"),
     ("layouts.title", "Layouts", "چیدمان‌ها"),
@@ -365,6 +411,19 @@ pub const TEXT: &[Entry] = &[
         "layouts.saved",
         "Layout “{arg}” saved.",
         "چیدمان «{arg}» ذخیره شد.",
+    ),
+    ("layouts.search", "Search by name", "جست‌وجو با نام"),
+    ("layouts.search_submit", "Search", "جست‌وجو"),
+    (
+        "layouts.no_match",
+        "No layout matches “{q}”.",
+        "هیچ چیدمانی با «{q}» پیدا نشد.",
+    ),
+    ("layouts.duplicate", "Duplicate", "ساخت رونوشت"),
+    (
+        "layouts.duplicated",
+        "Copy made: you are editing “{arg}”.",
+        "رونوشت ساخته شد: اکنون «{arg}» را ویرایش می‌کنید.",
     ),
     (
         "layouts.deleted",

@@ -16,20 +16,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use serde_json::json;
 use vitrin_shared::calendar::{self, parse_number};
 use vitrin_shared::content::{
     ContentItem, ContentKind, MediaRef, Menu, MenuCategory, MenuItem, MoneyUnit,
 };
 use vitrin_shared::ids::ContentId;
-use vitrin_shared::playlist::Playlist;
 use vitrin_shared::{FieldError, ValidationErrors};
 
 use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
+use super::used::{UsedLink, used_by};
 use crate::auth::Principal;
-use crate::changes::{Audit, Change};
 use crate::domain::library;
 use crate::domain::media::Media;
 use crate::error::{ApiError, ApiResult};
@@ -347,6 +345,7 @@ struct EditPage<'a> {
     errors: FormErrors,
     images: Vec<Media>,
     preview: Vec<PreviewCategory>,
+    used: Vec<UsedLink>,
 }
 
 async fn menus_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<ContentItem>> {
@@ -414,6 +413,7 @@ async fn new_form(State(state): State<AppState>, signed: Signed) -> ApiResult<Re
         errors: FormErrors::none(),
         images: images_of(&state, &principal).await?,
         preview: Vec::new(),
+        used: Vec::new(),
     }))
 }
 
@@ -436,6 +436,7 @@ async fn edit_form(
         errors: FormErrors::none(),
         images,
         preview,
+        used: used_by(&state, &principal, page.lang, "content", &id.to_string()).await?,
     }))
 }
 
@@ -512,6 +513,13 @@ async fn save(
                     errors,
                     images: images_of(&state, &principal).await?,
                     preview: Vec::new(),
+                    used: match id {
+                        Some(id) => {
+                            used_by(&state, &principal, page.lang, "content", &id.to_string())
+                                .await?
+                        }
+                        None => Vec::new(),
+                    },
                 },
             ))
         }
@@ -531,26 +539,8 @@ async fn store(
         name: form.name.trim().to_owned(),
         kind: ContentKind::MenuBoard { menu },
     };
-    let body = serde_json::to_value(&item).map_err(ApiError::internal)?;
-    let mut change = Change::begin(state, principal).await?;
-    let (_, saved) = library::save_in::<ContentItem>(&mut change, id, body).await?;
-    if id.is_none() && form.make_playlist {
-        let playlist = json!({
-            "name": saved.name,
-            "entries": [{ "content": saved.id, "duration_ms": MENU_ENTRY_MS }],
-        });
-        library::save_in::<Playlist>(&mut change, None, playlist).await?;
-    }
-    let action = if id.is_none() { "create" } else { "update" };
-    change
-        .commit(Audit::of(
-            action,
-            "content",
-            saved.id.0,
-            format!("{action} menu '{}'", saved.name),
-        ))
-        .await?;
-    Ok(saved)
+    let entry_ms = (id.is_none() && form.make_playlist).then_some(MENU_ENTRY_MS);
+    super::content::store(state, principal, id, item, entry_ms).await
 }
 
 async fn delete(

@@ -4,13 +4,17 @@
 //! tenant scoping and role checks. See `README.md` beside this file for how to add a page.
 
 pub mod assets;
+pub mod audit;
 pub mod auth;
+pub mod content;
 pub mod cron_text;
 pub mod dashboard;
+pub mod duplicate;
 pub mod emergency;
 pub mod feeds;
 pub mod form;
 pub mod franchise;
+pub mod groups;
 pub mod i18n;
 pub mod layouts;
 pub mod media;
@@ -21,6 +25,8 @@ pub mod reports;
 pub mod schedule;
 pub mod screens;
 pub mod timeline;
+pub mod tokens;
+pub mod used;
 pub mod users;
 
 use axum::Router;
@@ -44,6 +50,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(franchise::routes())
         .merge(feeds::routes())
         .merge(reports::routes())
+        .merge(content::routes())
+        .merge(groups::routes())
+        .merge(tokens::routes())
+        .merge(audit::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page::html_errors,

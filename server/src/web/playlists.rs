@@ -6,9 +6,12 @@
 //! saved: drag and drop (vitrin.js) moves the items and their inputs; without JavaScript the
 //! up/down buttons submit the form with `action=up:<n>` or `down:<n>`. Saving goes through
 //! the content library, like the API.
+//!
+//! The list searches by name; an edit page shows where the playlist is used and can duplicate
+//! it.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -21,11 +24,14 @@ use vitrin_shared::playlist::{Playlist, PlaylistEntry, Transition};
 
 use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
+use super::media::matches;
 use super::page::{Page, Signed, redirect_flash, render, render_status};
 use super::schedule::{parse_date, show_date};
+use super::used::{UsedLink, used_by};
 use crate::auth::Principal;
 use crate::domain::library;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Id;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -34,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/playlists/new", get(new_form).post(create))
         .route("/playlists/{id}", get(edit_form).post(update))
         .route("/playlists/{id}/delete", post(delete))
+        .route("/playlists/{id}/duplicate", post(duplicate))
 }
 
 /// A new entry shows this long until changed.
@@ -151,14 +158,10 @@ impl PlaylistForm {
         let mut entries = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             let field = |name: &str| format!("entries.{i}.{name}");
-            let seconds = calendar::normalize_digits(e.seconds.trim()).replace('٫', ".");
-            let duration_ms = match seconds.parse::<f64>() {
-                Ok(s) if s.is_finite() => (s * 1000.0).round() as i64,
-                _ => {
-                    errors.add(&field("duration_ms"), lang.t("playlists.err.seconds"));
-                    0
-                }
-            };
+            let duration_ms = parse_seconds(&e.seconds).unwrap_or_else(|| {
+                errors.add(&field("duration_ms"), lang.t("playlists.err.seconds"));
+                0
+            });
             let mut date = |text: &str, name: &str, next_day: bool| -> Option<Timestamp> {
                 if text.trim().is_empty() {
                     return None;
@@ -203,11 +206,21 @@ impl PlaylistForm {
     }
 }
 
-fn format_seconds(ms: i64) -> String {
+pub(super) fn format_seconds(ms: i64) -> String {
     if ms % 1000 == 0 {
         (ms / 1000).to_string()
     } else {
         format!("{:.1}", ms as f64 / 1000.0)
+    }
+}
+
+/// Seconds as typed (Persian or Latin digits, `.` or the Persian `٫` before a fraction), in
+/// milliseconds; `None` when it is not a number. The range is the caller's to check.
+pub(super) fn parse_seconds(text: &str) -> Option<i64> {
+    let seconds = calendar::normalize_digits(text.trim()).replace('٫', ".");
+    match seconds.parse::<f64>() {
+        Ok(s) if s.is_finite() => Some((s * 1000.0).round() as i64),
+        _ => None,
     }
 }
 
@@ -229,6 +242,16 @@ pub struct ContentChoice {
 struct ListPage<'a> {
     page: &'a Page,
     playlists: Vec<(i64, String, String)>,
+    /// What was typed in the search box.
+    query: String,
+    /// Whether the organization has any playlist (else "none yet" rather than "no match").
+    any: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Search {
+    q: String,
 }
 
 #[derive(Template)]
@@ -241,6 +264,8 @@ struct EditPage<'a> {
     content: Vec<ContentChoice>,
     preview: Vec<PreviewRow>,
     loop_length: String,
+    /// Where the playlist is used (layouts, rules), for a saved one.
+    used: Vec<UsedLink>,
 }
 
 impl EditPage<'_> {
@@ -311,11 +336,30 @@ fn preview(
     (rows, length)
 }
 
-async fn list(State(state): State<AppState>, signed: Signed) -> ApiResult<Response> {
+/// The layouts and rules using a saved playlist.
+async fn used_of(
+    state: &AppState,
+    principal: &Principal,
+    lang: Lang,
+    id: Option<i64>,
+) -> ApiResult<Vec<UsedLink>> {
+    match id {
+        Some(id) => used_by(state, principal, lang, "playlist", &id.to_string()).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(search): Query<Search>,
+) -> ApiResult<Response> {
     let Signed { principal, page } = signed;
-    let playlists = library::list::<Playlist>(&state, &principal)
-        .await?
+    let all = library::list::<Playlist>(&state, &principal).await?;
+    let any = !all.is_empty();
+    let playlists = all
         .into_iter()
+        .filter(|p| matches(&p.name, &search.q))
         .map(|p| {
             let count = page.lang.num(p.entries.len() as i64);
             let text = page.lang.tf("playlists.count", &[("n", &count)]);
@@ -325,6 +369,8 @@ async fn list(State(state): State<AppState>, signed: Signed) -> ApiResult<Respon
     Ok(render(&ListPage {
         page: &page,
         playlists,
+        query: search.q,
+        any,
     }))
 }
 
@@ -338,6 +384,7 @@ async fn new_form(State(state): State<AppState>, signed: Signed) -> ApiResult<Re
         content: content_choices(&state, &principal).await?,
         preview: Vec::new(),
         loop_length: String::new(),
+        used: Vec::new(),
     }))
 }
 
@@ -352,6 +399,7 @@ async fn edit_form(
     let (preview, loop_length) = preview(&playlist, &content, page.lang);
     Ok(render(&EditPage {
         form: PlaylistForm::from_playlist(&playlist, &page),
+        used: used_of(&state, &principal, page.lang, Some(id)).await?,
         page: &page,
         id: Some(id),
         errors: FormErrors::none(),
@@ -421,6 +469,7 @@ async fn save(
                 content: content_choices(&state, &principal).await?,
                 preview: Vec::new(),
                 loop_length: String::new(),
+                used: used_of(&state, &principal, page.lang, id).await?,
             },
         )),
     }
@@ -448,6 +497,22 @@ async fn delete(
         )),
         Err(e) => Err(e),
     }
+}
+
+/// Saves a copy named "<name> (copy)" in the user's language and opens it.
+async fn duplicate(
+    State(state): State<AppState>,
+    signed: Signed,
+    Id(id): Id,
+) -> ApiResult<Response> {
+    super::duplicate::duplicate::<Playlist>(
+        &state,
+        signed,
+        id,
+        |copy| format!("/playlists/{}", copy.id.0),
+        "playlists.duplicated",
+    )
+    .await
 }
 
 pub const TEXT: &[Entry] = &[
@@ -509,6 +574,19 @@ pub const TEXT: &[Entry] = &[
         "playlists.deleted",
         "Playlist “{arg}” deleted.",
         "فهرست پخش «{arg}» حذف شد.",
+    ),
+    ("playlists.search", "Search by name", "جست‌وجو با نام"),
+    ("playlists.search_submit", "Search", "جست‌وجو"),
+    (
+        "playlists.no_match",
+        "No playlist matches “{q}”.",
+        "هیچ فهرست پخشی با «{q}» پیدا نشد.",
+    ),
+    ("playlists.duplicate", "Duplicate", "ساخت رونوشت"),
+    (
+        "playlists.duplicated",
+        "Copy made: you are editing “{arg}”.",
+        "رونوشت ساخته شد: اکنون «{arg}» را ویرایش می‌کنید.",
     ),
     (
         "playlists.err.seconds",

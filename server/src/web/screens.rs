@@ -15,6 +15,7 @@ use vitrin_shared::events::Command;
 use vitrin_shared::manifest::Orientation;
 
 use super::form::{FormErrors, Pairs};
+use super::groups::matches;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render_status};
 use crate::auth::Principal;
@@ -49,6 +50,7 @@ pub struct ScreenStatus {
     pub showing: String,
     pub seen: String,
     pub has_screenshot: bool,
+    pub tags: Vec<String>,
     /// "2 of 3 screens online", for the dashboard's counter.
     pub online_count_text: String,
 }
@@ -122,6 +124,7 @@ pub async fn statuses(
                 ),
                 has_screenshot: shots.iter().any(|(id,)| *id == s.id),
                 online_count_text: count_text.clone(),
+                tags: s.tags,
                 name: s.name,
             }
         })
@@ -150,6 +153,8 @@ struct ListPage<'a> {
     errors: FormErrors,
     /// Only the pairing form (the page a QR code opens).
     pair_only: bool,
+    /// The search typed (`?q=`): screens whose name, store or a tag contains it.
+    q: String,
 }
 
 impl ListPage<'_> {
@@ -175,31 +180,65 @@ async fn show_list(
     errors: FormErrors,
     pair_only: bool,
 ) -> ApiResult<Response> {
+    show_search(state, signed, form, errors, pair_only, String::new()).await
+}
+
+async fn show_search(
+    state: &AppState,
+    signed: &Signed,
+    form: PairForm,
+    errors: FormErrors,
+    pair_only: bool,
+    q: String,
+) -> ApiResult<Response> {
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let screens = statuses(state, &signed.principal, &signed.page)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            q.is_empty()
+                || matches(&s.name, &q)
+                || matches(&s.store, &q)
+                || s.tags.iter().any(|t| matches(t, &q))
+        })
+        .collect();
     Ok(render_status(
         status,
         &ListPage {
             page: &signed.page,
-            screens: statuses(state, &signed.principal, &signed.page).await?,
+            screens,
             stores: stores_of(state, &signed.principal).await?,
             form,
             errors,
             pair_only,
+            q,
         },
     ))
 }
 
-async fn list(State(state): State<AppState>, signed: Signed) -> ApiResult<Response> {
-    show_list(
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Search {
+    q: String,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(search): Query<Search>,
+) -> ApiResult<Response> {
+    let q = search.q.trim().to_owned();
+    show_search(
         &state,
         &signed,
         PairForm::default(),
         FormErrors::none(),
         false,
+        q,
     )
     .await
 }
@@ -566,6 +605,19 @@ pub const TEXT: &[Entry] = &[
         "{n} از {total} نمایشگر برخط",
     ),
     ("screens.edit", "Settings", "تنظیمات"),
+    ("screens.tag_list", "Tags", "برچسب‌ها"),
+    (
+        "screens.search",
+        "Search by name, store or tag",
+        "جست‌وجو با نام، فروشگاه یا برچسب",
+    ),
+    ("screens.search_submit", "Search", "جست‌وجو"),
+    ("screens.search_clear", "Show all", "نمایش همه"),
+    (
+        "screens.no_match",
+        "No screen matches “{q}”.",
+        "هیچ نمایشگری با «{q}» پیدا نشد.",
+    ),
     (
         "screens.tags",
         "Tags (comma-separated)",
