@@ -752,6 +752,29 @@ async fn tokens_are_shown_once_act_with_their_role_and_can_be_revoked() {
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, _) = env.get(&token, "/api/v1/users").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // Nor can it mint a token above itself: one made with it, role left open, is a
+        // viewer's too, and asking for more is refused.
+        let (status, minted) = env
+            .post(&token, "/api/v1/tokens", json!({"name": "Escalate"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{minted}");
+        assert_eq!(minted["role"], "viewer");
+        let minted_id = minted["id"].as_i64().unwrap();
+        let minted = Auth::Bearer(minted["secret"].as_str().unwrap().to_owned());
+        let (status, _) = env.get(&minted, "/api/v1/users").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = env
+            .delete(&token, &format!("/api/v1/tokens/{minted_id}"))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = env
+            .post(
+                &token,
+                "/api/v1/tokens",
+                json!({"name": "Owner", "role": "owner"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Without a role the token acts as its owner; a store-manager token manages stores'
         // screens but not users.

@@ -450,6 +450,16 @@ async fn bad_input_is_explained_next_to_its_field_keeps_what_was_typed_and_saves
         bad_seconds.assert_contains("f-seconds-error");
         assert_eq!(count(&env, &auth, "/api/v1/content").await, 0);
         assert_eq!(count(&env, &auth, "/api/v1/playlists").await, 0);
+        // Names are unique in a library: a second "Clock" is told so, next to its name.
+        create(&mut client, &[("kind", "clock"), ("name", "Clock")]).await;
+        let taken = client
+            .post_form("/content/new", &[("kind", "clock"), ("name", "Clock")])
+            .await;
+        assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+        taken
+            .assert_contains("f-name-error")
+            .assert_contains("همین نام را دارد");
+        assert_eq!(count(&env, &auth, "/api/v1/content").await, 1);
     })
     .await;
 }

@@ -340,6 +340,12 @@ pub async fn create_token(
         );
     }
     errors.into_result()?;
+    // A token made with a token is held to that token's role: left open ("its user's role"),
+    // a viewer's token would mint one acting as its owner.
+    let role = match (req.role, &principal.session_hash) {
+        (None, None) => Some(principal.role),
+        (role, _) => role,
+    };
     let name = name.as_str();
     let secret = token::generate("vt_");
     let now = now_ms();
@@ -351,12 +357,12 @@ pub async fn create_token(
     .bind(principal.org.0)
     .bind(principal.user_id)
     .bind(name)
-    .bind(req.role.map(|r| r.as_str().to_owned()))
+    .bind(role.map(|r| r.as_str().to_owned()))
     .bind(token::hash(&secret))
     .bind(now)
     .fetch_i64(&mut tx)
     .await?;
-    let role_text = req.role.map_or("its user's role", Role::as_str);
+    let role_text = role.map_or("its user's role", Role::as_str);
     record_audit(
         &mut tx,
         principal,
@@ -372,7 +378,7 @@ pub async fn create_token(
     let token = ApiToken {
         id,
         name: name.to_owned(),
-        role: req.role,
+        role,
         created_at: now,
         last_used_at: None,
     };

@@ -482,7 +482,7 @@ async fn save(
                     errors.add_validation(page.lang, &to_form_fields(v, &rows_of));
                     Err(errors)
                 }
-                Err(e) => Err(FormErrors::from_api(page.lang, e)?),
+                Err(e) => Err(super::content::name_taken(page.lang, e)?),
             },
         }
     };

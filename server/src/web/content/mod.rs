@@ -423,7 +423,20 @@ async fn write(
     };
     match store(state, principal, saved.map(|i| i.id.0), item, entry_ms).await {
         Ok(item) => Ok(Ok(item)),
-        Err(e) => Ok(Err(FormErrors::from_api(lang, e)?)),
+        Err(e) => Ok(Err(name_taken(lang, e)?)),
+    }
+}
+
+/// The form's errors for a refused save; a taken name (names are unique in a library, and a
+/// new item's playlist takes its name) is said next to the name, in the user's language.
+pub(super) fn name_taken(lang: Lang, error: ApiError) -> ApiResult<FormErrors> {
+    match error {
+        ApiError::Conflict(_) => {
+            let mut errors = FormErrors::none();
+            errors.add("name", lang.t("content.err.name_taken"));
+            Ok(errors)
+        }
+        other => FormErrors::from_api(lang, other),
     }
 }
 
@@ -805,6 +818,11 @@ pub const TEXT: &[Entry] = &[
         "content.err.rate_line",
         "Line {line}: write a symbol and a value, e.g. USD 58000.",
         "خط {line}: یک نماد و یک مقدار بنویسید، مثلاً USD ۵۸۰۰۰.",
+    ),
+    (
+        "content.err.name_taken",
+        "Another item, or a playlist made for one, already has this name.",
+        "مورد دیگری، یا فهرست پخشی که برایش ساخته شده، همین نام را دارد.",
     ),
     (
         "content.err.rates",
