@@ -188,7 +188,10 @@ async fn menus_are_saved_through_the_library_and_bad_rows_keep_what_was_typed() 
         page.assert_contains("Menu “Breakfast” saved.")
             .assert_contains("85,000 Toman")
             .assert_contains("value=\"Omelette\"")
-            .assert_contains(&format!("/api/v1/media/{}/thumbnail", media["id"]));
+            .assert_contains(&format!("/api/v1/media/{}/thumbnail", media["id"]))
+            // As a landscape and a portrait screen draw it.
+            .assert_contains("data-preview=\"landscape\"")
+            .assert_contains("data-preview=\"portrait\"");
         client.accept_language = Some("fa".into());
         client
             .get(&format!("/menus/{id}"))

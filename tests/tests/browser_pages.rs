@@ -79,6 +79,17 @@ async fn seed(admin: &Admin) -> Vec<(String, String)> {
             json!({"name": "ساعت", "type": "clock", "calendar": "both"}),
         ),
         (
+            "menu",
+            json!({"name": "صبحانه · Breakfast", "type": "menu_board", "menu": {
+                "title": "صبحانه · Breakfast", "unit": "toman", "categories": [
+                    {"name": "صبحانه ایرانی", "items": [
+                        {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts",
+                         "price": 185000},
+                        {"name": "حلیم", "price": 240000, "sold_out": true}]},
+                    {"name": "نوشیدنی · Drinks", "items": [
+                        {"name": "چای", "price": 45000, "image": {"sha256": sha}}]}]}}),
+        ),
+        (
             "qr",
             json!({"name": "نظرسنجی", "type": "qr_promo", "headline": "نظرتان را بگویید",
                       "url": "https://example.com/survey", "image": {"sha256": sha}}),
@@ -95,7 +106,8 @@ async fn seed(admin: &Admin) -> Vec<(String, String)> {
     for (kind, body) in items {
         let id = admin.create("/api/v1/content", body).await;
         first = if first == 0 { id } else { first };
-        pages.push((format!("content-{kind}"), format!("/content/{id}")));
+        let page = if kind == "menu" { "menus" } else { "content" };
+        pages.push((format!("content-{kind}"), format!("/{page}/{id}")));
     }
     let playlist = admin
         .create(
@@ -174,6 +186,17 @@ async fn every_content_page_fits_a_phone_and_is_photographed_in_both_languages()
                     "{path} in {lang} is {overflow}px wider than a {width}px window"
                 );
                 b.screenshot(&format!("pages-{lang}-{size}-{name}")).await;
+                // The preview, where a page has one, photographed in view.
+                let scrolled = b
+                    .run(
+                        "const p = document.querySelector('.content-preview'); \
+                         if (p) p.scrollIntoView(); return !!p;",
+                    )
+                    .await;
+                if scrolled == json!(true) {
+                    b.screenshot(&format!("pages-{lang}-{size}-{name}-preview"))
+                        .await;
+                }
             }
         }
     }

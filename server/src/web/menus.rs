@@ -23,6 +23,7 @@ use vitrin_shared::content::{
 use vitrin_shared::ids::ContentId;
 use vitrin_shared::{FieldError, ValidationErrors};
 
+use super::content::preview::Preview;
 use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
 use super::page::{Page, Signed, redirect_flash, render, render_status};
@@ -292,7 +293,7 @@ pub struct PreviewCategory {
     pub items: Vec<PreviewItem>,
 }
 
-fn preview(menu: &Menu, lang: Lang, media: &[Media]) -> Vec<PreviewCategory> {
+pub(super) fn preview(menu: &Menu, lang: Lang, media: &[Media]) -> Vec<PreviewCategory> {
     let unit = match menu.unit {
         MoneyUnit::Toman => lang.t("menus.unit.toman"),
         MoneyUnit::Rial => lang.t("menus.unit.rial"),
@@ -344,7 +345,8 @@ struct EditPage<'a> {
     form: MenuForm,
     errors: FormErrors,
     images: Vec<Media>,
-    preview: Vec<PreviewCategory>,
+    /// The board as screens draw it (saved menus only).
+    preview: Option<Preview>,
     used: Vec<UsedLink>,
 }
 
@@ -412,7 +414,7 @@ async fn new_form(State(state): State<AppState>, signed: Signed) -> ApiResult<Re
         form,
         errors: FormErrors::none(),
         images: images_of(&state, &principal).await?,
-        preview: Vec::new(),
+        preview: None,
         used: Vec::new(),
     }))
 }
@@ -425,10 +427,9 @@ async fn edit_form(
     let Signed { principal, page } = signed;
     let item = load_menu(&state, &principal, id).await?;
     let images = images_of(&state, &principal).await?;
-    let preview = match &item.kind {
-        ContentKind::MenuBoard { menu } => preview(menu, page.lang, &images),
-        _ => Vec::new(),
-    };
+    let preview = Some(super::content::preview::preview(
+        &item.kind, page.lang, &page.tz, &images, None, "",
+    ));
     Ok(render(&EditPage {
         page: &page,
         id: Some(id),
@@ -512,7 +513,7 @@ async fn save(
                     form: form.with_blank_rows(blank),
                     errors,
                     images: images_of(&state, &principal).await?,
-                    preview: Vec::new(),
+                    preview: None,
                     used: match id {
                         Some(id) => {
                             used_by(&state, &principal, page.lang, "content", &id.to_string())

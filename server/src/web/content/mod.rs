@@ -8,7 +8,7 @@
 //! manifest versions are the API's. A new item also gets a playlist of its own unless
 //! unticked, which is what layouts and the schedule use.
 
-mod preview;
+pub(super) mod preview;
 mod typed;
 
 use askama::Template;

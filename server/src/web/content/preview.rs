@@ -13,6 +13,7 @@ use vitrin_shared::content::{
 use vitrin_shared::feed::{FeedData, FeedSnapshot, TemperatureUnit};
 
 use super::super::i18n::Lang;
+use super::super::menus::{self, PreviewCategory};
 use crate::domain::media::Media;
 
 /// One currency row as the board shows it.
@@ -41,6 +42,8 @@ pub struct Preview {
     pub rates: Vec<RateRow>,
     /// An inline SVG of the QR code.
     pub qr_svg: String,
+    /// A menu board's categories and items.
+    pub menu: Vec<PreviewCategory>,
     /// Said below the slide: a video's length, "no data yet", the link a QR code leads to.
     pub note: Option<String>,
 }
@@ -243,7 +246,10 @@ pub fn preview(
             p.picture = image.as_ref().and_then(|m| thumbnail(media, &m.sha256));
             p.note = Some(qr_url.to_owned());
         }
-        ContentKind::MenuBoard { .. } => {}
+        ContentKind::MenuBoard { menu } => {
+            p.title = menu.title.clone();
+            p.menu = menus::preview(menu, lang, media);
+        }
     }
     p
 }
