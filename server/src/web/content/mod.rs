@@ -19,7 +19,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::json;
-use vitrin_shared::calendar::normalize_persian_text;
 use vitrin_shared::content::{ContentItem, ContentKind};
 use vitrin_shared::feed::FeedData;
 use vitrin_shared::ids::{ContentId, FeedId};
@@ -29,6 +28,7 @@ use self::preview::Preview;
 use self::typed::{ContentForm, KINDS, kind_code, rates_text};
 use super::form::FormErrors;
 use super::i18n::{Entry, Lang};
+use super::media::matches;
 use super::page::{Page, Signed, redirect, redirect_flash, render, render_status};
 use super::used::{UsedLink, used_by};
 use crate::auth::Principal;
@@ -170,16 +170,10 @@ async fn list(
     let items = library::list::<ContentItem>(&state, &principal).await?;
     let feeds = feeds_of(&state, &principal).await?;
     let total = items.len();
-    let needle = normalize_persian_text(query.q.trim()).to_lowercase();
     let rows = items
         .iter()
         .filter(|i| query.kind.is_empty() || kind_code(&i.kind) == query.kind)
-        .filter(|i| {
-            needle.is_empty()
-                || normalize_persian_text(&i.name)
-                    .to_lowercase()
-                    .contains(&needle)
-        })
+        .filter(|i| matches(&i.name, &query.q))
         .map(|i| ItemRow {
             href: href(i),
             name: i.name.clone(),
