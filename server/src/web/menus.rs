@@ -278,50 +278,6 @@ fn to_form_fields(errors: ValidationErrors, rows_of: &[Vec<usize>]) -> Validatio
     }
 }
 
-/// A menu item as the preview shows it.
-pub struct PreviewItem {
-    pub name: String,
-    pub description: String,
-    pub price: String,
-    pub sold_out: bool,
-    /// The thumbnail's URL, when the item has a picture.
-    pub thumbnail: Option<String>,
-}
-
-pub struct PreviewCategory {
-    pub name: String,
-    pub items: Vec<PreviewItem>,
-}
-
-pub(super) fn preview(menu: &Menu, lang: Lang, media: &[Media]) -> Vec<PreviewCategory> {
-    let unit = match menu.unit {
-        MoneyUnit::Toman => lang.t("menus.unit.toman"),
-        MoneyUnit::Rial => lang.t("menus.unit.rial"),
-    };
-    menu.categories
-        .iter()
-        .map(|c| PreviewCategory {
-            name: c.name.clone(),
-            items: c
-                .items
-                .iter()
-                .map(|i| PreviewItem {
-                    name: i.name.clone(),
-                    description: i.description.clone(),
-                    price: format!("{} {unit}", lang.num(i.price)),
-                    sold_out: i.sold_out,
-                    thumbnail: i.image.as_ref().and_then(|img| {
-                        media
-                            .iter()
-                            .find(|m| m.sha256 == img.sha256)
-                            .map(|m| format!("/api/v1/media/{}/thumbnail", m.id))
-                    }),
-                })
-                .collect(),
-        })
-        .collect()
-}
-
 pub struct MenuSummary {
     pub id: i64,
     pub name: String,

@@ -8,12 +8,11 @@ use jiff::tz::TimeZone;
 use qrcode::{Color, QrCode};
 use vitrin_shared::calendar::{self, Digits};
 use vitrin_shared::content::{
-    CalendarKind, ContentKind, DigitStyle, Fit, Lang as TextLang, MoneyUnit, TickerSource,
+    CalendarKind, ContentKind, DigitStyle, Fit, Lang as TextLang, Menu, MoneyUnit, TickerSource,
 };
 use vitrin_shared::feed::{FeedData, FeedSnapshot, TemperatureUnit};
 
 use super::super::i18n::Lang;
-use super::super::menus::{self, PreviewCategory};
 use crate::domain::media::Media;
 
 /// One currency row as the board shows it.
@@ -22,6 +21,21 @@ pub struct RateRow {
     pub value: String,
     /// `up`, `down` or empty.
     pub trend: &'static str,
+}
+
+/// A menu item as the board shows it.
+pub struct PreviewItem {
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub sold_out: bool,
+    /// The thumbnail's URL, when the item has a picture.
+    pub thumbnail: Option<String>,
+}
+
+pub struct PreviewCategory {
+    pub name: String,
+    pub items: Vec<PreviewItem>,
 }
 
 /// What the preview template draws; `kind` picks the fields it reads.
@@ -53,6 +67,34 @@ fn text_dir(lang: TextLang) -> &'static str {
         TextLang::Fa => "rtl",
         TextLang::En => "ltr",
     }
+}
+
+fn unit_name(lang: Lang, unit: MoneyUnit) -> &'static str {
+    match unit {
+        MoneyUnit::Toman => lang.t("content.unit.toman"),
+        MoneyUnit::Rial => lang.t("content.unit.rial"),
+    }
+}
+
+fn menu_board(menu: &Menu, lang: Lang, media: &[Media]) -> Vec<PreviewCategory> {
+    let unit = unit_name(lang, menu.unit);
+    menu.categories
+        .iter()
+        .map(|c| PreviewCategory {
+            name: c.name.clone(),
+            items: c
+                .items
+                .iter()
+                .map(|i| PreviewItem {
+                    name: i.name.clone(),
+                    description: i.description.clone(),
+                    price: format!("{} {unit}", lang.num(i.price)),
+                    sold_out: i.sold_out,
+                    thumbnail: i.image.as_ref().and_then(|m| thumbnail(media, &m.sha256)),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn thumbnail(media: &[Media], sha256: &str) -> Option<String> {
@@ -91,17 +133,9 @@ pub fn preview(
         ContentKind::Video { media: m, .. } => {
             // Videos have no still yet (see `domain::media::thumbnail`): the slide says what
             // plays and for how long.
-            p.title = media
-                .iter()
-                .find(|x| x.sha256 == m.sha256)
-                .map(|x| x.name.clone())
-                .unwrap_or_default();
-            let seconds = media
-                .iter()
-                .find(|x| x.sha256 == m.sha256)
-                .and_then(|x| x.duration_ms)
-                .unwrap_or(0)
-                / 1000;
+            let file = media.iter().find(|x| x.sha256 == m.sha256);
+            p.title = file.map(|x| x.name.clone()).unwrap_or_default();
+            let seconds = file.and_then(|x| x.duration_ms).unwrap_or(0) / 1000;
             p.note = Some(lang.tf(
                 "content.preview.video_length",
                 &[("seconds", &lang.num(seconds))],
@@ -186,10 +220,7 @@ pub fn preview(
         }
         ContentKind::CurrencyBoard { symbols, unit, .. } => match feed.map(|f| &f.data) {
             Some(FeedData::Currency { rates }) => {
-                let unit_name = match unit {
-                    MoneyUnit::Toman => lang.t("content.unit.toman"),
-                    MoneyUnit::Rial => lang.t("content.unit.rial"),
-                };
+                let unit_name = unit_name(lang, *unit);
                 p.rates = rates
                     .iter()
                     .filter(|r| symbols.is_empty() || symbols.contains(&r.symbol))
@@ -248,7 +279,7 @@ pub fn preview(
         }
         ContentKind::MenuBoard { menu } => {
             p.title = menu.title.clone();
-            p.menu = menus::preview(menu, lang, media);
+            p.menu = menu_board(menu, lang, media);
         }
     }
     p
