@@ -10,6 +10,7 @@ use vitrin_shared::events::{CommandAck, Heartbeat, PlaysReply, ProofOfPlayBatch,
 use vitrin_shared::manifest::Manifest;
 
 use crate::ServerUrl;
+use crate::tls::{Pins, Trust};
 
 /// No byte for this long on any connection means it is dead. The push stream sends a
 /// keep-alive comment every 15 s, so a live stream never trips it.
@@ -32,13 +33,18 @@ pub enum ApiError {
     Status { status: u16, detail: String },
     #[error("cannot reach the server: {0}")]
     Network(String),
+    /// The server answered, but it is not the one this screen trusts (certificate or pin).
+    #[error("{0}")]
+    Untrusted(String),
     #[error("unexpected answer: {0}")]
     Decode(String),
 }
 
 impl From<reqwest::Error> for ApiError {
     fn from(e: reqwest::Error) -> Self {
-        if e.is_decode() {
+        if let Some(reason) = crate::tls::explain(&e) {
+            ApiError::Untrusted(reason)
+        } else if e.is_decode() {
             ApiError::Decode(e.to_string())
         } else {
             ApiError::Network(e.to_string())
@@ -72,29 +78,43 @@ pub enum PairingStatus {
 pub struct HeartbeatReply {
     pub manifest_version: i64,
     pub server_time: i64,
+    /// The key pins the server announces (empty when it does not know its certificate).
+    #[serde(default)]
+    pub tls_pins: Vec<vitrin_shared::pin::Pin>,
 }
 
 /// A client for one server, with or without a device token. Cheap to clone.
 #[derive(Clone)]
 pub struct Api {
     http: reqwest::Client,
+    pins: Pins,
     base: String,
     token: Option<String>,
 }
 
 impl Api {
-    pub fn new(server: &ServerUrl) -> Api {
+    /// A client of `server` trusting what `trust` says; fails on an unreadable CA file.
+    pub fn new(server: &ServerUrl, trust: &Trust) -> Result<Api, String> {
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(READ_TIMEOUT)
             .user_agent(concat!("vitrin-player/", env!("CARGO_PKG_VERSION")))
+            .use_preconfigured_tls(trust.client_config()?)
+            // An https server is never left for plain http, not even by a redirect.
+            .https_only(server.is_https())
             .build()
-            .expect("a plain HTTP client builds");
-        Api {
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Api {
             http,
+            pins: trust.pins.clone(),
             base: server.to_string(),
             token: None,
-        }
+        })
+    }
+
+    /// The key pins this client checks (empty: it trusts CAs).
+    pub fn pins(&self) -> &Pins {
+        &self.pins
     }
 
     pub fn with_token(&self, token: &str) -> Api {

@@ -27,6 +27,36 @@ use crate::identity::{Identity, write_atomically};
 use crate::journal::Journal;
 use crate::{Event, ServerUrl};
 
+/// Whom to trust, from the settings and the stored identity. A screen paired over https
+/// stays on https whatever the configured address says (it emits `RefusedDowngrade`), and
+/// keeps the pins it was paired with (or rotated to) over the configured ones.
+fn trust_for(settings: &mut Settings, out: &Output) -> crate::tls::Trust {
+    let stored = Identity::load(&settings.data_dir);
+    if let Some(identity) = &stored
+        && !settings.server.is_https()
+        && let Ok(paired) = identity.server.parse::<ServerUrl>()
+        && paired.is_https()
+    {
+        out.emit(&Event::RefusedDowngrade {
+            configured: settings.server.to_string(),
+            kept: identity.server.clone(),
+        });
+        settings.server = paired;
+    }
+    let pins = match stored {
+        Some(identity)
+            if identity.server == settings.server.to_string() && !identity.pins.is_empty() =>
+        {
+            identity.pins
+        }
+        _ => settings.server.pins.clone(),
+    };
+    crate::tls::Trust {
+        ca_file: settings.ca_file.clone(),
+        pins: crate::tls::Pins::new(pins),
+    }
+}
+
 /// How far ahead of now the player orders its downloads by need (`--lookahead-hours`). The
 /// manifest carries every rule, so nothing it needs later is missing either way.
 pub const LOOKAHEAD: SignedDuration = SignedDuration::from_hours(48);
@@ -40,7 +70,10 @@ const PLAYS_PER_BATCH: usize = 500;
 const JOURNAL_BYTES: u64 = 16 * 1024 * 1024;
 
 pub struct Settings {
+    /// The server, with the pins to trust before pairing (`#pin=`, `--pin`).
     pub server: ServerUrl,
+    /// CA certificates to trust besides the system's (`--ca-file`).
+    pub ca_file: Option<PathBuf>,
     pub data_dir: PathBuf,
     /// Bytes the media cache may use.
     pub disk_budget: u64,
@@ -149,6 +182,8 @@ pub struct Engine {
     push_up: std::sync::atomic::AtomicBool,
     started: Instant,
     last_error: Mutex<Option<String>>,
+    /// Why the server is not trusted, while it is not (the window shows it).
+    untrusted: Mutex<Option<String>>,
     exit: Mutex<Option<Exit>>,
     stop: Notify,
     progress: Mutex<Progress>,
@@ -156,9 +191,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn open(settings: Settings, clock: Clock, out: Output) -> Result<Arc<Engine>, String> {
+    pub fn open(
+        mut settings: Settings,
+        clock: Clock,
+        out: Output,
+    ) -> Result<Arc<Engine>, String> {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
+        let trust = trust_for(&mut settings, &out);
         let (cache, check) =
             BlobCache::open(&settings.data_dir.join("cache"), settings.disk_budget)
                 .map_err(|e| format!("cannot open the media cache: {e}"))?;
@@ -173,7 +213,7 @@ impl Engine {
         let journal = Journal::open(&settings.data_dir.join("plays"), JOURNAL_BYTES)
             .map_err(|e| format!("cannot open the proof-of-play journal: {e}"))?;
         let engine = Engine {
-            api: Api::new(&settings.server),
+            api: Api::new(&settings.server, &trust)?,
             clock: Arc::new(clock),
             cache: Arc::new(cache),
             journal: Arc::new(Mutex::new(journal)),
@@ -184,6 +224,7 @@ impl Engine {
             push_up: std::sync::atomic::AtomicBool::new(false),
             started: Instant::now(),
             last_error: Mutex::new(None),
+            untrusted: Mutex::new(None),
             exit: Mutex::new(None),
             stop: Notify::new(),
             progress: Mutex::default(),
@@ -224,6 +265,36 @@ impl Engine {
             Ok(_) => tracing::warn!("the saved manifest lacks media; waiting for the server"),
             Err(e) => tracing::warn!("ignoring the saved manifest: {e}"),
         }
+    }
+
+    /// Reports a failed exchange with the server: an untrusted server is said as such (on
+    /// the screen and as its own event), anything else is an error with its context.
+    fn failed(&self, context: &str, e: &ApiError) {
+        let ApiError::Untrusted(reason) = e else {
+            return self.error(format!("{context}: {e}"));
+        };
+        tracing::warn!("{context}: {reason}");
+        *self.untrusted.lock().expect("trust lock") = Some(reason.clone());
+        *self.last_error.lock().expect("error lock") = Some(reason.clone());
+        self.out.emit(&Event::Untrusted {
+            server: self.settings.server.to_string(),
+            reason: reason.clone(),
+        });
+    }
+
+    /// The server answered as the one this screen trusts.
+    fn trusted(&self) {
+        *self.untrusted.lock().expect("trust lock") = None;
+    }
+
+    /// The server keys this screen checks (empty: it trusts CAs).
+    pub fn pins(&self) -> Vec<vitrin_shared::pin::Pin> {
+        self.api.pins().get()
+    }
+
+    /// Why the server is not trusted, while it is not.
+    pub fn untrusted(&self) -> Option<String> {
+        self.untrusted.lock().expect("trust lock").clone()
     }
 
     fn error(&self, reason: impl Into<String>) {
@@ -304,11 +375,12 @@ impl Engine {
             let started = match self.api.pair_start().await {
                 Ok(started) => started,
                 Err(e) => {
-                    self.error(format!("cannot get a pairing code: {e}"));
+                    self.failed("cannot get a pairing code", &e);
                     backoff.sleep().await;
                     continue;
                 }
             };
+            self.trusted();
             self.out.emit(&Event::PairingCode {
                 code: started.code.clone(),
                 expires_at: started.expires_at,
@@ -321,6 +393,7 @@ impl Engine {
                             server: self.settings.server.to_string(),
                             screen_id,
                             token,
+                            pins: self.api.pins().get(),
                         };
                         if let Err(e) = identity.save(&self.settings.data_dir) {
                             self.error(format!("cannot store the device token: {e}"));
@@ -331,7 +404,7 @@ impl Engine {
                     // Expired (or lost by a restarted server): show a new code.
                     Err(ApiError::Gone | ApiError::NotFound) => break,
                     Err(e) => {
-                        self.error(format!("waiting for the pairing: {e}"));
+                        self.failed("waiting for the pairing", &e);
                         backoff.sleep().await;
                     }
                 }
@@ -361,12 +434,12 @@ impl Engine {
             match self.sync_once(&api).await {
                 Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
                 Err(e) => {
-                    self.error(format!("sync failed, keeping the current content: {e}"));
+                    self.failed("sync failed, keeping the current content", &e);
                     // A passing failure (a busy server, a dropped connection) is retried
                     // soon, whether or not the push stream is up.
                     self.retry_soon();
                 }
-                Ok(()) => {}
+                Ok(()) => self.trusted(),
             }
             // While the push stream is up it announces every change (and a reconnect starts
             // with the current version), so the poll only runs while it is down.
@@ -646,9 +719,11 @@ impl Engine {
             };
             match api.heartbeat(&beat).await {
                 Ok(reply) => {
+                    self.trusted();
                     if let Ok(server) = Timestamp::from_millisecond(reply.server_time) {
                         self.clock.observe_server_time(server);
                     }
+                    self.rotate_pins(&api, reply.tls_pins);
                     if current
                         .as_ref()
                         .is_none_or(|l| l.manifest.version as i64 != reply.manifest_version)
@@ -657,11 +732,32 @@ impl Engine {
                     }
                 }
                 Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
-                Err(e) => tracing::info!("heartbeat failed: {e}"),
+                Err(e) => self.failed("heartbeat failed", &e),
             }
             let interval = current.map_or(60, |l| l.manifest.screen.heartbeat_secs.max(5));
             tokio::time::sleep(Duration::from_secs(u64::from(interval))).await;
         }
+    }
+
+    /// Takes the pins the server announced over this (pinned, authenticated) connection, so
+    /// that a key change it prepared does not cut the screen off. Only a pinned screen does:
+    /// one that trusts CAs keeps trusting CAs.
+    fn rotate_pins(&self, api: &Api, announced: Vec<vitrin_shared::pin::Pin>) {
+        let current = api.pins().get();
+        if current.is_empty() || announced.is_empty() || announced == current {
+            return;
+        }
+        api.pins().set(announced.clone());
+        match Identity::load(&self.settings.data_dir) {
+            Some(mut identity) => {
+                identity.pins = announced.clone();
+                if let Err(e) = identity.save(&self.settings.data_dir) {
+                    self.error(format!("cannot store the server's new pins: {e}"));
+                }
+            }
+            None => self.error("the server's new pins are in use but not stored: no identity"),
+        }
+        self.out.emit(&Event::PinsRotated { pins: announced });
     }
 
     /// Sends the journal's pending proof of play, oldest first.

@@ -12,6 +12,10 @@ pub struct Identity {
     pub server: String,
     pub screen_id: i64,
     pub token: String,
+    /// The server keys this screen trusts (paired with a pin, or rotated since); empty when
+    /// it trusts CAs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pins: Vec<vitrin_shared::pin::Pin>,
 }
 
 fn path(data_dir: &Path) -> PathBuf {
@@ -72,6 +76,7 @@ mod tests {
             server: "http://127.0.0.1:8080".into(),
             screen_id: 7,
             token: "vd_secret".into(),
+            pins: vec![vitrin_shared::pin::Pin::of_public_key(b"key")],
         };
         identity.save(dir.path()).unwrap();
         assert_eq!(Identity::load(dir.path()), Some(identity));

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod engine;
 pub mod identity;
 pub mod journal;
+pub mod tls;
 #[cfg(feature = "window")]
 pub mod render;
 
@@ -18,6 +19,7 @@ use std::str::FromStr;
 
 use clap::Parser;
 use serde::Serialize;
+use vitrin_shared::pin::Pin;
 
 /// Command line of `vitrin-player`. Flags and environment variables are a stable interface.
 #[derive(Debug, Clone, Parser)]
@@ -34,9 +36,19 @@ use serde::Serialize;
         server_unreachable and exits with 0 or 1."
 )]
 pub struct Config {
-    /// Base URL of the Vitrin server (http:// only for now).
+    /// Base URL of the Vitrin server: http://… or https://…, optionally ending in
+    /// #pin=sha256//BASE64 to trust a server's key (a self-signed certificate) from the start.
     #[arg(long, env = "VITRIN_SERVER", value_name = "URL")]
     pub server: ServerUrl,
+
+    /// CA certificates (PEM) to trust besides the system's, for a server with a private CA.
+    #[arg(long, env = "VITRIN_CA_FILE", value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Trust the server whose certificate has this key (sha256//BASE64, as curl's
+    /// --pinnedpubkey), instead of CAs. Repeat for more; the variable takes a comma list.
+    #[arg(long = "pin", env = "VITRIN_PINS", value_name = "PIN", value_delimiter = ',')]
+    pub pins: Vec<Pin>,
 
     /// Directory for the player's cache and journals; created if missing.
     #[arg(long, value_name = "DIR", default_value = "./vitrin-player-data")]
@@ -76,17 +88,24 @@ pub struct Config {
     pub clock_speed: f64,
 }
 
-/// An `http://host[:port][/base/path]` server address.
+/// An `http(s)://host[:port][/base/path][#pin=sha256//…,…]` server address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerUrl {
+    https: bool,
     /// Host as written, IPv6 literals keep their brackets (as the Host header wants them).
     host: String,
     port: u16,
     /// Path prefix without trailing slash, e.g. "" or "/vitrin".
     base_path: String,
+    /// Keys to trust, from the address's `#pin=` (not part of the address itself).
+    pub pins: Vec<Pin>,
 }
 
 impl ServerUrl {
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+
     /// Path of an endpoint below the server's base path, e.g. `/healthz`.
     #[cfg(test)]
     fn path(&self, endpoint: &str) -> String {
@@ -98,18 +117,32 @@ impl FromStr for ServerUrl {
     type Err = String;
 
     fn from_str(url: &str) -> Result<Self, String> {
-        let Some(rest) = url.strip_prefix("http://") else {
+        let (url, pins) = match url.split_once('#') {
+            Some((url, fragment)) => {
+                let list = fragment.strip_prefix("pin=").ok_or_else(|| {
+                    format!("the only thing after # in a server URL is pin=sha256//…, not {fragment:?}")
+                })?;
+                (url, vitrin_shared::pin::parse_list(list).map_err(|e| e.to_string())?)
+            }
+            None => (url, Vec::new()),
+        };
+        let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+            (true, rest)
+        } else if let Some(rest) = url.strip_prefix("http://") {
+            (false, rest)
+        } else {
             return Err(match url.split_once("://") {
                 Some((scheme, _)) => {
-                    format!("only http:// server URLs are supported, not {scheme}://")
+                    format!("server URLs are http:// or https://, not {scheme}://")
                 }
-                None => format!("server URL must start with http://, got {url:?}"),
+                None => format!("server URL must start with https:// or http://, got {url:?}"),
             });
         };
-        if rest.contains(['?', '#', '@']) {
-            return Err(format!(
-                "server URL must not carry a query, fragment or user: {url:?}"
-            ));
+        if !https && !pins.is_empty() {
+            return Err(format!("a pin needs an https:// server URL, not {url:?}"));
+        }
+        if rest.contains(['?', '@']) {
+            return Err(format!("server URL must not carry a query or user: {url:?}"));
         }
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         let (host, port) = if authority.starts_with('[') {
@@ -130,19 +163,23 @@ impl FromStr for ServerUrl {
             Some(port) => port
                 .parse()
                 .map_err(|_| format!("bad port {port:?} in {url:?}"))?,
+            None if https => 443,
             None => 80,
         };
         Ok(ServerUrl {
+            https,
             host: host.to_string(),
             port,
             base_path: path.trim_end_matches('/').to_string(),
+            pins,
         })
     }
 }
 
 impl fmt::Display for ServerUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "http://{}:{}{}", self.host, self.port, self.base_path)
+        let scheme = if self.https { "https" } else { "http" };
+        write!(f, "{scheme}://{}:{}{}", self.host, self.port, self.base_path)
     }
 }
 
@@ -198,6 +235,22 @@ pub enum Event {
     Error {
         reason: String,
     },
+    /// The server's certificate or key is not one this screen trusts: nothing is exchanged
+    /// with it (no pairing, no sync) until that changes; the screen plays what it has.
+    Untrusted {
+        server: String,
+        reason: String,
+    },
+    /// The server announced the keys to trust from now on (a key change ahead).
+    PinsRotated {
+        pins: Vec<Pin>,
+    },
+    /// The configured address is plain http, but this screen was paired over https: it
+    /// keeps using https.
+    RefusedDowngrade {
+        configured: String,
+        kept: String,
+    },
 }
 
 impl fmt::Display for Event {
@@ -223,12 +276,32 @@ mod tests {
             ("[::1]", 80, "/healthz")
         );
 
+        let url: ServerUrl = "https://signage.example".parse().unwrap();
+        assert!(url.is_https());
+        assert_eq!(url.to_string(), "https://signage.example:443");
+        assert!(url.pins.is_empty());
+
+        let pin = vitrin_shared::pin::Pin::of_public_key(b"key");
+        let url: ServerUrl = format!("https://10.0.0.5:8443/v#pin={pin},{pin}")
+            .parse()
+            .unwrap();
+        assert_eq!(url.pins, vec![pin, pin]);
+        assert_eq!(url.to_string(), "https://10.0.0.5:8443/v", "pins are not the address");
+
         assert!(
-            "https://x"
+            "ftp://x"
                 .parse::<ServerUrl>()
                 .unwrap_err()
-                .contains("only http://")
+                .contains("http:// or https://")
         );
+        assert!(
+            format!("http://x#pin={pin}")
+                .parse::<ServerUrl>()
+                .unwrap_err()
+                .contains("needs an https://")
+        );
+        assert!("https://x#pin=sha256//short".parse::<ServerUrl>().is_err());
+        assert!("https://x#frag".parse::<ServerUrl>().is_err());
         assert!("signage.example".parse::<ServerUrl>().is_err());
         assert!("http://:80".parse::<ServerUrl>().is_err());
         assert!("http://host:notaport".parse::<ServerUrl>().is_err());

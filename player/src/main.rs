@@ -16,7 +16,8 @@ const RESTART: u8 = 75;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    let config = Config::parse();
+    let mut config = Config::parse();
+    config.server.pins.append(&mut config.pins);
     // Logs go to stderr; stdout carries only the JSON event lines.
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
     let server = config.server.to_string();
     let settings = Settings {
         server: config.server,
+        ca_file: config.ca_file,
         data_dir: config.data_dir,
         disk_budget: config.disk_budget_mb.saturating_mul(1024 * 1024),
         lookahead: jiff::SignedDuration::from_hours(i64::from(config.lookahead_hours)),
@@ -135,7 +137,18 @@ fn run_window(
 async fn check(config: &Config) -> ExitCode {
     let out = Output::default();
     let server = config.server.to_string();
-    match Api::new(&config.server).health().await {
+    let trust = vitrin_player::tls::Trust {
+        ca_file: config.ca_file.clone(),
+        pins: vitrin_player::tls::Pins::new(config.server.pins.clone()),
+    };
+    let api = match Api::new(&config.server, &trust) {
+        Ok(api) => api,
+        Err(error) => {
+            out.emit(&Event::ServerUnreachable { server, error });
+            return ExitCode::FAILURE;
+        }
+    };
+    match api.health().await {
         Ok(health) => {
             out.emit(&Event::ServerReachable {
                 server,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::Parser;
 use ipnet::IpNet;
 use serde::Deserialize;
+use vitrin_shared::pin::Pin;
 
 /// Command line of `vitrin-server`. Flags and environment variables are a stable interface.
 #[derive(Debug, Clone, Default, Parser)]
@@ -48,6 +49,39 @@ pub struct Cli {
     #[arg(long, env = "VITRIN_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 
+    /// Serve https with this certificate chain (PEM), e.g. /etc/letsencrypt/live/X/fullchain.pem.
+    /// Needs --tls-key. Both files are read again when they change: a renewal needs no restart.
+    #[arg(long, env = "VITRIN_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "VITRIN_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// A key pin (sha256//BASE64) paired screens are told to trust besides the current
+    /// certificate's: the next key before a key change, or the key of the TLS proxy in front.
+    /// Repeat the flag for more; the environment variable takes a comma-separated list.
+    #[arg(
+        long = "tls-pin",
+        env = "VITRIN_TLS_PINS",
+        value_name = "PIN",
+        value_delimiter = ',',
+        value_parser = parse_pin
+    )]
+    pub tls_pins: Vec<Pin>,
+
+    /// A reverse proxy (CIDR or address) whose X-Forwarded-For header names the client, e.g.
+    /// 127.0.0.1 for nginx on the same machine. Repeat for more; without it the header is
+    /// ignored, since any client can send it. [default: none]
+    #[arg(
+        long = "trust-proxy",
+        env = "VITRIN_TRUST_PROXY",
+        value_name = "CIDR",
+        value_delimiter = ',',
+        value_parser = parse_cidr
+    )]
+    pub trust_proxy: Vec<IpNet>,
+
     /// Largest accepted upload in MiB [default: 512].
     #[arg(long, env = "VITRIN_MAX_UPLOAD_MB", value_name = "MIB")]
     pub max_upload_mb: Option<u64>,
@@ -85,6 +119,10 @@ pub fn parse_cidr(text: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("'{text}' is neither a network like 10.0.0.0/8 nor an IP address"))
 }
 
+fn parse_pin(text: &str) -> Result<Pin, String> {
+    text.parse().map_err(|e: vitrin_shared::pin::PinError| e.to_string())
+}
+
 /// The settings a configuration file may hold; the same names as the flags.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -95,6 +133,10 @@ struct FileConfig {
     database_url: Option<String>,
     media_url: Option<String>,
     public_url: Option<String>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    tls_pins: Option<Vec<String>>,
+    trust_proxy: Option<Vec<String>>,
     max_upload_mb: Option<u64>,
     demo: Option<bool>,
     feed_allow: Option<Vec<String>>,
@@ -113,8 +155,14 @@ pub enum ConfigError {
         path: PathBuf,
         source: toml::de::Error,
     },
-    #[error("invalid config file {path}: feed-allow: {message}")]
-    FeedAllow { path: PathBuf, message: String },
+    #[error("invalid config file {path}: {key}: {message}")]
+    Setting {
+        path: PathBuf,
+        key: &'static str,
+        message: String,
+    },
+    #[error("--tls-cert and --tls-key go together: give both or neither")]
+    TlsPair,
     #[error("cannot resolve the data dir {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -172,21 +220,41 @@ impl Cli {
         if let Some(days) = self.raw_retention_days.or(file.raw_retention_days) {
             config.raw_retention_days = days.max(1);
         }
-        config.feed_allow = if self.feed_allow.is_empty() {
-            file.feed_allow
-                .unwrap_or_default()
-                .iter()
-                .map(|cidr| parse_cidr(cidr))
-                .collect::<Result<_, _>>()
-                .map_err(|message| ConfigError::FeedAllow {
-                    path: self.config.clone().unwrap_or_default(),
-                    message,
-                })?
-        } else {
-            self.feed_allow
+        let path = self.config.clone().unwrap_or_default();
+        config.feed_allow = list(self.feed_allow, file.feed_allow, &path, "feed-allow", parse_cidr)?;
+        config.trust_proxy =
+            list(self.trust_proxy, file.trust_proxy, &path, "trust-proxy", parse_cidr)?;
+        config.tls_pins = list(self.tls_pins, file.tls_pins, &path, "tls-pins", parse_pin)?;
+        config.tls = match (self.tls_cert.or(file.tls_cert), self.tls_key.or(file.tls_key)) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => return Err(ConfigError::TlsPair),
         };
         Ok(config)
     }
+}
+
+/// A list setting: the flag's or environment's if given (it replaces the file's), else the
+/// file's, each entry parsed like the flag's.
+fn list<T>(
+    flag: Vec<T>,
+    file: Option<Vec<String>>,
+    path: &Path,
+    key: &'static str,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, ConfigError> {
+    if !flag.is_empty() {
+        return Ok(flag);
+    }
+    file.unwrap_or_default()
+        .iter()
+        .map(|text| parse(text))
+        .collect::<Result<_, _>>()
+        .map_err(|message| ConfigError::Setting {
+            path: path.to_path_buf(),
+            key,
+            message,
+        })
 }
 
 /// The server's resolved configuration.
@@ -202,12 +270,25 @@ pub struct Config {
     pub demo: bool,
     /// Networks feeds may be fetched from although they are private (`--feed-allow`).
     pub feed_allow: Vec<IpNet>,
+    /// The certificate and key the server serves https with (`--tls-cert`, `--tls-key`).
+    pub tls: Option<TlsFiles>,
+    /// Pins announced to paired screens besides the served certificate's (`--tls-pin`).
+    pub tls_pins: Vec<Pin>,
+    /// Proxies whose X-Forwarded-For names the client (`--trust-proxy`).
+    pub trust_proxy: Vec<IpNet>,
     pub feed_limits: FeedLimits,
     /// Days raw plays and heartbeat minutes are kept (at least 1).
     pub raw_retention_days: u32,
     /// Where releases up to 0.1.0 put the media of a relative data dir by mistake
     /// (`<dir>/<dir>/media`); moved into place at start (`media::adopt_misplaced`).
     pub misplaced_media: Option<PathBuf>,
+}
+
+/// PEM files of the server's own TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 /// How far the feed fetcher goes for one source before it gives up.
@@ -256,17 +337,22 @@ impl Config {
             max_upload_bytes: 512 * 1024 * 1024,
             demo: false,
             feed_allow: Vec::new(),
+            tls: None,
+            tls_pins: Vec::new(),
+            trust_proxy: Vec::new(),
             feed_limits: FeedLimits::default(),
             raw_retention_days: 90,
             misplaced_media: None,
         }
     }
 
-    /// Whether cookies must be `Secure`.
+    /// Whether cookies must be `Secure`: the server serves https, or sits behind a proxy that does.
     pub fn https(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"))
+        self.tls.is_some()
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
     }
 }
 

@@ -24,6 +24,7 @@ pub mod push;
 pub mod refs;
 pub mod reports;
 pub mod state;
+pub mod tls;
 pub mod web;
 
 use std::future::Future;
@@ -75,6 +76,10 @@ impl AppState {
             .map_err(|e| ServerError::Database(e.to_string()))?;
         let blobs = BlobStore::from_url(&config.media_url, &config.data_dir)
             .map_err(|e| ServerError::Media(e.to_string()))?;
+        let tls = match &config.tls {
+            Some(files) => Some(tls::Certificates::load(files)?),
+            None => None,
+        };
         let push = Arc::new(push::Hub::default());
         push::start_listener(&db, &push);
         Ok(AppState::new(state::Shared {
@@ -85,6 +90,7 @@ impl AppState {
             push,
             device_cache: Arc::default(),
             snapshots: Arc::default(),
+            tls,
         }))
     }
 }
@@ -149,6 +155,8 @@ pub enum ServerError {
     },
     #[error("cannot open the database: {0}")]
     Database(String),
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
     #[error("cannot open the media store: {0}")]
     Media(String),
     #[error("cannot load the demo content: {0}")]
@@ -225,12 +233,19 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let listener = bind(config.bind).await?;
     // With port 0 only the listener knows the real port; tests read it from this line.
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
-    info!("listening on http://{addr}");
-
     let db = state.db.clone();
-    serve(listener, state, shutdown_signal())
-        .await
-        .map_err(ServerError::Serve)?;
+    match state.tls.clone() {
+        Some(certificates) => {
+            info!(pin = %certificates.pin(), "listening on https://{addr}");
+            tokio::spawn(certificates.clone().watch(tls::RELOAD_CHECK));
+            tls::serve(listener, state, certificates, shutdown_signal()).await
+        }
+        None => {
+            info!("listening on http://{addr}");
+            serve(listener, state, shutdown_signal()).await
+        }
+    }
+    .map_err(ServerError::Serve)?;
     db.close().await;
     info!("stopped");
     Ok(())

@@ -10,6 +10,7 @@ use crate::manifest::SnapshotCache;
 use crate::media::blobs::BlobStore;
 use crate::metrics::Metrics;
 use crate::push::Hub;
+use crate::tls::Certificates;
 
 /// Cheap to clone: one reference count. axum clones the state for every extractor of every
 /// request; a profile of the 304 path showed cloning and dropping seven separate handles
@@ -27,6 +28,8 @@ pub struct Shared {
     pub push: Arc<Hub>,
     pub device_cache: Arc<DeviceCache>,
     pub snapshots: Arc<SnapshotCache>,
+    /// The certificate the server serves https with, when it does (`--tls-cert`).
+    pub tls: Option<Arc<Certificates>>,
 }
 
 impl AppState {
@@ -40,6 +43,17 @@ impl AppState {
             config: Arc::new(config),
             ..(*self.0).clone()
         })
+    }
+}
+
+impl Shared {
+    /// The key pins paired screens are told to trust: the served certificate's and the
+    /// announced ones (`--tls-pin`), so a screen learns a new key before it is used.
+    pub fn tls_pins(&self) -> Vec<vitrin_shared::pin::Pin> {
+        let mut pins: Vec<_> = self.tls.iter().map(|tls| tls.pin()).collect();
+        pins.extend(self.config.tls_pins.iter().copied());
+        pins.dedup();
+        pins
     }
 }
 

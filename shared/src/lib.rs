@@ -11,6 +11,7 @@ pub mod ids;
 pub mod input;
 pub mod layout;
 pub mod manifest;
+pub mod pin;
 pub mod playlist;
 pub mod schedule;
 pub mod validate;

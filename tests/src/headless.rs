@@ -22,9 +22,15 @@ pub struct Player {
 impl Player {
     /// Starts a player of `server` keeping its cache in `data_dir`.
     pub fn start(server: &str, data_dir: &Path) -> Player {
+        Player::start_trusting(server, data_dir, None)
+    }
+
+    /// `start` with a CA file (`--ca-file`); pins go in `server` (`#pin=`).
+    pub fn start_trusting(server: &str, data_dir: &Path, ca_file: Option<&Path>) -> Player {
         let (output, events) = Output::channel();
         let settings = Settings {
             server: server.parse().expect("a server URL"),
+            ca_file: ca_file.map(Path::to_path_buf),
             data_dir: data_dir.to_path_buf(),
             disk_budget: 1 << 30,
             lookahead: LOOKAHEAD,

@@ -1,6 +1,7 @@
 //! Helpers for Vitrin's cross-crate tests (the tests themselves live in `tests/tests/`).
 
 pub mod browser;
+pub mod certs;
 pub mod headless;
 pub mod load;
 
@@ -32,6 +33,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub state: AppState,
     task: JoinHandle<std::io::Result<()>>,
+    https: bool,
 }
 
 impl TestServer {
@@ -52,12 +54,45 @@ impl TestServer {
             )
             .await
         });
-        Ok(TestServer { addr, state, task })
+        Ok(TestServer {
+            addr,
+            state,
+            task,
+            https: false,
+        })
+    }
+
+    /// Serves https with the state's certificate (its config's `tls`), watching the files
+    /// for renewals as the server does.
+    pub async fn start_tls(state: AppState) -> std::io::Result<TestServer> {
+        let listener = TcpListener::bind(state.config.bind).await?;
+        let addr = listener.local_addr()?;
+        let certificates = state.tls.clone().expect("a state with --tls-cert");
+        let (serving, watching) = (state.clone(), certificates.clone());
+        let task = tokio::spawn(async move {
+            let watch = tokio::spawn(watching.watch(vitrin_server::tls::RELOAD_CHECK));
+            let served = vitrin_server::tls::serve(
+                listener,
+                serving,
+                certificates,
+                std::future::pending(),
+            )
+            .await;
+            watch.abort();
+            served
+        });
+        Ok(TestServer {
+            addr,
+            state,
+            task,
+            https: true,
+        })
     }
 
     /// Absolute URL of `path` (which starts with `/`) on this server.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}{path}", self.addr)
     }
 }
 
@@ -76,10 +111,21 @@ pub struct Admin {
 impl Admin {
     /// First-run setup on the empty server at `base`; the owner stays signed in.
     pub async fn setup(base: &str) -> Admin {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
+        Admin::setup_trusting(base, None).await
+    }
+
+    /// `setup` over https with a private CA (PEM).
+    pub async fn setup_trusting(base: &str, ca_pem: Option<&str>) -> Admin {
+        let mut client = reqwest::Client::builder().cookie_store(true);
+        if let Some(pem) = ca_pem {
+            client = client
+                .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap());
+        }
+        Admin::setup_with(base, client.build().unwrap()).await
+    }
+
+    /// `setup` through a client of the test's making (one with a cookie store).
+    pub async fn setup_with(base: &str, client: reqwest::Client) -> Admin {
         let admin = Admin {
             client,
             base: base.to_owned(),

@@ -45,6 +45,7 @@ async fn start_player(server: &str, data_dir: &Path) -> (tokio::task::JoinHandle
     let (output, mut events): (Output, UnboundedReceiver<Event>) = Output::channel();
     let settings = Settings {
         server: server.parse().unwrap(),
+        ca_file: None,
         data_dir: data_dir.to_path_buf(),
         disk_budget: 1 << 30,
         lookahead: vitrin_player::engine::LOOKAHEAD,

@@ -52,6 +52,7 @@ async fn a_publish_during_a_network_drop_arrives_after_it() {
     let (output, mut events) = Output::channel();
     let settings = Settings {
         server: format!("http://{at}").parse().unwrap(),
+        ca_file: None,
         data_dir: dir.path().join("player"),
         disk_budget: 1 << 30,
         lookahead: vitrin_player::engine::LOOKAHEAD,

@@ -29,6 +29,7 @@ impl Player {
         let (output, events) = Output::channel();
         let settings = Settings {
             server: server.parse().unwrap(),
+            ca_file: None,
             data_dir: data_dir.to_path_buf(),
             disk_budget: budget,
             lookahead: vitrin_player::engine::LOOKAHEAD,

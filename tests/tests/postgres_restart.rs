@@ -106,6 +106,7 @@ async fn postgres_restarted_under_load_loses_nothing_and_push_recovers() {
     let (output, mut events) = Output::channel();
     let settings = Settings {
         server: server.url("").parse().unwrap(),
+        ca_file: None,
         data_dir: dir.path().join("player"),
         disk_budget: 1 << 30,
         lookahead: vitrin_player::engine::LOOKAHEAD,

@@ -254,9 +254,18 @@ impl PlayerApp {
         // No full-screen fill: the frame is cleared to BACKGROUND (`clear_color`). On a software
         // renderer a screen-sized quad is a real share of every frame (the window bench saw
         // three quarters of a playing video's CPU in Mesa's rasteriser).
+        // Until the server is trusted there is no code to show: say why, where the code would be.
+        if let Some(reason) = self.engine.untrusted()
+            && (self.engine.current().is_none() || matches!(self.mode, Mode::Pairing { .. }))
+        {
+            pairing::untrusted(ui, screen, &self.options.server, &reason, &mut self.text);
+            return;
+        }
         if let Mode::Pairing { code } = &self.mode {
             let code = code.clone();
-            let _ = pairing::show(ui, screen, &self.options.server, &code, &mut self.text);
+            let pins = self.engine.pins();
+            let server = &self.options.server;
+            let _ = pairing::show(ui, screen, server, &code, &pins, &mut self.text);
             return;
         }
         let (Some(showing), Some(loaded)) = (self.showing.clone(), self.engine.current()) else {
@@ -555,7 +564,14 @@ impl eframe::App for PlayerApp {
         self.images.begin_frame();
         let screen = ui.max_rect();
         self.draw(ui, screen);
-        status::paint(ui, screen, self.engine.online(), self.engine.progress());
+        let connection = if self.engine.untrusted().is_some() {
+            status::Connection::Untrusted
+        } else if self.engine.online() {
+            status::Connection::Online
+        } else {
+            status::Connection::Offline
+        };
+        status::paint(ui, screen, connection, self.engine.progress());
         if self.engine.progress().files_total > 0 {
             // The bar moves while nothing else may.
             ctx.request_repaint_after(Duration::from_millis(500));

@@ -1,6 +1,8 @@
 //! The pairing screen: the code a person types into the admin, big, and a QR code that opens
 //! the server's pairing page with the code filled in (`<server>/pair?code=CODE`).
 
+use vitrin_shared::pin::Pin;
+
 use super::Outcome;
 use super::text::{Align, Direction, Flow, TextCache, TextStyle, palette};
 
@@ -16,6 +18,7 @@ pub fn show(
     rect: egui::Rect,
     server: &str,
     code: &str,
+    pins: &[Pin],
     text: &mut TextCache,
 ) -> Outcome {
     ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
@@ -66,6 +69,16 @@ pub fn show(
         &centred(0.4, palette::MUTED, Direction::Ltr),
         Flow::Line,
     );
+    // The key this screen trusts, to compare with the one the admin's screens page shows.
+    if let Some(pin) = pins.first() {
+        text.paint(
+            ui,
+            line(2.8, 0.6),
+            &format!("server key {}…", pin.short()),
+            &centred(0.32, palette::MUTED, Direction::Ltr),
+            Flow::Line,
+        );
+    }
     if let Err(reason) = super::qr::paint_link(ui, qr_area.shrink(unit), &url) {
         return Outcome::Failed(reason);
     }
@@ -74,6 +87,60 @@ pub fn show(
         egui::WidgetInfo::labeled(egui::Role::Label, true, format!("pairing code {code}"))
     });
     Outcome::Shown
+}
+
+/// Instead of the code: the server is not trusted, and why (in Persian and English; the
+/// reason itself is technical and stays English).
+pub fn untrusted(
+    ui: &mut egui::Ui,
+    rect: egui::Rect,
+    server: &str,
+    reason: &str,
+    text: &mut TextCache,
+) {
+    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    let unit = rect.height().min(rect.width()) / 12.0;
+    let line = |row: f32, height: f32| {
+        egui::Rect::from_center_size(
+            rect.center() + egui::vec2(0.0, row * unit),
+            egui::vec2(rect.width() * 0.86, height * unit),
+        )
+    };
+    let centred = |size: f32, color: egui::Color32, dir: Direction| {
+        TextStyle::new(size * unit, color, dir).align(Align::Center)
+    };
+    text.paint(
+        ui,
+        line(-3.0, 1.0),
+        "به سرور اعتماد نمی‌شود؛ جفت‌سازی متوقف است",
+        &centred(0.6, palette::TEXT, Direction::Rtl),
+        Flow::Line,
+    );
+    text.paint(
+        ui,
+        line(-2.0, 0.8),
+        "The server is not trusted; pairing is stopped",
+        &centred(0.45, palette::TEXT, Direction::Ltr),
+        Flow::Line,
+    );
+    text.paint(
+        ui,
+        line(0.6, 3.6),
+        reason,
+        &centred(0.36, palette::MUTED, Direction::Ltr),
+        Flow::Wrapped,
+    );
+    text.paint(
+        ui,
+        line(3.4, 0.7),
+        server,
+        &centred(0.36, palette::MUTED, Direction::Ltr),
+        Flow::Line,
+    );
+    let response = ui.allocate_rect(rect, egui::Sense::hover());
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Label, true, format!("server not trusted: {reason}"))
+    });
 }
 
 #[cfg(test)]

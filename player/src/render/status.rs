@@ -1,24 +1,35 @@
-//! The discreet status mark in a corner: a small dot when the server cannot be reached (the
-//! screen keeps playing what it has) and a thin bar while new media downloads.
+//! The discreet status mark in a corner: a small dot when the server cannot be reached or is
+//! not trusted (the screen keeps playing what it has) and a thin bar while new media downloads.
 
 use crate::engine::Progress;
 
+/// How the screen stands with its server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    Online,
+    /// Unreachable: an amber dot.
+    Offline,
+    /// Reachable but not the server this screen trusts (certificate, pin): a red dot.
+    Untrusted,
+}
+
 /// Paints the mark into the bottom-left corner of `screen`; nothing when all is well.
-pub fn paint(ui: &mut egui::Ui, screen: egui::Rect, online: bool, progress: Progress) {
+pub fn paint(ui: &mut egui::Ui, screen: egui::Rect, connection: Connection, progress: Progress) {
     let unit = (screen.height() / 90.0).max(4.0);
     let painter = ui.painter_at(screen);
     let corner = screen.left_bottom() + egui::vec2(unit * 2.0, -unit * 2.0);
-    if !online {
-        painter.circle_filled(
-            corner,
-            unit,
-            egui::Color32::from_rgba_unmultiplied(0xe0, 0x8a, 0x1e, 200),
-        );
+    let dot = match connection {
+        Connection::Online => None,
+        Connection::Offline => Some((egui::Color32::from_rgba_unmultiplied(0xe0, 0x8a, 0x1e, 200), "offline")),
+        Connection::Untrusted => Some((egui::Color32::from_rgba_unmultiplied(0xd0, 0x2b, 0x2b, 220), "server not trusted")),
+    };
+    if let Some((color, label)) = dot {
+        painter.circle_filled(corner, unit, color);
         let response = ui.allocate_rect(
             egui::Rect::from_center_size(corner, egui::Vec2::splat(unit * 2.0)),
             egui::Sense::hover(),
         );
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, "offline"));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label));
     }
     if progress.files_total > 0 {
         let done = if progress.bytes_total > 0 {

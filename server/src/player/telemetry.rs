@@ -30,6 +30,11 @@ pub struct HeartbeatReply {
     pub manifest_version: i64,
     /// The server's clock (epoch milliseconds), to notice a wrong screen clock.
     pub server_time: i64,
+    /// Key pins (sha256//BASE64) a screen that pinned the server's key trusts from now on:
+    /// the served certificate's and the next key's, so a key change does not cut it off.
+    /// Empty when the server does not know its certificate (a proxy terminates TLS).
+    #[schema(value_type = Vec<String>, example = json!(["sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]))]
+    pub tls_pins: Vec<vitrin_shared::pin::Pin>,
 }
 
 /// The screen's status report; the server shows the screen online until 1.1 × its heartbeat
@@ -84,6 +89,7 @@ pub async fn heartbeat(
     Ok(Json(HeartbeatReply {
         manifest_version: version,
         server_time: now,
+        tls_pins: state.tls_pins(),
     }))
 }
 

@@ -260,7 +260,7 @@ async fn tokens(s: &Setup, api: &Api, n: usize, mode: &str) -> Vec<String> {
 
 fn api_for(addr: SocketAddr) -> Api {
     let url: ServerUrl = format!("http://{addr}").parse().unwrap();
-    Api::new(&url)
+    Api::new(&url, &Default::default()).expect("a client without TLS settings builds")
 }
 
 /// What a player saw for one publish.
