@@ -191,11 +191,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn open(
-        mut settings: Settings,
-        clock: Clock,
-        out: Output,
-    ) -> Result<Arc<Engine>, String> {
+    pub fn open(mut settings: Settings, clock: Clock, out: Output) -> Result<Arc<Engine>, String> {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
         let trust = trust_for(&mut settings, &out);

@@ -9,9 +9,9 @@ pub mod clock;
 pub mod engine;
 pub mod identity;
 pub mod journal;
-pub mod tls;
 #[cfg(feature = "window")]
 pub mod render;
+pub mod tls;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -47,7 +47,12 @@ pub struct Config {
 
     /// Trust the server whose certificate has this key (sha256//BASE64, as curl's
     /// --pinnedpubkey), instead of CAs. Repeat for more; the variable takes a comma list.
-    #[arg(long = "pin", env = "VITRIN_PINS", value_name = "PIN", value_delimiter = ',')]
+    #[arg(
+        long = "pin",
+        env = "VITRIN_PINS",
+        value_name = "PIN",
+        value_delimiter = ','
+    )]
     pub pins: Vec<Pin>,
 
     /// Directory for the player's cache and journals; created if missing.
@@ -120,9 +125,14 @@ impl FromStr for ServerUrl {
         let (url, pins) = match url.split_once('#') {
             Some((url, fragment)) => {
                 let list = fragment.strip_prefix("pin=").ok_or_else(|| {
-                    format!("the only thing after # in a server URL is pin=sha256//…, not {fragment:?}")
+                    format!(
+                        "the only thing after # in a server URL is pin=sha256//…, not {fragment:?}"
+                    )
                 })?;
-                (url, vitrin_shared::pin::parse_list(list).map_err(|e| e.to_string())?)
+                (
+                    url,
+                    vitrin_shared::pin::parse_list(list).map_err(|e| e.to_string())?,
+                )
             }
             None => (url, Vec::new()),
         };
@@ -142,7 +152,9 @@ impl FromStr for ServerUrl {
             return Err(format!("a pin needs an https:// server URL, not {url:?}"));
         }
         if rest.contains(['?', '@']) {
-            return Err(format!("server URL must not carry a query or user: {url:?}"));
+            return Err(format!(
+                "server URL must not carry a query or user: {url:?}"
+            ));
         }
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         let (host, port) = if authority.starts_with('[') {
@@ -179,7 +191,11 @@ impl FromStr for ServerUrl {
 impl fmt::Display for ServerUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let scheme = if self.https { "https" } else { "http" };
-        write!(f, "{scheme}://{}:{}{}", self.host, self.port, self.base_path)
+        write!(
+            f,
+            "{scheme}://{}:{}{}",
+            self.host, self.port, self.base_path
+        )
     }
 }
 
@@ -286,7 +302,11 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(url.pins, vec![pin, pin]);
-        assert_eq!(url.to_string(), "https://10.0.0.5:8443/v", "pins are not the address");
+        assert_eq!(
+            url.to_string(),
+            "https://10.0.0.5:8443/v",
+            "pins are not the address"
+        );
 
         assert!(
             "ftp://x"

@@ -104,10 +104,12 @@ impl ServerCertVerifier for PinnedKey {
         let now_secs = now.as_secs() as i64;
         let unix = |t: jiff::Timestamp| UnixTime::since_unix_epoch(t.as_duration().unsigned_abs());
         if now_secs > facts.not_after.as_second() {
-            return Err(TlsError::InvalidCertificate(CertificateError::ExpiredContext {
-                time: now,
-                not_after: unix(facts.not_after),
-            }));
+            return Err(TlsError::InvalidCertificate(
+                CertificateError::ExpiredContext {
+                    time: now,
+                    not_after: unix(facts.not_after),
+                },
+            ));
         }
         if now_secs < facts.not_before.as_second() {
             return Err(TlsError::InvalidCertificate(
@@ -182,9 +184,9 @@ impl Trust {
             let (added, _) = roots.add_parsable_certificates(native.certs);
             if let Some(path) = &self.ca_file {
                 for cert in ca_certificates(path)? {
-                    roots
-                        .add(cert)
-                        .map_err(|e| format!("a certificate in {} is not a CA: {e}", path.display()))?;
+                    roots.add(cert).map_err(|e| {
+                        format!("a certificate in {} is not a CA: {e}", path.display())
+                    })?;
                 }
             } else if added == 0 {
                 tracing::warn!(
@@ -278,8 +280,7 @@ fn describe(error: &TlsError) -> String {
             other => format!("the server's certificate is not acceptable: {other:?}"),
         },
         TlsError::InvalidMessage(_) => {
-            "the server did not answer in TLS: is its address http:// rather than https://?"
-                .into()
+            "the server did not answer in TLS: is its address http:// rather than https://?".into()
         }
         other => format!("the TLS handshake with the server failed: {other}"),
     }

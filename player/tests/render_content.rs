@@ -11,7 +11,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use vitrin_player::render::text::TextCache;
 use vitrin_player::render::{
-    Env, ImageState, MediaTextures, Outcome, clock, currency, menu, qr, slide, ticker, weather,
+    Env, ImageState, MediaTextures, Outcome, clock, currency, menu, pairing, qr, slide, status,
+    ticker, weather,
 };
 use vitrin_shared::content::{
     CalendarKind, DigitStyle, Lang, MediaRef, Menu, MenuCategory, MenuItem, MoneyUnit, TickerSource,
@@ -589,4 +590,37 @@ fn a_long_feed_scrolls_line_after_line_instead_of_being_cut_off() {
         (1, 10.0)
     );
     assert_eq!(ticker::current_line(&[100.0, 200.0], 50.0, 400.0), (0, 0.0));
+}
+
+#[test]
+fn the_pairing_screen_names_the_trusted_key_or_why_the_server_is_not_trusted() {
+    let pin = vitrin_shared::pin::Pin::of_public_key(b"the server's key");
+    let harness = harness(Vec2::new(1280.0, 720.0), Scene::new(), |ui, rect, env| {
+        pairing::show(
+            ui,
+            rect,
+            "https://10.0.0.5:8443",
+            "K7QP2M",
+            &[pin],
+            env.text,
+        )
+    });
+    assert_eq!(outcome(&harness), Outcome::Shown);
+    harness.get_by_label("K7QP2M");
+    harness.get_by_label(&format!("server key {}…", pin.short()));
+
+    let reason = "the server's certificate expired on 2021-01-01 00:00 UTC; renew it on the server";
+    let harness = self::harness(Vec2::new(1280.0, 720.0), Scene::new(), |ui, rect, env| {
+        pairing::untrusted(ui, rect, "https://10.0.0.5:8443", reason, env.text);
+        status::paint(ui, rect, status::Connection::Untrusted, Default::default());
+        Outcome::Shown
+    });
+    harness.get_by_label("به سرور اعتماد نمی‌شود؛ جفت‌سازی متوقف است");
+    harness.get_by_label("The server is not trusted; pairing is stopped");
+    harness.get_by_label(reason);
+    harness.get_by_label("server not trusted");
+    assert!(
+        harness.query_by_label_contains("pairing code").is_none(),
+        "no code while the server is not trusted"
+    );
 }

@@ -51,11 +51,21 @@ pub struct Cli {
 
     /// Serve https with this certificate chain (PEM), e.g. /etc/letsencrypt/live/X/fullchain.pem.
     /// Needs --tls-key. Both files are read again when they change: a renewal needs no restart.
-    #[arg(long, env = "VITRIN_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    #[arg(
+        long,
+        env = "VITRIN_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
     pub tls_cert: Option<PathBuf>,
 
     /// The private key (PEM) of --tls-cert.
-    #[arg(long, env = "VITRIN_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    #[arg(
+        long,
+        env = "VITRIN_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
     pub tls_key: Option<PathBuf>,
 
     /// A key pin (sha256//BASE64) paired screens are told to trust besides the current
@@ -120,7 +130,8 @@ pub fn parse_cidr(text: &str) -> Result<IpNet, String> {
 }
 
 fn parse_pin(text: &str) -> Result<Pin, String> {
-    text.parse().map_err(|e: vitrin_shared::pin::PinError| e.to_string())
+    text.parse()
+        .map_err(|e: vitrin_shared::pin::PinError| e.to_string())
 }
 
 /// The settings a configuration file may hold; the same names as the flags.
@@ -221,11 +232,25 @@ impl Cli {
             config.raw_retention_days = days.max(1);
         }
         let path = self.config.clone().unwrap_or_default();
-        config.feed_allow = list(self.feed_allow, file.feed_allow, &path, "feed-allow", parse_cidr)?;
-        config.trust_proxy =
-            list(self.trust_proxy, file.trust_proxy, &path, "trust-proxy", parse_cidr)?;
+        config.feed_allow = list(
+            self.feed_allow,
+            file.feed_allow,
+            &path,
+            "feed-allow",
+            parse_cidr,
+        )?;
+        config.trust_proxy = list(
+            self.trust_proxy,
+            file.trust_proxy,
+            &path,
+            "trust-proxy",
+            parse_cidr,
+        )?;
         config.tls_pins = list(self.tls_pins, file.tls_pins, &path, "tls-pins", parse_pin)?;
-        config.tls = match (self.tls_cert.or(file.tls_cert), self.tls_key.or(file.tls_key)) {
+        config.tls = match (
+            self.tls_cert.or(file.tls_cert),
+            self.tls_key.or(file.tls_key),
+        ) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
             _ => return Err(ConfigError::TlsPair),
@@ -486,5 +511,67 @@ mod tests {
     #[test]
     fn bind_must_be_a_socket_address() {
         assert!(Cli::try_parse_from(["vitrin-server", "--bind", "not-an-address"]).is_err());
+    }
+
+    #[test]
+    fn tls_settings_come_in_pairs_and_pins_are_checked() {
+        // Flags: a certificate without its key is refused by the parser.
+        assert!(Cli::try_parse_from(["vitrin-server", "--tls-cert", "c.pem"]).is_err());
+        let config = parse(&[
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+            "--trust-proxy",
+            "127.0.0.1",
+        ]);
+        assert_eq!(
+            config.tls,
+            Some(TlsFiles {
+                cert: "c.pem".into(),
+                key: "k.pem".into()
+            })
+        );
+        assert!(
+            config.https(),
+            "cookies are Secure when the server serves https"
+        );
+        assert_eq!(
+            config.trust_proxy,
+            vec!["127.0.0.1/32".parse::<IpNet>().unwrap()]
+        );
+        assert!(Cli::try_parse_from(["vitrin-server", "--tls-pin", "sha256//short"]).is_err());
+
+        // The file: the same rules, with the key named in the error.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vitrin.toml");
+        let from_file = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            Cli::try_parse_from(["vitrin-server", "--config", path.to_str().unwrap()])
+                .unwrap()
+                .into_config()
+        };
+        let err = from_file("tls-cert = \"c.pem\"\n").unwrap_err().to_string();
+        assert!(
+            err.contains("--tls-cert and --tls-key go together"),
+            "{err}"
+        );
+        let err = from_file("tls-pins = [\"md5//x\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("tls-pins") && err.contains("sha256//"),
+            "{err}"
+        );
+        let pin = Pin::of_public_key(b"next key");
+        let config = from_file(&format!(
+            "tls-pins = [\"{pin}\"]\ntrust-proxy = [\"10.0.0.0/8\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(config.tls_pins, vec![pin]);
+        assert_eq!(
+            config.trust_proxy,
+            vec!["10.0.0.0/8".parse::<IpNet>().unwrap()]
+        );
     }
 }

@@ -125,7 +125,10 @@ mod tests {
     #[test]
     fn forwarded_for_counts_only_behind_a_trusted_proxy() {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        let proxies: Vec<IpNet> = vec!["127.0.0.1/32".parse().unwrap(), "10.0.0.0/8".parse().unwrap()];
+        let proxies: Vec<IpNet> = vec![
+            "127.0.0.1/32".parse().unwrap(),
+            "10.0.0.0/8".parse().unwrap(),
+        ];
         // Not through a trusted proxy: the header is anyone's to forge.
         assert_eq!(
             client_ip(ip("203.0.113.9"), ["198.51.100.1"].into_iter(), &proxies),
@@ -147,7 +150,10 @@ mod tests {
             ip("198.51.100.1")
         );
         // No header, or garbage: the proxy's own address (all its clients share a limit).
-        assert_eq!(client_ip(ip("127.0.0.1"), [].into_iter(), &proxies), ip("127.0.0.1"));
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), [].into_iter(), &proxies),
+            ip("127.0.0.1")
+        );
         assert_eq!(
             client_ip(ip("127.0.0.1"), ["unknown"].into_iter(), &proxies),
             ip("127.0.0.1")

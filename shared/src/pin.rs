@@ -130,7 +130,10 @@ mod tests {
     fn pins_read_back_what_they_write_in_either_base64() {
         let pin = Pin::of_public_key(b"a public key");
         let text = pin.to_string();
-        assert!(text.starts_with("sha256//") && text.len() == 8 + 44, "{text}");
+        assert!(
+            text.starts_with("sha256//") && text.len() == 8 + 44,
+            "{text}"
+        );
         assert_eq!(text.parse::<Pin>().unwrap(), pin);
         let url_safe = text.replace('+', "-").replace('/', "_");
         let url_safe = format!("sha256//{}", url_safe[8..].trim_end_matches('='));
@@ -144,7 +147,13 @@ mod tests {
 
     #[test]
     fn malformed_pins_are_refused_with_the_expected_form() {
-        for bad in ["", "sha1//abc", "sha256//", "sha256//not base64!", "sha256//AAAA"] {
+        for bad in [
+            "",
+            "sha1//abc",
+            "sha256//",
+            "sha256//not base64!",
+            "sha256//AAAA",
+        ] {
             let error = bad.parse::<Pin>().unwrap_err().to_string();
             assert!(error.contains("sha256//<44 base64"), "{bad}: {error}");
         }

@@ -51,11 +51,7 @@ fn params(names: &[&str], validity: Validity) -> CertificateParams {
 impl Leaf {
     fn new(cert: &rcgen::Certificate, key: &KeyPair) -> Leaf {
         let facts = CertificateFacts::of(cert.der()).expect("rcgen makes parseable certificates");
-        assert_eq!(
-            facts.pin,
-            pin_of(key),
-            "the certificate's pin is its key's"
-        );
+        assert_eq!(facts.pin, pin_of(key), "the certificate's pin is its key's");
         Leaf {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),

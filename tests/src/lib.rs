@@ -71,13 +71,9 @@ impl TestServer {
         let (serving, watching) = (state.clone(), certificates.clone());
         let task = tokio::spawn(async move {
             let watch = tokio::spawn(watching.watch(vitrin_server::tls::RELOAD_CHECK));
-            let served = vitrin_server::tls::serve(
-                listener,
-                serving,
-                certificates,
-                std::future::pending(),
-            )
-            .await;
+            let served =
+                vitrin_server::tls::serve(listener, serving, certificates, std::future::pending())
+                    .await;
             watch.abort();
             served
         });

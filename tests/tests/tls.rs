@@ -11,9 +11,9 @@ use serde_json::json;
 use vitrin_player::Event;
 use vitrin_player::identity::Identity;
 use vitrin_server::AppState;
+use vitrin_server::config::TlsFiles;
 use vitrin_server::metrics::Metrics;
 use vitrin_server::state::Shared;
-use vitrin_server::config::TlsFiles;
 use vitrin_shared::pin::Pin;
 use vitrin_tests::certs::{Ca, LOCAL_NAMES, Leaf, Validity, new_key, pin_of};
 use vitrin_tests::headless::{Player, WAIT};
@@ -158,7 +158,12 @@ async fn the_servers_own_tls_carries_pairing_push_media_and_proof_of_play() {
     let admin = Admin::setup_trusting(&server.url(""), Some(&ca.pem())).await;
 
     // HSTS on every answer over TLS, and HTTP/2 for clients that offer it.
-    let health = admin.client.get(server.url("/healthz")).send().await.unwrap();
+    let health = admin
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         health.headers()["strict-transport-security"],
         "max-age=31536000"
@@ -241,6 +246,21 @@ async fn a_pinned_self_signed_server_rotates_its_key_without_cutting_screens_off
         .unwrap();
     let admin = Admin::setup_with(&server.url(""), admin_client).await;
     let (store, layout, _, _) = cafe(&admin).await;
+    // The pairing page shows the keys to put in a screen's address (and to compare with the
+    // one the screen shows).
+    let page = admin
+        .client
+        .get(server.url("/pair?code=ABC"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("#pin={},{}", first.pin, next.pin)),
+        "the pairing page lacks the server's pins"
+    );
 
     // Paired from the first contact by the pin in the address; no CA anywhere.
     let address = format!("{}#pin={}", server.url(""), first.pin);
@@ -258,7 +278,11 @@ async fn a_pinned_self_signed_server_rotates_its_key_without_cutting_screens_off
         .await;
     assert_eq!(rotated, vec![first.pin, next.pin]);
     let stored = Identity::load(&player_dir).expect("the screen's identity");
-    assert_eq!(stored.pins, vec![first.pin, next.pin], "kept across restarts");
+    assert_eq!(
+        stored.pins,
+        vec![first.pin, next.pin],
+        "kept across restarts"
+    );
     drop(player);
 
     // The renewal with the new key is written over the old files: served without a restart.
@@ -279,7 +303,10 @@ async fn a_pinned_self_signed_server_rotates_its_key_without_cutting_screens_off
     stranger.install(&tls_dir);
     let deadline = Instant::now() + WAIT;
     while certificates.pin() != stranger.pin {
-        assert!(Instant::now() < deadline, "the new certificate was not picked up");
+        assert!(
+            Instant::now() < deadline,
+            "the new certificate was not picked up"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let mut player = Player::start(&address, &player_dir);
@@ -293,8 +320,14 @@ async fn a_pinned_self_signed_server_rotates_its_key_without_cutting_screens_off
         })
         .await;
     assert!(reason.contains(&stranger.pin.to_string()), "{reason}");
-    assert!(reason.contains("not the one this screen trusts"), "{reason}");
-    assert!(player.engine.untrusted().is_some(), "the status dot turns red");
+    assert!(
+        reason.contains("not the one this screen trusts"),
+        "{reason}"
+    );
+    assert!(
+        player.engine.untrusted().is_some(),
+        "the status dot turns red"
+    );
     assert!(!player.engine.online());
     let unpublished = publish(&admin, store, "Not for an intercepted screen").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -357,8 +390,7 @@ async fn wrong_certificates_are_refused_with_their_reason() {
         } else {
             server.url("")
         };
-        let mut player =
-            Player::start_trusting(&address, &case_dir.join("player"), Some(&ca_file));
+        let mut player = Player::start_trusting(&address, &case_dir.join("player"), Some(&ca_file));
         let reason = untrusted_reason(&mut player).await;
         assert!(reason.contains(expected), "{case}: {reason}");
         assert_eq!(player.engine.untrusted().as_deref(), Some(reason.as_str()));

@@ -139,7 +139,11 @@ pub fn untrusted(
     );
     let response = ui.allocate_rect(rect, egui::Sense::hover());
     response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Label, true, format!("server not trusted: {reason}"))
+        egui::WidgetInfo::labeled(
+            egui::Role::Label,
+            true,
+            format!("server not trusted: {reason}"),
+        )
     });
 }
 

@@ -20,8 +20,14 @@ pub fn paint(ui: &mut egui::Ui, screen: egui::Rect, connection: Connection, prog
     let corner = screen.left_bottom() + egui::vec2(unit * 2.0, -unit * 2.0);
     let dot = match connection {
         Connection::Online => None,
-        Connection::Offline => Some((egui::Color32::from_rgba_unmultiplied(0xe0, 0x8a, 0x1e, 200), "offline")),
-        Connection::Untrusted => Some((egui::Color32::from_rgba_unmultiplied(0xd0, 0x2b, 0x2b, 220), "server not trusted")),
+        Connection::Offline => Some((
+            egui::Color32::from_rgba_unmultiplied(0xe0, 0x8a, 0x1e, 200),
+            "offline",
+        )),
+        Connection::Untrusted => Some((
+            egui::Color32::from_rgba_unmultiplied(0xd0, 0x2b, 0x2b, 220),
+            "server not trusted",
+        )),
     };
     if let Some((color, label)) = dot {
         painter.circle_filled(corner, unit, color);

@@ -153,6 +153,8 @@ struct ListPage<'a> {
     errors: FormErrors,
     /// Only the pairing form (the page a QR code opens).
     pair_only: bool,
+    /// The key pins screens are told to trust (the served certificate's first).
+    server_pins: String,
     /// The search typed (`?q=`): screens whose name, store or a tag contains it.
     q: String,
 }
@@ -167,6 +169,14 @@ impl ListPage<'_> {
             "UTC"
         }
     }
+}
+
+/// Pins as a screen's address takes them after `#pin=`.
+fn pin_list(pins: &[vitrin_shared::pin::Pin]) -> String {
+    pins.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 async fn stores_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<Store>> {
@@ -216,6 +226,7 @@ async fn show_search(
             errors,
             pair_only,
             q,
+            server_pins: pin_list(&state.tls_pins()),
         },
     ))
 }
@@ -695,6 +706,11 @@ pub const TEXT: &[Entry] = &[
         "pair.intro",
         "Type the code the screen shows, or scan its QR code with your phone.",
         "کدی را که نمایشگر نشان می‌دهد وارد کنید، یا کد QR آن را با تلفن بخوانید.",
+    ),
+    (
+        "pair.server_key",
+        "This server's key, to compare with the one the screen shows. A screen whose address ends in #pin= and this key trusts the server from its first contact, with no certificate to install:",
+        "کلید این سرور، برای مقایسه با آنچه نمایشگر نشان می‌دهد. نمایشگری که نشانی‌اش با ‎#pin=‎ و این کلید پایان یابد، از نخستین تماس به سرور اعتماد می‌کند و گواهی‌ای نصب نمی‌شود:",
     ),
     ("pair.code", "Pairing code", "کد جفت‌سازی"),
     ("pair.name", "Screen name", "نام نمایشگر"),
