@@ -432,8 +432,11 @@ impl Engine {
                 Err(e) => {
                     self.failed("sync failed, keeping the current content", &e);
                     // A passing failure (a busy server, a dropped connection) is retried
-                    // soon, whether or not the push stream is up.
-                    self.retry_soon();
+                    // soon, whether or not the push stream is up. An untrusted server needs
+                    // a person: it is tried again at the push stream's slower pace.
+                    if !matches!(e, ApiError::Untrusted(_)) {
+                        self.retry_soon();
+                    }
                 }
                 Ok(()) => self.trusted(),
             }

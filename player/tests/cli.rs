@@ -32,6 +32,9 @@ fn help_lists_the_stable_options() {
         "VITRIN_SERVER",
         "--check",
         "--disk-budget-mb",
+        "--ca-file",
+        "--pin",
+        "#pin=sha256//",
         "pairing_code",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
@@ -128,21 +131,114 @@ fn reports_an_unreachable_server() {
 }
 
 #[test]
-fn rejects_non_http_urls_before_doing_anything() {
+fn rejects_unusable_server_urls_before_doing_anything() {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("never");
-    let output = player()
-        .args(["--server", "https://signage.example"])
-        .arg("--data-dir")
-        .arg(&data_dir)
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("only http://"),
-        "{output:?}"
-    );
+    for (url, why) in [
+        ("ftp://signage.example", "http:// or https://"),
+        (
+            "https://signage.example#pin=sha256//short",
+            "sha256//<44 base64",
+        ),
+        (
+            "http://signage.example#pin=sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+            "needs an https://",
+        ),
+    ] {
+        let output = player()
+            .args(["--server", url])
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains(why),
+            "{url}: {output:?}"
+        );
+    }
     assert!(!data_dir.exists());
+}
+
+/// `--check` over https: the system's roots (as SSL_CERT_FILE names them), `--ca-file`, or a
+/// pin in the address; without any of them, the reason the server is not trusted.
+#[test]
+fn https_checks_trust_the_system_roots_a_ca_file_or_a_pin() {
+    use vitrin_tests::certs::{Ca, LOCAL_NAMES, Validity};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let ca = Ca::new();
+    let ca_file = tmp.path().join("ca.pem");
+    ca.write(&ca_file);
+    let leaf = ca.issue(LOCAL_NAMES, Validity::Current);
+    let mut config = vitrin_tests::test_config(&tmp.path().join("server"));
+    config.tls = Some(leaf.install(&tmp.path().join("tls")));
+    let server = runtime.block_on(async {
+        let state = vitrin_server::AppState::open(config).await.unwrap();
+        vitrin_tests::TestServer::start_tls(state).await.unwrap()
+    });
+    let url = server.url("");
+    let empty_roots = tmp.path().join("no-roots.pem");
+    std::fs::write(&empty_roots, "").unwrap();
+    let check = |url: &str, args: &[&str], roots: &std::path::Path| {
+        let output = player()
+            .args(["--server", url, "--check", "--data-dir"])
+            .arg(tmp.path().join("player"))
+            .args(args)
+            // rustls-native-certs reads the system's roots from here when it is set.
+            .env("SSL_CERT_FILE", roots)
+            .env_remove("SSL_CERT_DIR")
+            .output()
+            .unwrap();
+        (output.status.code(), event_line(&output))
+    };
+    let (code, event) = check(&url, &[], &ca_file);
+    assert_eq!(
+        (code, &event["event"]),
+        (Some(0), &"server_reachable".into()),
+        "{event}"
+    );
+    let (code, event) = check(
+        &url,
+        &["--ca-file", ca_file.to_str().unwrap()],
+        &empty_roots,
+    );
+    assert_eq!(
+        (code, &event["event"]),
+        (Some(0), &"server_reachable".into()),
+        "{event}"
+    );
+    let pinned = format!("{url}#pin={}", leaf.pin);
+    let (code, event) = check(&pinned, &[], &empty_roots);
+    assert_eq!(
+        (code, &event["event"]),
+        (Some(0), &"server_reachable".into()),
+        "{event}"
+    );
+    let (code, event) = check(&url, &["--pin", &leaf.pin.to_string()], &empty_roots);
+    assert_eq!(
+        (code, &event["event"]),
+        (Some(0), &"server_reachable".into()),
+        "{event}"
+    );
+
+    let (code, event) = check(&url, &[], &empty_roots);
+    assert_eq!(
+        (code, &event["event"]),
+        (Some(1), &"server_unreachable".into()),
+        "{event}"
+    );
+    let error = event["error"].as_str().unwrap();
+    assert!(error.contains("does not trust"), "{error}");
+    let (code, event) = check(&url, &["--ca-file", "/nonexistent/ca.pem"], &empty_roots);
+    assert_eq!(code, Some(1));
+    assert!(
+        event["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read the CA file"),
+        "{event}"
+    );
 }
 
 /// `--headless` pairs, syncs and reports what it shows as JSON lines on stdout.

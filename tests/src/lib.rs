@@ -211,6 +211,7 @@ impl Admin {
 pub struct ServerProcess {
     child: std::process::Child,
     pub addr: SocketAddr,
+    https: bool,
 }
 
 impl ServerProcess {
@@ -234,12 +235,16 @@ impl ServerProcess {
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("start the server process");
-        let process = ServerProcess { child, addr };
+        // A server given --tls-cert answers https; readiness is all this asks, so any
+        // certificate will do.
+        let https = extra_args.contains(&"--tls-cert");
+        let process = ServerProcess { child, addr, https };
+        let client = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while reqwest::get(format!("http://{addr}/healthz"))
-            .await
-            .is_err()
-        {
+        while client.get(process.url("/healthz")).send().await.is_err() {
             assert!(
                 std::time::Instant::now() < deadline,
                 "the server did not come up"
@@ -250,7 +255,8 @@ impl ServerProcess {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}{path}", self.addr)
     }
 }
 

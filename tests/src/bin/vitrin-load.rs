@@ -26,6 +26,7 @@ use tokio::sync::{Semaphore, mpsc};
 use vitrin_player::ServerUrl;
 use vitrin_player::client::Api;
 use vitrin_shared::events::{Heartbeat, PushEvent};
+use vitrin_tests::certs::{Ca, LOCAL_NAMES, Validity};
 use vitrin_tests::load::{self, proxy, reference};
 use vitrin_tests::{Admin, ServerProcess, free_addr, noise_png};
 
@@ -522,8 +523,29 @@ async fn compare(args: &Args) {
     std::fs::write(root.join("manifest.json"), &manifest_bytes).unwrap();
     std::fs::write(root.join("media.png"), &png).unwrap();
     drop(png);
-    let nginx = reference::Nginx::start(dir.path(), &root, free_addr().port()).expect("nginx");
+    // The same server over its own TLS: a second process on the same data (the same token and
+    // ETag), with a certificate from a private CA; nginx serves the same certificate.
+    let files = Ca::new()
+        .issue(LOCAL_NAMES, Validity::Current)
+        .install(&dir.path().join("tls"));
+    let (cert, key) = (files.cert.to_str().unwrap(), files.key.to_str().unwrap());
+    let vitrin_tls = ServerProcess::start_with(
+        server_binary().to_str().unwrap(),
+        &s.data_dir,
+        free_addr(),
+        &["--tls-cert", cert, "--tls-key", key],
+    )
+    .await;
+    let nginx_tls_port = free_addr().port();
+    let tls = reference::NginxTls {
+        port: nginx_tls_port,
+        cert: &files.cert,
+        key: &files.key,
+    };
+    let nginx =
+        reference::Nginx::start(dir.path(), &root, free_addr().port(), Some(tls)).expect("nginx");
     let nginx_url = |path: &str| format!("http://127.0.0.1:{}{path}", nginx.port);
+    let nginx_tls_url = |path: &str| format!("https://127.0.0.1:{nginx_tls_port}{path}");
     let nginx_etag = reqwest::get(nginx_url("/manifest.json"))
         .await
         .unwrap()
@@ -576,7 +598,32 @@ async fn compare(args: &Args) {
             connections: 4,
             bytes: true,
         },
+        Case {
+            name: "unchanged manifest (304) over TLS",
+            vitrin: (
+                vitrin_tls.url("/api/player/v1/manifest"),
+                vec![auth.clone(), format!("If-None-Match: {vitrin_etag}")],
+            ),
+            nginx: (
+                nginx_tls_url("/manifest.json"),
+                vec![format!("If-None-Match: {nginx_etag}")],
+            ),
+            connections,
+            bytes: false,
+        },
+        Case {
+            name: "50 MB media over TLS",
+            vitrin: (
+                vitrin_tls.url(&format!("/api/player/v1/media/{sha}")),
+                vec![auth.clone()],
+            ),
+            nginx: (nginx_tls_url("/media.png"), vec![]),
+            connections: 4,
+            bytes: true,
+        },
     ];
+    // Medians per case, to set TLS beside plain for each server.
+    let mut medians: HashMap<&str, (f64, f64)> = HashMap::new();
     let mut lines = Vec::new();
     for case in &cases {
         let (mut v, mut x, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
@@ -605,6 +652,7 @@ async fn compare(args: &Args) {
         }
         let unit = if case.bytes { "MiB/s" } else { "req/s" };
         let scale = if case.bytes { 1024.0 * 1024.0 } else { 1.0 };
+        medians.insert(case.name, (load::median(&v), load::median(&x)));
         lines.push(format!(
             "RESULT compare {}: vitrin {:.0} {unit}, nginx {:.0} {unit}, median ratio {:.2} (runs {:?})",
             case.name,
@@ -615,6 +663,20 @@ async fn compare(args: &Args) {
                 .iter()
                 .map(|r| (r * 100.0).round() / 100.0)
                 .collect::<Vec<_>>()
+        ));
+    }
+    for (plain, over_tls) in [
+        (
+            "unchanged manifest (304)",
+            "unchanged manifest (304) over TLS",
+        ),
+        ("50 MB media", "50 MB media over TLS"),
+    ] {
+        let ((vitrin, nginx), (vitrin_tls, nginx_tls)) = (medians[plain], medians[over_tls]);
+        lines.push(format!(
+            "RESULT compare {plain}, TLS / plain: vitrin {:.2}, nginx {:.2}",
+            vitrin_tls / vitrin,
+            nginx_tls / nginx
         ));
     }
     for line in lines {

@@ -9,8 +9,32 @@ pub struct Nginx {
     pub port: u16,
 }
 
+/// nginx's https listener: a port and the certificate and key (PEM files) it serves.
+pub struct NginxTls<'a> {
+    pub port: u16,
+    pub cert: &'a Path,
+    pub key: &'a Path,
+}
+
 impl Nginx {
-    pub fn start(dir: &Path, root: &Path, port: u16) -> std::io::Result<Nginx> {
+    /// Serves `root` on `port`, and over https too when `tls` is given.
+    pub fn start(
+        dir: &Path,
+        root: &Path,
+        port: u16,
+        tls: Option<NginxTls<'_>>,
+    ) -> std::io::Result<Nginx> {
+        // The same files over https, with the protocols and session reuse of a stock setup.
+        let https = tls.map_or(String::new(), |tls| {
+            format!(
+                "server {{ listen 127.0.0.1:{} ssl; ssl_certificate {}; \
+                 ssl_certificate_key {}; ssl_session_cache shared:SSL:1m; root {}; }}\n",
+                tls.port,
+                tls.cert.display(),
+                tls.key.display(),
+                root.display()
+            )
+        });
         let conf = dir.join("nginx.conf");
         // As close to a stock static-file setup as possible: sendfile on, no access log,
         // one worker per core, keep-alive as wrk uses it.
@@ -33,6 +57,7 @@ impl Nginx {
                    scgi_temp_path {dir}/scgi;\n\
                    types {{ application/json json; image/png png; }}\n\
                    server {{ listen 127.0.0.1:{port}; root {root}; }}\n\
+                   {https}\
                  }}\n",
                 dir = dir.display(),
                 root = root.display(),
