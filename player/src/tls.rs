@@ -276,7 +276,20 @@ fn describe(error: &TlsError) -> String {
                  does not trust: give its CA with --ca-file, or the server's pin in the \
                  address (https://…#pin=sha256//…)"
                 .into(),
-            C::Other(OtherError(other)) => other.to_string(),
+            C::Other(OtherError(other)) if other.downcast_ref::<PinMismatch>().is_some() => {
+                other.to_string()
+            }
+            // What `openssl req -x509` makes by default: a CA certificate serving as its own
+            // server certificate. Fine to pin, not to chain to.
+            C::Other(OtherError(other)) if other.to_string() == "CaUsedAsEndEntity" => {
+                "the server's certificate is self-signed (a CA certificate serving as the \
+                 server's): give the server's pin in the address (https://…#pin=sha256//…) or \
+                 install a certificate issued for the server"
+                    .into()
+            }
+            C::Other(OtherError(other)) => {
+                format!("the server's certificate is not acceptable: {other}")
+            }
             other => format!("the server's certificate is not acceptable: {other:?}"),
         },
         TlsError::InvalidMessage(_) => {

@@ -67,6 +67,15 @@ impl Leaf {
         Leaf::new(&cert, key)
     }
 
+    /// A self-signed certificate as `openssl req -x509` makes it by default: marked as a CA
+    /// (basicConstraints CA:TRUE), which webpki refuses as a server certificate but a pin takes.
+    pub fn openssl_style(names: &[&str], key: &KeyPair) -> Leaf {
+        let mut params = params(names, Validity::Current);
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let cert = params.self_signed(key).expect("self-signed certificate");
+        Leaf::new(&cert, key)
+    }
+
     /// Writes the certificate and key where the server reads them (replacing what is there,
     /// each file in one rename, as certbot does).
     pub fn install(&self, dir: &Path) -> TlsFiles {
