@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use vitrin_player::Event;
 use vitrin_player::clock::Clock;
 use vitrin_player::engine::{Engine, Exit, LOOKAHEAD, Output, Settings};
+use vitrin_server::AppState;
 
 /// How long a test waits for a player event.
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -66,6 +67,75 @@ impl Player {
         })
         .await
     }
+}
+
+impl Player {
+    /// Waits until the main zone shows `content`.
+    pub async fn until_showing(&mut self, content: i64) {
+        self.until(|e| match e {
+            Event::Showing { view, .. } => view
+                .main
+                .as_ref()
+                .and_then(|main| main.zones.get("main").copied().flatten())
+                .filter(|shown| *shown == content)
+                .map(|_| ()),
+            _ => None,
+        })
+        .await;
+    }
+
+    /// Waits until a manifest that needed exactly one download is in use.
+    pub async fn until_one_download(&mut self) {
+        self.until(|e| matches!(e, Event::ManifestApplied { downloaded: 1, .. }).then_some(()))
+            .await;
+    }
+}
+
+/// Waits until the server stored proof of play from `screen`.
+pub async fn until_plays_stored(state: &AppState, screen: i64) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let (plays,): (i64,) =
+            vitrin_server::db::sql("SELECT COUNT(*) FROM plays WHERE screen_id = $1")
+                .bind(screen)
+                .fetch_one(&state.db)
+                .await
+                .unwrap();
+        if plays >= 1 {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no proof of play stored"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Leaves `player_dir` as a player killed half way through downloading blob `sha` (`bytes`):
+/// the first half in its partial file, no verified copy, no saved manifest.
+pub fn cut_download_half_way(player_dir: &Path, sha: &str, bytes: &[u8]) {
+    let blob = player_dir.join("cache/blobs").join(&sha[..2]).join(sha);
+    let partial = player_dir.join("cache/partial").join(format!("{sha}.part"));
+    std::fs::remove_file(blob).unwrap();
+    std::fs::remove_file(player_dir.join("manifest.json")).unwrap();
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    std::fs::write(&partial, &bytes[..bytes.len() / 2]).unwrap();
+}
+
+/// The verified copy of blob `sha` in a player's cache.
+pub fn cached_blob(player_dir: &Path, sha: &str) -> Vec<u8> {
+    std::fs::read(player_dir.join("cache/blobs").join(&sha[..2]).join(sha)).unwrap()
+}
+
+/// How many media requests the server answered with 206 (a Range).
+pub fn media_206(state: &AppState) -> u64 {
+    state
+        .metrics
+        .render()
+        .lines()
+        .find(|l| l.contains("route=\"/api/player/v1/media/{sha256}\",status=\"206\""))
+        .map_or(0, |l| l.rsplit(' ').next().unwrap().parse().unwrap())
 }
 
 impl Drop for Player {

@@ -16,7 +16,9 @@ use vitrin_server::metrics::Metrics;
 use vitrin_server::state::Shared;
 use vitrin_shared::pin::Pin;
 use vitrin_tests::certs::{Ca, LOCAL_NAMES, Leaf, Validity, new_key, pin_of};
-use vitrin_tests::headless::{Player, WAIT};
+use vitrin_tests::headless::{
+    Player, WAIT, cached_blob, cut_download_half_way, media_206, until_plays_stored,
+};
 use vitrin_tests::{Admin, TestServer, noise_png, test_config};
 
 /// A server serving https with `files`, announcing `next_pins` to paired screens.
@@ -86,21 +88,6 @@ async fn publish(admin: &Admin, store: i64, body: &str) -> i64 {
     content
 }
 
-/// Waits until the player's main zone shows `content`.
-async fn until_showing(player: &mut Player, content: i64) {
-    player
-        .until(|e| match e {
-            Event::Showing { view, .. } => view
-                .main
-                .as_ref()
-                .and_then(|main| main.zones.get("main").copied().flatten())
-                .filter(|shown| *shown == content)
-                .map(|_| ()),
-            _ => None,
-        })
-        .await;
-}
-
 /// The first trust failure the player reports; pairing must not have started before it.
 async fn untrusted_reason(player: &mut Player) -> String {
     player
@@ -110,16 +97,6 @@ async fn untrusted_reason(player: &mut Player) -> String {
             _ => None,
         })
         .await
-}
-
-fn media_206(server: &TestServer) -> u64 {
-    server
-        .state
-        .metrics
-        .render()
-        .lines()
-        .find(|l| l.contains("route=\"/api/player/v1/media/{sha256}\",status=\"206\""))
-        .map_or(0, |l| l.rsplit(' ').next().unwrap().parse().unwrap())
 }
 
 /// The protocol the server picks by ALPN when a client offers HTTP/2 and HTTP/1.1.
@@ -174,9 +151,7 @@ async fn the_servers_own_tls_carries_pairing_push_media_and_proof_of_play() {
     let player_dir = dir.path().join("player");
     let mut player = Player::start_trusting(&server.url(""), &player_dir, Some(&ca_file));
     let screen = pair(&admin, &mut player, store, layout).await;
-    player
-        .until(|e| matches!(e, Event::ManifestApplied { downloaded: 1, .. }).then_some(()))
-        .await;
+    player.until_one_download().await;
 
     // A publish reaches the screen by push (the poll runs once a minute, far beyond WAIT).
     let deadline = Instant::now() + WAIT;
@@ -186,40 +161,22 @@ async fn the_servers_own_tls_carries_pairing_push_media_and_proof_of_play() {
     }
     let published = Instant::now();
     let promo = publish(&admin, store, "Promo").await;
-    until_showing(&mut player, promo).await;
+    player.until_showing(promo).await;
     println!(
         "publish -> shown over TLS in {:.0} ms",
         published.elapsed().as_secs_f64() * 1000.0
     );
 
     // The picture's play ended when the promo took over: its proof of play arrives.
-    let deadline = Instant::now() + WAIT;
-    while player.engine.pending_plays() > 0 {
-        assert!(Instant::now() < deadline, "proof of play was not uploaded");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let plays: i64 = vitrin_server::db::sql("SELECT COUNT(*) FROM plays WHERE screen_id = $1")
-        .bind(screen)
-        .fetch_one(&server.state.db)
-        .await
-        .map(|(n,): (i64,)| n)
-        .unwrap();
-    assert!(plays >= 1, "no proof of play stored");
+    until_plays_stored(&server.state, screen).await;
     drop(player);
 
     // Killed half way through a download: the next start resumes it with a Range request.
-    let blob = player_dir.join("cache/blobs").join(&sha[..2]).join(&sha);
-    let partial = player_dir.join("cache/partial").join(format!("{sha}.part"));
-    std::fs::remove_file(&blob).unwrap();
-    std::fs::remove_file(player_dir.join("manifest.json")).unwrap();
-    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
-    std::fs::write(&partial, &png[..png.len() / 2]).unwrap();
+    cut_download_half_way(&player_dir, &sha, &png);
     let mut player = Player::start_trusting(&server.url(""), &player_dir, Some(&ca_file));
-    player
-        .until(|e| matches!(e, Event::ManifestApplied { downloaded: 1, .. }).then_some(()))
-        .await;
-    assert_eq!(media_206(&server), 1, "the second half came by Range");
-    assert_eq!(std::fs::read(&blob).unwrap(), png);
+    player.until_one_download().await;
+    assert_eq!(media_206(&server.state), 1, "the second half came by Range");
+    assert_eq!(cached_blob(&player_dir, &sha), png);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -296,7 +253,7 @@ async fn a_pinned_self_signed_server_rotates_its_key_without_cutting_screens_off
     }
     let mut player = Player::start(&address, &player_dir);
     let after_renewal = publish(&admin, store, "After renewal").await;
-    until_showing(&mut player, after_renewal).await;
+    player.until_showing(after_renewal).await;
     drop(player);
 
     // A key nobody announced (a man in the middle, or a mistake): the screen stops talking
@@ -311,7 +268,7 @@ async fn a_pinned_self_signed_server_rotates_its_key_without_cutting_screens_off
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let mut player = Player::start(&address, &player_dir);
-    until_showing(&mut player, after_renewal).await;
+    player.until_showing(after_renewal).await;
     let reason = player
         .until(|e| match e {
             Event::Untrusted { reason, .. } => Some(reason.clone()),
@@ -444,7 +401,7 @@ async fn a_screen_paired_over_https_never_falls_back_to_http() {
     assert_eq!(configured, plain.url(""));
     assert_eq!(kept, server.url(""));
     let published = publish(&admin, store, "Still over https").await;
-    until_showing(&mut player, published).await;
+    player.until_showing(published).await;
     let over_plain_http: Vec<String> = plain
         .state
         .metrics
