@@ -731,7 +731,10 @@ impl Engine {
                     }
                 }
                 Err(ApiError::Unauthorized) => return ApiError::Unauthorized,
-                Err(e) => self.failed("heartbeat failed", &e),
+                // Only a trust failure is news here: any other failure of the server shows
+                // in the sync, which says what the screen keeps playing.
+                Err(e @ ApiError::Untrusted(_)) => self.failed("heartbeat failed", &e),
+                Err(e) => tracing::info!("heartbeat failed: {e}"),
             }
             let interval = current.map_or(60, |l| l.manifest.screen.heartbeat_secs.max(5));
             tokio::time::sleep(Duration::from_secs(u64::from(interval))).await;
