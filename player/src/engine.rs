@@ -4,7 +4,7 @@
 //! screen keeps following its schedule for as long as the server is away. The network only
 //! ever replaces the manifest, and only with one whose every blob is already verified on disk.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,11 +14,11 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
-use vitrin_shared::events::{
-    Command, CommandAck, Heartbeat, NowShowing, ProofOfPlay, ProofOfPlayBatch, PushEvent,
-};
+use vitrin_shared::events::{Command, CommandAck, Heartbeat, ProofOfPlayBatch, PushEvent};
 use vitrin_shared::manifest::Manifest;
-use vitrin_shared::schedule::{LayerPlay, Resolution, Schedule};
+use vitrin_shared::schedule::Schedule;
+pub use vitrin_shared::showing::{LayerView, Progress, Showing};
+use vitrin_shared::showing::{PlayTracker, layers, now_showing};
 
 use crate::cache::{BlobCache, CacheError};
 use crate::client::{Api, ApiError, PairingStatus};
@@ -79,15 +79,6 @@ pub struct Settings {
     pub disk_budget: u64,
     /// The window in which downloads are ordered by when they are needed.
     pub lookahead: SignedDuration,
-}
-
-/// How far the current download batch has come, for a progress bar.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    pub files_total: usize,
-    pub files_done: usize,
-    pub bytes_total: u64,
-    pub bytes_done: u64,
 }
 
 /// Takes a screenshot of what is on screen (PNG bytes); the window provides it.
@@ -825,8 +816,7 @@ impl Engine {
     async fn play(self: Arc<Engine>) {
         let mut changes = self.loaded.subscribe();
         let mut last: Option<Showing> = None;
-        let mut playing: HashMap<String, Playing> = HashMap::new();
-        let mut previous: Option<Timestamp> = None;
+        let mut plays = PlayTracker::default();
         loop {
             let Some(loaded) = self.current() else {
                 if changes.changed().await.is_err() {
@@ -844,8 +834,11 @@ impl Engine {
                 });
                 last = Some(showing);
             }
-            self.record_plays(&resolution, now, previous, &mut playing);
-            previous = Some(now);
+            for record in plays.look(&resolution, now, &mut random_id) {
+                if let Err(e) = self.journal.lock().expect("journal lock").record(&record) {
+                    self.error(format!("cannot record proof of play (disk full?): {e}"));
+                }
+            }
             let next = resolution
                 .next_redraw()
                 .map_or(Duration::from_secs(1), |at| self.clock.real_until(at))
@@ -857,187 +850,13 @@ impl Engine {
             }
         }
     }
-
-    /// Closes the plays that ended and opens the ones that began. `previous` is when the
-    /// last look was taken: a play first seen now began no earlier than that (or now, when
-    /// the player has just started and cannot know).
-    fn record_plays(
-        &self,
-        resolution: &Resolution,
-        now: Timestamp,
-        previous: Option<Timestamp>,
-        playing: &mut HashMap<String, Playing>,
-    ) {
-        let mut current: HashMap<String, Playing> = HashMap::new();
-        for (kind, layer) in named_layers(resolution) {
-            for zone in &layer.zones {
-                let Some(entry) = zone.entry else { continue };
-                let key = format!("{kind}/{}", zone.zone);
-                let mut play = Playing {
-                    content: entry.content.0,
-                    playlist: zone.playlist.0,
-                    layout: layer.layout.map(|l| l.0),
-                    rule: layer.selected.rule.map(|r| r.0),
-                    zone: zone.zone.clone(),
-                    began: entry.since,
-                    counted_from: entry.since.max(previous.unwrap_or(now)),
-                };
-                if let Some(before) = playing.get(&key).filter(|b| b.same_showing(&play)) {
-                    play.counted_from = before.counted_from;
-                }
-                current.insert(key, play);
-            }
-        }
-        for (key, before) in playing.iter() {
-            let next = current.get(key);
-            if next.is_some_and(|p| p.same_showing(before)) {
-                continue;
-            }
-            // Replaced in its zone: it ended when its successor began, not at this look.
-            let ended = next.map_or(now, |p| p.counted_from);
-            let record = before.finished(ended);
-            if let Err(e) = self.journal.lock().expect("journal lock").record(&record) {
-                self.error(format!("cannot record proof of play (disk full?): {e}"));
-            }
-        }
-        *playing = current;
-    }
 }
 
-/// What plays in one zone, for proof of play.
-#[derive(Debug, Clone)]
-struct Playing {
-    content: i64,
-    playlist: i64,
-    layout: Option<i64>,
-    rule: Option<i64>,
-    zone: String,
-    /// When this showing began by the schedule.
-    began: Timestamp,
-    /// When this player saw it begin.
-    counted_from: Timestamp,
-}
-
-impl Playing {
-    fn same_showing(&self, other: &Playing) -> bool {
-        (
-            self.content,
-            self.playlist,
-            self.layout,
-            self.rule,
-            &self.zone,
-            self.began,
-        ) == (
-            other.content,
-            other.playlist,
-            other.layout,
-            other.rule,
-            &other.zone,
-            other.began,
-        )
-    }
-
-    fn finished(&self, now: Timestamp) -> ProofOfPlay {
-        let mut random = [0u8; 6];
-        getrandom::fill(&mut random).expect("the OS random source is available");
-        ProofOfPlay {
-            event_id: format!(
-                "{}-{}",
-                self.counted_from.as_millisecond(),
-                hex::encode(random)
-            ),
-            content: vitrin_shared::ids::ContentId(self.content),
-            playlist: vitrin_shared::ids::PlaylistId(self.playlist),
-            layout: self.layout.map(vitrin_shared::ids::LayoutId),
-            rule: self.rule.map(vitrin_shared::ids::RuleId),
-            zone: self.zone.clone(),
-            started_at: self.counted_from,
-            ended_at: now.max(self.counted_from),
-        }
-    }
-}
-
-fn layers(resolution: &Resolution) -> impl Iterator<Item = &LayerPlay> {
-    resolution
-        .main
-        .iter()
-        .chain(&resolution.overlays)
-        .chain(&resolution.emergency)
-}
-
-fn named_layers(resolution: &Resolution) -> Vec<(String, &LayerPlay)> {
-    let mut out: Vec<(String, &LayerPlay)> = Vec::new();
-    out.extend(resolution.main.iter().map(|l| ("main".to_owned(), l)));
-    out.extend(
-        resolution
-            .overlays
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (format!("overlay{i}"), l)),
-    );
-    out.extend(
-        resolution
-            .emergency
-            .iter()
-            .map(|l| ("emergency".to_owned(), l)),
-    );
-    out
-}
-
-fn now_showing(resolution: &Resolution) -> Vec<NowShowing> {
-    layers(resolution)
-        .flat_map(|layer| {
-            layer.zones.iter().filter_map(move |zone| {
-                zone.entry.map(|entry| NowShowing {
-                    zone: zone.zone.clone(),
-                    layout: layer.layout,
-                    playlist: zone.playlist,
-                    content: entry.content,
-                })
-            })
-        })
-        .collect()
-}
-
-/// What the screen shows, as the JSON line `{"event":"showing",...}` reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Showing {
-    pub manifest_version: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub main: Option<LayerView>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub overlays: Vec<LayerView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emergency: Option<LayerView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LayerView {
-    /// `None` for the default layout.
-    pub rule: Option<i64>,
-    pub layout: Option<i64>,
-    /// Zone name → content id (`None`: nothing valid in its playlist now).
-    pub zones: BTreeMap<String, Option<i64>>,
-}
-
-impl Showing {
-    fn of(resolution: &Resolution, manifest_version: u64) -> Showing {
-        let view = |layer: &LayerPlay| LayerView {
-            rule: layer.selected.rule.map(|r| r.0),
-            layout: layer.layout.map(|l| l.0),
-            zones: layer
-                .zones
-                .iter()
-                .map(|z| (z.zone.clone(), z.entry.map(|e| e.content.0)))
-                .collect(),
-        };
-        Showing {
-            manifest_version,
-            main: resolution.main.as_ref().map(view),
-            overlays: resolution.overlays.iter().map(view).collect(),
-            emergency: resolution.emergency.as_ref().map(view),
-        }
-    }
+/// Random bytes for a proof-of-play record's id.
+fn random_id() -> [u8; 6] {
+    let mut random = [0u8; 6];
+    getrandom::fill(&mut random).expect("the OS random source is available");
+    random
 }
 
 /// Exponential backoff with full jitter, capped at `MAX_BACKOFF`.

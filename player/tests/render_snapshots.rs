@@ -33,7 +33,7 @@ const LINES: [(&str, Direction); 4] = [
 ];
 
 fn fonts_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../render/assets/fonts")
 }
 
 /// `pango-view`, or `None` (with a notice) when it is missing outside CI.

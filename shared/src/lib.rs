@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod pin;
 pub mod playlist;
 pub mod schedule;
+pub mod showing;
 pub mod validate;
 
 /// The version of the wire format. It grows when a change would break an older player;

@@ -7,33 +7,25 @@
 //! Idle means idle: nothing repaints unless an event, a decoded picture, a video frame, a fade
 //! or a renderer's own animation asks for it (plus the watchdog ping every few seconds).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use image::ImageEncoder as _;
-use vitrin_shared::content::{ContentItem, ContentKind};
-use vitrin_shared::feed::FeedSnapshot;
-use vitrin_shared::ids::FeedId;
-use vitrin_shared::layout::Template;
-use vitrin_shared::playlist::Transition;
-use vitrin_shared::schedule::Target;
+use vitrin_shared::content::MediaRef;
 
 use super::frame_stats::FrameStats;
 use super::image::ImageLoader;
 use super::kiosk::Kiosk;
-use super::text::TextCache;
+use super::stage::{self, FRAME, Host, Stage};
 use super::video::Video;
-use super::{Env, Outcome, emergency, pairing, status};
+use super::{ImageState, MediaTextures, Outcome, install_fonts, pairing, status};
 use crate::Event;
-use crate::engine::{Engine, LayerView, Loaded, Showing};
+use crate::engine::{Engine, Showing};
 
 /// Behind every zone: the renderers' dark slate, so an empty zone or a gap is never black.
 pub const BACKGROUND: egui::Color32 = super::text::palette::BACKGROUND;
-/// Animation (fades) is capped at about this frame rate.
-pub const FRAME: Duration = Duration::from_millis(33);
-
 /// How long the `identify` command shows the screen's name.
 const IDENTIFY_FOR: Duration = Duration::from_secs(15);
 
@@ -44,22 +36,6 @@ pub struct Options {
     pub server: String,
     /// When the process started (the cold-start figure is logged at the first frame).
     pub started: Instant,
-}
-
-/// Installs the bundled Vazirmatn as egui's only font (also for its own diagnostic text), so
-/// every machine draws the same.
-pub fn install_fonts(ctx: &egui::Context) {
-    let mut fonts = egui::FontDefinitions::empty();
-    fonts.font_data.insert(
-        "vazirmatn".into(),
-        Arc::new(egui::FontData::from_static(include_bytes!(
-            "../../assets/fonts/Vazirmatn-Regular.ttf"
-        ))),
-    );
-    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts.families.insert(family, vec!["vazirmatn".into()]);
-    }
-    ctx.set_fonts(fonts);
 }
 
 /// Forwards the engine's events to the window and wakes it for each (the UI thread sleeps
@@ -80,6 +56,56 @@ pub fn forward_events(
     rx
 }
 
+/// Pictures decoded on a worker thread and GStreamer videos, from the engine's media cache.
+struct NativeMedia {
+    images: ImageLoader,
+    /// Videos by "layer/zone" and content id.
+    videos: HashMap<(String, i64), Video>,
+    engine: Arc<Engine>,
+}
+
+impl MediaTextures for NativeMedia {
+    fn image(&mut self, ctx: &egui::Context, media: &MediaRef, max: egui::Vec2) -> ImageState {
+        self.images.image(ctx, media, max)
+    }
+}
+
+impl Host for NativeMedia {
+    fn video(
+        &mut self,
+        ui: &mut egui::Ui,
+        rect: egui::Rect,
+        key: &str,
+        content: i64,
+        media: &MediaRef,
+        muted: bool,
+    ) -> Outcome {
+        let video_key = (key.to_owned(), content);
+        if !self.videos.contains_key(&video_key) {
+            let Some(path) = self.engine.media_path(&media.sha256) else {
+                return Outcome::Failed(format!(
+                    "video {} is not in the media cache",
+                    media.sha256
+                ));
+            };
+            let ctx = ui.ctx().clone();
+            match Video::open(&path, muted, move || ctx.request_repaint_after(FRAME)) {
+                Ok(video) => {
+                    self.videos.insert(video_key.clone(), video);
+                }
+                Err(reason) => return Outcome::Failed(reason),
+            }
+        }
+        let video = self.videos.get_mut(&video_key).expect("just inserted");
+        video.show(ui, rect)
+    }
+
+    fn keep_videos(&mut self, keep: &dyn Fn(&str, i64) -> bool) {
+        self.videos
+            .retain(|(zone, content), _| keep(zone, *content));
+    }
+}
+
 /// What the whole screen is doing.
 enum Mode {
     /// Starting, nothing to show yet.
@@ -88,29 +114,6 @@ enum Mode {
         code: String,
     },
     Playing,
-}
-
-/// One zone's items: the one on screen and the one fading in.
-#[derive(Default)]
-struct ZoneSlot {
-    current: Option<Shown>,
-    incoming: Option<Incoming>,
-    /// Content that failed here; skipped until the manifest changes.
-    failed: HashSet<i64>,
-}
-
-#[derive(Clone, Copy)]
-struct Shown {
-    content: i64,
-    since: Instant,
-}
-
-struct Incoming {
-    content: i64,
-    since: Instant,
-    /// When the fade began (the item reported `Shown` for the first time).
-    fade_from: Option<Instant>,
-    fade: Duration,
 }
 
 /// A screenshot someone (the engine's `screenshot` command) is waiting for.
@@ -125,16 +128,9 @@ pub struct PlayerApp {
     /// An emergency pushed ahead of the manifest that carries it, and the manifest version
     /// it arrived under (a newer manifest's own emergency layer replaces it).
     pushed_emergency: Option<(String, u64)>,
-    /// Zones by "layer/zone".
-    zones: HashMap<String, ZoneSlot>,
-    images: ImageLoader,
-    /// Videos by "layer/zone" and content id.
-    videos: HashMap<(String, i64), Video>,
-    text: TextCache,
+    stage: Stage,
+    media: NativeMedia,
     kiosk: Kiosk,
-    feeds: BTreeMap<FeedId, FeedSnapshot>,
-    /// The manifest version the zones and feeds were checked against.
-    checked_version: Option<u64>,
     first_frame: bool,
     /// The `identify` command: the screen's name shown big until then.
     identify: Option<(String, Instant)>,
@@ -167,18 +163,18 @@ impl PlayerApp {
         }));
         PlayerApp {
             kiosk: Kiosk::new(options.windowed),
-            engine,
+            engine: engine.clone(),
             options,
             events,
             mode: Mode::Waiting,
             showing: None,
             pushed_emergency: None,
-            zones: HashMap::new(),
-            images,
-            videos: HashMap::new(),
-            text: TextCache::default(),
-            feeds: BTreeMap::new(),
-            checked_version: None,
+            stage: Stage::default(),
+            media: NativeMedia {
+                images,
+                videos: HashMap::new(),
+                engine: engine.clone(),
+            },
             first_frame: false,
             identify: None,
             screenshots,
@@ -218,38 +214,6 @@ impl PlayerApp {
         }
     }
 
-    /// On a new manifest: forget failures (the files may be new), index the feeds, and log
-    /// layout bindings that name zones their template lacks (they are ignored).
-    fn check_manifest(&mut self, loaded: &Loaded) {
-        let version = loaded.manifest.version;
-        if self.checked_version == Some(version) {
-            return;
-        }
-        self.checked_version = Some(version);
-        for slot in self.zones.values_mut() {
-            slot.failed.clear();
-        }
-        self.feeds = loaded
-            .manifest
-            .feeds
-            .iter()
-            .map(|f| (f.feed, f.clone()))
-            .collect();
-        for layout in &loaded.manifest.layouts {
-            for binding in &layout.zones {
-                if !layout.template.has_zone(&binding.zone) {
-                    tracing::warn!(
-                        "layout {:?} binds zone {:?}, which its template {:?} lacks: ignored",
-                        layout.name,
-                        binding.zone,
-                        layout.template
-                    );
-                }
-            }
-        }
-        self.kiosk.rotate(loaded.manifest.screen.orientation);
-    }
-
     fn draw(&mut self, ui: &mut egui::Ui, screen: egui::Rect) {
         // No full-screen fill: the frame is cleared to BACKGROUND (`clear_color`). On a software
         // renderer a screen-sized quad is a real share of every frame (the window bench saw
@@ -258,62 +222,44 @@ impl PlayerApp {
         if let Some(reason) = self.engine.untrusted()
             && (self.engine.current().is_none() || matches!(self.mode, Mode::Pairing { .. }))
         {
-            pairing::untrusted(ui, screen, &self.options.server, &reason, &mut self.text);
+            pairing::untrusted(
+                ui,
+                screen,
+                &self.options.server,
+                &reason,
+                &mut self.stage.text,
+            );
             return;
         }
         if let Mode::Pairing { code } = &self.mode {
             let code = code.clone();
             let pins = self.engine.pins();
             let server = &self.options.server;
-            let _ = pairing::show(ui, screen, server, &code, &pins, &mut self.text);
+            let _ = pairing::show(ui, screen, server, &code, &pins, &mut self.stage.text);
             return;
         }
         let (Some(showing), Some(loaded)) = (self.showing.clone(), self.engine.current()) else {
-            waiting(ui, screen);
+            super::waiting(ui, screen);
             return;
         };
-        self.check_manifest(&loaded);
+        if self.stage.check_manifest(&loaded.manifest) {
+            self.kiosk.rotate(loaded.manifest.screen.orientation);
+        }
         let now = self.engine.now().to_zoned(loaded.tz.clone());
-        let mut touched = HashSet::new();
-        let mut any_shown = false;
-        let layers = showing.main.iter().map(|l| ("main".to_owned(), l)).chain(
-            showing
-                .overlays
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (format!("overlay{i}"), l)),
+        let pushed = self
+            .pushed_emergency
+            .as_ref()
+            .map(|(text, _)| text.as_str());
+        let any_shown = self.stage.draw(
+            ui,
+            screen,
+            &showing,
+            &loaded.manifest,
+            &now,
+            pushed,
+            &mut self.media,
         );
-        for (name, layer) in layers {
-            any_shown |= self.draw_layer(ui, screen, &name, layer, &loaded, &now, &mut touched);
-        }
-        // The emergency pre-empts everything: drawn last, over the whole screen.
-        if let Some(layer) = &showing.emergency {
-            ui.painter().rect_filled(screen, 0.0, emergency::FIELD);
-            any_shown |=
-                self.draw_layer(ui, screen, "emergency", layer, &loaded, &now, &mut touched);
-        } else if let Some((text, _)) = self.pushed_emergency.clone() {
-            let mut env = Env {
-                now: &now,
-                shown_for: 0.0,
-                text: &mut self.text,
-                media: &mut self.images,
-                feeds: &self.feeds,
-            };
-            emergency::show(ui, screen, &text, &mut env);
-            any_shown = true;
-        }
         self.draw_identify(ui, screen);
-        self.zones.retain(|key, _| touched.contains(key));
-        self.videos.retain(|(zone, content), _| {
-            touched.contains(zone)
-                && self.zones.get(zone).is_some_and(|slot| {
-                    slot.current.is_some_and(|c| c.content == *content)
-                        || slot
-                            .incoming
-                            .as_ref()
-                            .is_some_and(|i| i.content == *content)
-                })
-        });
         if any_shown && !self.first_frame {
             self.first_frame = true;
             tracing::info!(
@@ -321,122 +267,6 @@ impl PlayerApp {
                 "first content frame"
             );
         }
-    }
-
-    /// Draws one layer's zones; returns whether any zone shows content.
-    #[allow(clippy::too_many_arguments)]
-    fn draw_layer(
-        &mut self,
-        ui: &mut egui::Ui,
-        screen: egui::Rect,
-        name: &str,
-        layer: &LayerView,
-        loaded: &Loaded,
-        now: &jiff::Zoned,
-        touched: &mut HashSet<String>,
-    ) -> bool {
-        let template = layer
-            .layout
-            .and_then(|id| loaded.manifest.layouts.iter().find(|l| l.id.0 == id))
-            .map_or(Template::Fullscreen, |l| l.template);
-        let mut any_shown = false;
-        for (zone, content) in &layer.zones {
-            let Some(spec) = template.zones().iter().find(|z| z.name == zone) else {
-                tracing::warn!("zone {zone:?} is not in the {template:?} template: ignored");
-                continue;
-            };
-            let r = spec.rect;
-            let rect = egui::Rect::from_min_size(
-                screen.min + egui::vec2(r.x * screen.width(), r.y * screen.height()),
-                egui::vec2(r.w * screen.width(), r.h * screen.height()),
-            );
-            let key = format!("{name}/{zone}");
-            touched.insert(key.clone());
-            let entries = zone_entries(loaded, layer, zone);
-            any_shown |= self.draw_zone(ui, rect, &key, *content, &entries, loaded, now);
-        }
-        any_shown
-    }
-
-    /// Draws a zone: the current item, and the wanted one fading in once it is ready.
-    #[allow(clippy::too_many_arguments)]
-    fn draw_zone(
-        &mut self,
-        ui: &mut egui::Ui,
-        rect: egui::Rect,
-        key: &str,
-        wanted: Option<i64>,
-        entries: &[(i64, Transition)],
-        loaded: &Loaded,
-        now: &jiff::Zoned,
-    ) -> bool {
-        let mut slot = self.zones.remove(key).unwrap_or_default();
-        let target = wanted.and_then(|w| next_good(w, entries, &slot.failed));
-        if target != slot.current.map(|c| c.content)
-            && target != slot.incoming.as_ref().map(|i| i.content)
-        {
-            slot.incoming = target.map(|content| Incoming {
-                content,
-                since: Instant::now(),
-                fade_from: None,
-                fade: fade_of(content, entries),
-            });
-        }
-        if target.is_none() {
-            slot.incoming = None;
-            slot.current = None;
-        }
-        if let Some(current) = slot.current {
-            let outcome = self.draw_item(
-                ui,
-                rect,
-                key,
-                current.content,
-                current.since,
-                1.0,
-                loaded,
-                now,
-            );
-            if let Outcome::Failed(reason) = outcome {
-                self.fail(&mut slot, current.content, &reason);
-                slot.current = None;
-            }
-        }
-        if let Some(incoming) = slot.incoming.as_mut() {
-            let opacity = match incoming.fade_from {
-                _ if slot.current.is_none() => 1.0,
-                Some(from) if !incoming.fade.is_zero() => {
-                    (from.elapsed().as_secs_f32() / incoming.fade.as_secs_f32()).min(1.0)
-                }
-                Some(_) => 1.0,
-                None => 0.0,
-            };
-            let (content, since) = (incoming.content, incoming.since);
-            match self.draw_item(ui, rect, key, content, since, opacity, loaded, now) {
-                Outcome::Shown => {
-                    let fade_from = *incoming.fade_from.get_or_insert_with(Instant::now);
-                    let done = slot.current.is_none() || fade_from.elapsed() >= incoming.fade;
-                    if done {
-                        slot.current = Some(Shown { content, since });
-                        slot.incoming = None;
-                        // One more frame draws it alone at full strength.
-                        ui.ctx().request_repaint();
-                    } else {
-                        ui.ctx().request_repaint_after(FRAME);
-                    }
-                }
-                Outcome::NotReady => {}
-                Outcome::Failed(reason) => {
-                    self.fail(&mut slot, content, &reason);
-                    slot.incoming = None;
-                    // The next good entry is chosen on the next frame.
-                    ui.ctx().request_repaint();
-                }
-            }
-        }
-        let shown = slot.current.is_some();
-        self.zones.insert(key.to_owned(), slot);
-        shown
     }
 
     /// The screen's name over everything, so a person can tell which screen is which.
@@ -449,90 +279,8 @@ impl PlayerApp {
             self.identify = None;
             return;
         }
-        let band =
-            egui::Rect::from_center_size(screen.center(), screen.size() * egui::vec2(1.0, 0.3));
-        ui.painter()
-            .rect_filled(band, 0.0, egui::Color32::from_black_alpha(220));
-        let style = super::text::TextStyle::new(
-            band.height() * 0.5,
-            egui::Color32::WHITE,
-            super::text::Direction::of_text(&name),
-        )
-        .align(super::text::Align::Center);
-        self.text.paint(
-            ui,
-            band.shrink(band.height() * 0.1),
-            &name,
-            &style,
-            super::text::Flow::Line,
-        );
+        stage::paint_identify(ui, screen, &name, &mut self.stage.text);
         ui.ctx().request_repaint_after(left);
-    }
-
-    fn fail(&mut self, slot: &mut ZoneSlot, content: i64, reason: &str) {
-        tracing::warn!("content {content} cannot be shown, skipping it: {reason}");
-        slot.failed.insert(content);
-    }
-
-    /// Dispatches one item to its renderer, at `opacity`.
-    #[allow(clippy::too_many_arguments)]
-    fn draw_item(
-        &mut self,
-        ui: &mut egui::Ui,
-        rect: egui::Rect,
-        key: &str,
-        content: i64,
-        since: Instant,
-        opacity: f32,
-        loaded: &Loaded,
-        now: &jiff::Zoned,
-    ) -> Outcome {
-        let Some(item) = loaded.manifest.content.iter().find(|c| c.id.0 == content) else {
-            return Outcome::Failed(format!("content {content} is not in the manifest"));
-        };
-        let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect));
-        inner.set_clip_rect(rect.intersect(ui.clip_rect()));
-        inner.set_opacity(opacity);
-        if let ContentKind::Video { media, muted } = &item.kind {
-            let video_key = (key.to_owned(), content);
-            if !self.videos.contains_key(&video_key) {
-                let Some(path) = self.engine.media_path(&media.sha256) else {
-                    return Outcome::Failed(format!(
-                        "video {} is not in the media cache",
-                        media.sha256
-                    ));
-                };
-                let ctx = ui.ctx().clone();
-                match Video::open(&path, *muted, move || ctx.request_repaint_after(FRAME)) {
-                    Ok(video) => {
-                        self.videos.insert(video_key.clone(), video);
-                    }
-                    Err(reason) => return Outcome::Failed(reason),
-                }
-            }
-            let video = self.videos.get_mut(&video_key).expect("just inserted");
-            return video.show(&mut inner, rect);
-        }
-        let mut env = Env {
-            now,
-            shown_for: since.elapsed().as_secs_f64(),
-            text: &mut self.text,
-            media: &mut self.images,
-            feeds: &self.feeds,
-        };
-        match &item.kind {
-            // An emergency message keeps its red field whatever zone it lands in.
-            ContentKind::Text { title, body, .. } if key.starts_with("emergency/") => {
-                let message = [title.as_str(), body.as_str()]
-                    .iter()
-                    .filter(|t| !t.trim().is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                emergency::show(&mut inner, rect, &message, &mut env)
-            }
-            _ => render(&mut inner, rect, item, &mut env),
-        }
     }
 
     /// Asks egui for a screenshot when someone (the `screenshot` command) waits for one; the
@@ -561,7 +309,7 @@ impl eframe::App for PlayerApp {
         self.kiosk.tick(&ctx);
         self.take_events();
         self.serve_screenshots(&ctx);
-        self.images.begin_frame();
+        self.media.images.begin_frame();
         let screen = ui.max_rect();
         self.draw(ui, screen);
         let connection = if self.engine.untrusted().is_some() {
@@ -583,101 +331,6 @@ impl eframe::App for PlayerApp {
     }
 }
 
-/// The renderer for each kind of content.
-pub fn render(ui: &mut egui::Ui, rect: egui::Rect, item: &ContentItem, env: &mut Env) -> Outcome {
-    match &item.kind {
-        ContentKind::Image { media, fit } => super::image::show(ui, rect, media, *fit, env),
-        // Videos need the app's players; `PlayerApp::draw_item` handles them.
-        ContentKind::Video { .. } => Outcome::Failed("video outside the player window".into()),
-        ContentKind::MenuBoard { menu } => super::menu::show(ui, rect, menu, env),
-        ContentKind::Text { title, body, lang } => {
-            super::slide::show(ui, rect, title, body, *lang, env)
-        }
-        ContentKind::Ticker {
-            source,
-            speed,
-            lang,
-        } => super::ticker::show(ui, rect, source, *speed, *lang, env),
-        ContentKind::Weather { feed, lang } => super::weather::show(ui, rect, *feed, *lang, env),
-        ContentKind::CurrencyBoard {
-            feed,
-            symbols,
-            unit,
-        } => super::currency::show(ui, rect, *feed, symbols, *unit, env),
-        ContentKind::Clock {
-            calendar,
-            digits,
-            show_seconds,
-        } => super::clock::show(ui, rect, *calendar, *digits, *show_seconds, env),
-        ContentKind::QrPromo {
-            headline,
-            url,
-            image,
-        } => super::qr::show(ui, rect, headline, url, image.as_ref(), env),
-    }
-}
-
-/// Nothing to show yet (no manifest): the background and a quiet word.
-fn waiting(ui: &mut egui::Ui, screen: egui::Rect) {
-    ui.painter().text(
-        screen.center(),
-        egui::Align2::CENTER_CENTER,
-        "Vitrin",
-        egui::FontId::proportional(screen.height() / 12.0),
-        egui::Color32::from_white_alpha(90),
-    );
-}
-
-/// The entries (content and transition) of the playlist a zone of `layer` plays.
-fn zone_entries(loaded: &Loaded, layer: &LayerView, zone: &str) -> Vec<(i64, Transition)> {
-    let manifest = &loaded.manifest;
-    let playlist = match layer.layout {
-        Some(id) => manifest
-            .layouts
-            .iter()
-            .find(|l| l.id.0 == id)
-            .and_then(|l| l.playlist_of(zone)),
-        None => layer
-            .rule
-            .and_then(|rule| manifest.rules.iter().find(|r| r.id.0 == rule))
-            .and_then(|r| match r.target {
-                Target::Playlist(p) => Some(p),
-                Target::Layout(_) => None,
-            }),
-    };
-    playlist
-        .and_then(|p| manifest.playlists.iter().find(|pl| pl.id == p))
-        .map(|p| {
-            p.entries
-                .iter()
-                .map(|e| (e.content.0, e.transition))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `wanted`, or when it failed the next entry after it (in playlist order, wrapping) that has
-/// not failed; `None` when nothing in the playlist can be shown.
-fn next_good(wanted: i64, entries: &[(i64, Transition)], failed: &HashSet<i64>) -> Option<i64> {
-    if !failed.contains(&wanted) {
-        return Some(wanted);
-    }
-    let start = entries.iter().position(|(c, _)| *c == wanted)?;
-    (1..entries.len())
-        .map(|step| entries[(start + step) % entries.len()].0)
-        .find(|c| !failed.contains(c))
-}
-
-/// How long `content` fades in, by its playlist entry (a cut is immediate; a slide fades).
-fn fade_of(content: i64, entries: &[(i64, Transition)]) -> Duration {
-    match entries.iter().find(|(c, _)| *c == content).map(|(_, t)| *t) {
-        Some(Transition::Fade { ms } | Transition::Slide { ms }) => {
-            Duration::from_millis(u64::from(ms))
-        }
-        Some(Transition::Cut) | None => Duration::ZERO,
-    }
-}
-
 fn encode_png(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
     let [w, h] = image.size;
     let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
@@ -686,25 +339,4 @@ fn encode_png(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
         .write_image(&rgba, w as u32, h as u32, image::ExtendedColorType::Rgba8)
         .map_err(|e| format!("cannot encode the screenshot: {e}"))?;
     Ok(png)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_item_is_skipped_to_the_next_good_one() {
-        let entries = [
-            (1, Transition::Cut),
-            (2, Transition::Cut),
-            (3, Transition::Fade { ms: 400 }),
-        ];
-        let failed: HashSet<i64> = [2].into();
-        assert_eq!(next_good(1, &entries, &failed), Some(1));
-        assert_eq!(next_good(2, &entries, &failed), Some(3));
-        let all: HashSet<i64> = [1, 2, 3].into();
-        assert_eq!(next_good(2, &entries, &all), None);
-        assert_eq!(fade_of(3, &entries), Duration::from_millis(400));
-        assert_eq!(fade_of(1, &entries), Duration::ZERO);
-    }
 }

@@ -36,12 +36,12 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         (
             "Vazirmatn-Regular.ttf",
             "font/ttf",
-            include_bytes!("../../../player/assets/fonts/Vazirmatn-Regular.ttf"),
+            include_bytes!("../../../render/assets/fonts/Vazirmatn-Regular.ttf"),
         ),
         (
             "Vazirmatn-Bold.ttf",
             "font/ttf",
-            include_bytes!("../../../player/assets/fonts/Vazirmatn-Bold.ttf"),
+            include_bytes!("../../../render/assets/fonts/Vazirmatn-Bold.ttf"),
         ),
     ];
     files

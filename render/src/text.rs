@@ -21,8 +21,8 @@ use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2}
 use vitrin_shared::calendar::normalize_persian_text;
 use vitrin_shared::content::Lang;
 
-const REGULAR: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Regular.ttf");
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../assets/fonts/Vazirmatn-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../assets/fonts/Vazirmatn-Bold.ttf");
 const FAMILY: &str = "Vazirmatn";
 
 /// Line height as a multiple of the font size. Persian needs room for dots and marks above

@@ -1,7 +1,7 @@
 //! The discreet status mark in a corner: a small dot when the server cannot be reached or is
 //! not trusted (the screen keeps playing what it has) and a thin bar while new media downloads.
 
-use crate::engine::Progress;
+use vitrin_shared::showing::Progress;
 
 /// How the screen stands with its server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

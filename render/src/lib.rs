@@ -1,0 +1,139 @@
+//! Vitrin's renderers, the same on the native window and in the browser: one renderer per
+//! content kind, and the `stage` that lays the zones out and fades between items.
+//! Customer-facing text goes through `text` (cosmic-text: shaping, bidi, wrapping) into cached
+//! textures; egui's own text is only for diagnostics. No I/O here: the host supplies pictures
+//! (`MediaTextures`) and videos (`stage::Host`).
+//!
+//! The contract between the stage and the renderers: a renderer gets the zone's `Ui` and rect,
+//! its content and an `Env`, paints, and says whether it could (`Outcome`). The stage keeps the
+//! previous item on screen while the next one is `NotReady` (no black frame) and skips an item
+//! that `Failed` to the next good one, logging why.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use vitrin_shared::content::{ContentItem, ContentKind, MediaRef};
+use vitrin_shared::feed::FeedSnapshot;
+use vitrin_shared::ids::FeedId;
+
+pub mod clock;
+pub mod currency;
+pub mod emergency;
+pub mod menu;
+pub mod pairing;
+pub mod picture;
+pub mod qr;
+pub mod slide;
+pub mod stage;
+/// The offline and sync-progress mark.
+pub mod status;
+pub mod text;
+pub mod ticker;
+pub mod weather;
+
+/// What every renderer gets besides its own content.
+pub struct Env<'a> {
+    /// Screen-local time now, in the screen's IANA zone.
+    pub now: &'a jiff::Zoned,
+    /// Seconds since this item started showing (tickers and fades move by elapsed time).
+    pub shown_for: f64,
+    pub text: &'a mut text::TextCache,
+    pub media: &'a mut dyn MediaTextures,
+    /// The manifest's feed snapshots.
+    pub feeds: &'a BTreeMap<FeedId, FeedSnapshot>,
+}
+
+impl<'a> Env<'a> {
+    /// The manifest's snapshot of `feed`, or why there is none (a renderer reports that as
+    /// `Outcome::Failed`). Added by the renderers' side; additive.
+    pub fn feed(&self, feed: FeedId) -> Result<&'a FeedSnapshot, String> {
+        self.feeds
+            .get(&feed)
+            .ok_or_else(|| format!("feed {feed} has no snapshot in the manifest"))
+    }
+}
+
+/// Decoded media as textures. The app implements it with decoding off the UI thread.
+pub trait MediaTextures {
+    /// The image `media`, downscaled to fit in `max` pixels, EXIF orientation applied.
+    fn image(&mut self, ctx: &egui::Context, media: &MediaRef, max: egui::Vec2) -> ImageState;
+}
+
+pub enum ImageState {
+    Ready(egui::TextureHandle),
+    /// Still decoding; the implementation requests a repaint when it is done.
+    Loading,
+    /// Missing from the cache or not decodable.
+    Failed(String),
+}
+
+/// What a renderer reports after painting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Shown,
+    /// Not ready to be shown yet (e.g. a texture still decoding): keep the previous frame.
+    NotReady,
+    /// Cannot be shown (undecodable, feed missing...): the app moves on and logs the reason.
+    Failed(String),
+}
+
+/// Installs the bundled Vazirmatn as egui's only font (also for its own diagnostic text), so
+/// every machine draws the same.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::empty();
+    fonts.font_data.insert(
+        "vazirmatn".into(),
+        Arc::new(egui::FontData::from_static(include_bytes!(
+            "../assets/fonts/Vazirmatn-Regular.ttf"
+        ))),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts.families.insert(family, vec!["vazirmatn".into()]);
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// The renderer for each kind of content.
+pub fn render(ui: &mut egui::Ui, rect: egui::Rect, item: &ContentItem, env: &mut Env) -> Outcome {
+    match &item.kind {
+        ContentKind::Image { media, fit } => crate::picture::show(ui, rect, media, *fit, env),
+        // Videos need the host's players; `Stage::draw_item` hands them over.
+        ContentKind::Video { .. } => Outcome::Failed("video outside the player window".into()),
+        ContentKind::MenuBoard { menu } => crate::menu::show(ui, rect, menu, env),
+        ContentKind::Text { title, body, lang } => {
+            crate::slide::show(ui, rect, title, body, *lang, env)
+        }
+        ContentKind::Ticker {
+            source,
+            speed,
+            lang,
+        } => crate::ticker::show(ui, rect, source, *speed, *lang, env),
+        ContentKind::Weather { feed, lang } => crate::weather::show(ui, rect, *feed, *lang, env),
+        ContentKind::CurrencyBoard {
+            feed,
+            symbols,
+            unit,
+        } => crate::currency::show(ui, rect, *feed, symbols, *unit, env),
+        ContentKind::Clock {
+            calendar,
+            digits,
+            show_seconds,
+        } => crate::clock::show(ui, rect, *calendar, *digits, *show_seconds, env),
+        ContentKind::QrPromo {
+            headline,
+            url,
+            image,
+        } => crate::qr::show(ui, rect, headline, url, image.as_ref(), env),
+    }
+}
+
+/// Nothing to show yet (no manifest): the background and a quiet word.
+pub fn waiting(ui: &mut egui::Ui, screen: egui::Rect) {
+    ui.painter().text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        "Vitrin",
+        egui::FontId::proportional(screen.height() / 12.0),
+        egui::Color32::from_white_alpha(90),
+    );
+}

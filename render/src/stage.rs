@@ -1,0 +1,423 @@
+//! The stage: draws the layers and zones of what the schedule shows, each zone with its current
+//! item and the next one fading in once it is ready. The same on the native window and in the
+//! browser; the host (`Host`) supplies decoded pictures and plays videos its own way.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
+
+use vitrin_shared::content::{ContentKind, MediaRef};
+use vitrin_shared::feed::FeedSnapshot;
+use vitrin_shared::ids::FeedId;
+use vitrin_shared::layout::Template;
+use vitrin_shared::manifest::Manifest;
+use vitrin_shared::playlist::Transition;
+use vitrin_shared::schedule::Target;
+use vitrin_shared::showing::{LayerView, Showing};
+use web_time::Instant;
+
+use crate::text::TextCache;
+use crate::{Env, MediaTextures, Outcome, emergency, render};
+
+/// Animation (fades) is capped at about this frame rate.
+pub const FRAME: Duration = Duration::from_millis(33);
+
+/// What the stage needs from the program it runs in.
+pub trait Host: MediaTextures {
+    /// Shows video `content` (file `media`) in `rect` of the zone `key`.
+    fn video(
+        &mut self,
+        ui: &mut egui::Ui,
+        rect: egui::Rect,
+        key: &str,
+        content: i64,
+        media: &MediaRef,
+        muted: bool,
+    ) -> Outcome;
+
+    /// Stops the videos for which `keep(zone key, content)` is false.
+    fn keep_videos(&mut self, keep: &dyn Fn(&str, i64) -> bool);
+}
+
+/// One zone's items: the one on screen and the one fading in.
+#[derive(Default)]
+struct ZoneSlot {
+    current: Option<Shown>,
+    incoming: Option<Incoming>,
+    /// Content that failed here; skipped until the manifest changes.
+    failed: HashSet<i64>,
+}
+
+#[derive(Clone, Copy)]
+struct Shown {
+    content: i64,
+    since: Instant,
+}
+
+struct Incoming {
+    content: i64,
+    since: Instant,
+    /// When the fade began (the item reported `Shown` for the first time).
+    fade_from: Option<Instant>,
+    fade: Duration,
+}
+
+#[derive(Default)]
+pub struct Stage {
+    /// Zones by "layer/zone".
+    zones: HashMap<String, ZoneSlot>,
+    pub text: TextCache,
+    feeds: BTreeMap<FeedId, FeedSnapshot>,
+    /// The manifest version the zones and feeds were checked against.
+    checked_version: Option<u64>,
+}
+
+impl Stage {
+    /// On a new manifest: forget failures (the files may be new), index the feeds, and log
+    /// layout bindings that name zones their template lacks (they are ignored). Returns
+    /// whether the manifest was new.
+    pub fn check_manifest(&mut self, manifest: &Manifest) -> bool {
+        if self.checked_version == Some(manifest.version) {
+            return false;
+        }
+        self.checked_version = Some(manifest.version);
+        for slot in self.zones.values_mut() {
+            slot.failed.clear();
+        }
+        self.feeds = manifest.feeds.iter().map(|f| (f.feed, f.clone())).collect();
+        for layout in &manifest.layouts {
+            for binding in &layout.zones {
+                if !layout.template.has_zone(&binding.zone) {
+                    tracing::warn!(
+                        "layout {:?} binds zone {:?}, which its template {:?} lacks: ignored",
+                        layout.name,
+                        binding.zone,
+                        layout.template
+                    );
+                }
+            }
+        }
+        true
+    }
+
+    /// Draws every layer of `showing` (and an emergency pushed ahead of its manifest) over
+    /// `screen`; returns whether any zone shows content.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw(
+        &mut self,
+        ui: &mut egui::Ui,
+        screen: egui::Rect,
+        showing: &Showing,
+        manifest: &Manifest,
+        now: &jiff::Zoned,
+        pushed_emergency: Option<&str>,
+        host: &mut dyn Host,
+    ) -> bool {
+        self.check_manifest(manifest);
+        let mut touched = HashSet::new();
+        let mut any_shown = false;
+        let layers = showing.main.iter().map(|l| ("main".to_owned(), l)).chain(
+            showing
+                .overlays
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (format!("overlay{i}"), l)),
+        );
+        for (name, layer) in layers {
+            any_shown |=
+                self.draw_layer(ui, screen, &name, layer, manifest, now, &mut touched, host);
+        }
+        // The emergency pre-empts everything: drawn last, over the whole screen.
+        if let Some(layer) = &showing.emergency {
+            ui.painter().rect_filled(screen, 0.0, emergency::FIELD);
+            any_shown |= self.draw_layer(
+                ui,
+                screen,
+                "emergency",
+                layer,
+                manifest,
+                now,
+                &mut touched,
+                host,
+            );
+        } else if let Some(text) = pushed_emergency {
+            let mut env = Env {
+                now,
+                shown_for: 0.0,
+                text: &mut self.text,
+                media: host,
+                feeds: &self.feeds,
+            };
+            emergency::show(ui, screen, text, &mut env);
+            any_shown = true;
+        }
+        self.zones.retain(|key, _| touched.contains(key));
+        let zones = &self.zones;
+        host.keep_videos(&|zone, content| {
+            zones.get(zone).is_some_and(|slot| {
+                slot.current.is_some_and(|c| c.content == content)
+                    || slot.incoming.as_ref().is_some_and(|i| i.content == content)
+            })
+        });
+        any_shown
+    }
+
+    /// Draws one layer's zones; returns whether any zone shows content.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_layer(
+        &mut self,
+        ui: &mut egui::Ui,
+        screen: egui::Rect,
+        name: &str,
+        layer: &LayerView,
+        manifest: &Manifest,
+        now: &jiff::Zoned,
+        touched: &mut HashSet<String>,
+        host: &mut dyn Host,
+    ) -> bool {
+        let template = layer
+            .layout
+            .and_then(|id| manifest.layouts.iter().find(|l| l.id.0 == id))
+            .map_or(Template::Fullscreen, |l| l.template);
+        let mut any_shown = false;
+        for (zone, content) in &layer.zones {
+            let Some(spec) = template.zones().iter().find(|z| z.name == zone) else {
+                tracing::warn!("zone {zone:?} is not in the {template:?} template: ignored");
+                continue;
+            };
+            let r = spec.rect;
+            let rect = egui::Rect::from_min_size(
+                screen.min + egui::vec2(r.x * screen.width(), r.y * screen.height()),
+                egui::vec2(r.w * screen.width(), r.h * screen.height()),
+            );
+            let key = format!("{name}/{zone}");
+            touched.insert(key.clone());
+            let entries = zone_entries(manifest, layer, zone);
+            any_shown |= self.draw_zone(ui, rect, &key, *content, &entries, manifest, now, host);
+        }
+        any_shown
+    }
+
+    /// Draws a zone: the current item, and the wanted one fading in once it is ready.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_zone(
+        &mut self,
+        ui: &mut egui::Ui,
+        rect: egui::Rect,
+        key: &str,
+        wanted: Option<i64>,
+        entries: &[(i64, Transition)],
+        manifest: &Manifest,
+        now: &jiff::Zoned,
+        host: &mut dyn Host,
+    ) -> bool {
+        let mut slot = self.zones.remove(key).unwrap_or_default();
+        let target = wanted.and_then(|w| next_good(w, entries, &slot.failed));
+        if target != slot.current.map(|c| c.content)
+            && target != slot.incoming.as_ref().map(|i| i.content)
+        {
+            slot.incoming = target.map(|content| Incoming {
+                content,
+                since: Instant::now(),
+                fade_from: None,
+                fade: fade_of(content, entries),
+            });
+        }
+        if target.is_none() {
+            slot.incoming = None;
+            slot.current = None;
+        }
+        if let Some(current) = slot.current {
+            let outcome = self.draw_item(
+                ui,
+                rect,
+                key,
+                current.content,
+                current.since,
+                1.0,
+                manifest,
+                now,
+                host,
+            );
+            if let Outcome::Failed(reason) = outcome {
+                self.fail(&mut slot, current.content, &reason);
+                slot.current = None;
+            }
+        }
+        if let Some(incoming) = slot.incoming.as_mut() {
+            let opacity = match incoming.fade_from {
+                _ if slot.current.is_none() => 1.0,
+                Some(from) if !incoming.fade.is_zero() => {
+                    (from.elapsed().as_secs_f32() / incoming.fade.as_secs_f32()).min(1.0)
+                }
+                Some(_) => 1.0,
+                None => 0.0,
+            };
+            let (content, since) = (incoming.content, incoming.since);
+            match self.draw_item(ui, rect, key, content, since, opacity, manifest, now, host) {
+                Outcome::Shown => {
+                    let fade_from = *incoming.fade_from.get_or_insert_with(Instant::now);
+                    let done = slot.current.is_none() || fade_from.elapsed() >= incoming.fade;
+                    if done {
+                        slot.current = Some(Shown { content, since });
+                        slot.incoming = None;
+                        // One more frame draws it alone at full strength.
+                        ui.ctx().request_repaint();
+                    } else {
+                        ui.ctx().request_repaint_after(FRAME);
+                    }
+                }
+                Outcome::NotReady => {}
+                Outcome::Failed(reason) => {
+                    self.fail(&mut slot, content, &reason);
+                    slot.incoming = None;
+                    // The next good entry is chosen on the next frame.
+                    ui.ctx().request_repaint();
+                }
+            }
+        }
+        let shown = slot.current.is_some();
+        self.zones.insert(key.to_owned(), slot);
+        shown
+    }
+
+    fn fail(&mut self, slot: &mut ZoneSlot, content: i64, reason: &str) {
+        tracing::warn!("content {content} cannot be shown, skipping it: {reason}");
+        slot.failed.insert(content);
+    }
+
+    /// Dispatches one item to its renderer, at `opacity`.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_item(
+        &mut self,
+        ui: &mut egui::Ui,
+        rect: egui::Rect,
+        key: &str,
+        content: i64,
+        since: Instant,
+        opacity: f32,
+        manifest: &Manifest,
+        now: &jiff::Zoned,
+        host: &mut dyn Host,
+    ) -> Outcome {
+        let Some(item) = manifest.content.iter().find(|c| c.id.0 == content) else {
+            return Outcome::Failed(format!("content {content} is not in the manifest"));
+        };
+        let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+        inner.set_clip_rect(rect.intersect(ui.clip_rect()));
+        inner.set_opacity(opacity);
+        if let ContentKind::Video { media, muted } = &item.kind {
+            return host.video(&mut inner, rect, key, content, media, *muted);
+        }
+        let mut env = Env {
+            now,
+            shown_for: since.elapsed().as_secs_f64(),
+            text: &mut self.text,
+            media: host,
+            feeds: &self.feeds,
+        };
+        match &item.kind {
+            // An emergency message keeps its red field whatever zone it lands in.
+            ContentKind::Text { title, body, .. } if key.starts_with("emergency/") => {
+                let message = [title.as_str(), body.as_str()]
+                    .iter()
+                    .filter(|t| !t.trim().is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                emergency::show(&mut inner, rect, &message, &mut env)
+            }
+            _ => render(&mut inner, rect, item, &mut env),
+        }
+    }
+}
+
+/// The entries (content and transition) of the playlist a zone of `layer` plays.
+fn zone_entries(manifest: &Manifest, layer: &LayerView, zone: &str) -> Vec<(i64, Transition)> {
+    let playlist = match layer.layout {
+        Some(id) => manifest
+            .layouts
+            .iter()
+            .find(|l| l.id.0 == id)
+            .and_then(|l| l.playlist_of(zone)),
+        None => layer
+            .rule
+            .and_then(|rule| manifest.rules.iter().find(|r| r.id.0 == rule))
+            .and_then(|r| match r.target {
+                Target::Playlist(p) => Some(p),
+                Target::Layout(_) => None,
+            }),
+    };
+    playlist
+        .and_then(|p| manifest.playlists.iter().find(|pl| pl.id == p))
+        .map(|p| {
+            p.entries
+                .iter()
+                .map(|e| (e.content.0, e.transition))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `wanted`, or when it failed the next entry after it (in playlist order, wrapping) that has
+/// not failed; `None` when nothing in the playlist can be shown.
+fn next_good(wanted: i64, entries: &[(i64, Transition)], failed: &HashSet<i64>) -> Option<i64> {
+    if !failed.contains(&wanted) {
+        return Some(wanted);
+    }
+    let start = entries.iter().position(|(c, _)| *c == wanted)?;
+    (1..entries.len())
+        .map(|step| entries[(start + step) % entries.len()].0)
+        .find(|c| !failed.contains(c))
+}
+
+/// How long `content` fades in, by its playlist entry (a cut is immediate; a slide fades).
+fn fade_of(content: i64, entries: &[(i64, Transition)]) -> Duration {
+    match entries.iter().find(|(c, _)| *c == content).map(|(_, t)| *t) {
+        Some(Transition::Fade { ms } | Transition::Slide { ms }) => {
+            Duration::from_millis(u64::from(ms))
+        }
+        Some(Transition::Cut) | None => Duration::ZERO,
+    }
+}
+
+/// The screen's name over everything (the `identify` command), so a person can tell which
+/// screen is which.
+pub fn paint_identify(ui: &mut egui::Ui, screen: egui::Rect, name: &str, text: &mut TextCache) {
+    let band = egui::Rect::from_center_size(screen.center(), screen.size() * egui::vec2(1.0, 0.3));
+    ui.painter()
+        .rect_filled(band, 0.0, egui::Color32::from_black_alpha(220));
+    let style = crate::text::TextStyle::new(
+        band.height() * 0.5,
+        egui::Color32::WHITE,
+        crate::text::Direction::of_text(name),
+    )
+    .align(crate::text::Align::Center);
+    text.paint(
+        ui,
+        band.shrink(band.height() * 0.1),
+        name,
+        &style,
+        crate::text::Flow::Line,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_item_is_skipped_to_the_next_good_one() {
+        let entries = [
+            (1, Transition::Cut),
+            (2, Transition::Cut),
+            (3, Transition::Fade { ms: 400 }),
+        ];
+        let failed: HashSet<i64> = [2].into();
+        assert_eq!(next_good(1, &entries, &failed), Some(1));
+        assert_eq!(next_good(2, &entries, &failed), Some(3));
+        let all: HashSet<i64> = [1, 2, 3].into();
+        assert_eq!(next_good(2, &entries, &all), None);
+        assert_eq!(fade_of(3, &entries), Duration::from_millis(400));
+        assert_eq!(fade_of(1, &entries), Duration::ZERO);
+    }
+}
