@@ -6,7 +6,9 @@ use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH, RANGE};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use vitrin_shared::events::{CommandAck, Heartbeat, PlaysReply, ProofOfPlayBatch, PushEvent};
+use vitrin_shared::events::{
+    CommandAck, Heartbeat, PlaysReply, ProofOfPlayBatch, PushEvent, SseDecoder,
+};
 use vitrin_shared::manifest::Manifest;
 
 use crate::ServerUrl;
@@ -60,28 +62,7 @@ pub struct Health {
     pub api_version: u64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct PairingStarted {
-    pub code: String,
-    pub secret: String,
-    pub expires_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum PairingStatus {
-    Waiting { code: String, expires_at: i64 },
-    Paired { screen_id: i64, token: String },
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct HeartbeatReply {
-    pub manifest_version: i64,
-    pub server_time: i64,
-    /// The key pins the server announces (empty when it does not know its certificate).
-    #[serde(default)]
-    pub tls_pins: Vec<vitrin_shared::pin::Pin>,
-}
+pub use vitrin_shared::events::{HeartbeatReply, PairingStarted, PairingStatus};
 
 /// A client for one server, with or without a device token. Cheap to clone.
 #[derive(Clone)]
@@ -269,7 +250,7 @@ impl Api {
         let response = Self::check(request.send().await?).await?;
         Ok(EventStream {
             response,
-            buffer: String::new(),
+            decoder: SseDecoder::default(),
         })
     }
 }
@@ -277,34 +258,18 @@ impl Api {
 /// A `text/event-stream` reader.
 pub struct EventStream {
     response: reqwest::Response,
-    buffer: String,
+    decoder: SseDecoder,
 }
 
 impl EventStream {
     /// The next event with its id; `Ok(None)` when the server closed the stream.
     pub async fn next(&mut self) -> ApiResult<Option<(String, PushEvent)>> {
         loop {
-            while let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let (mut id, mut data) = (String::new(), String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("id:") {
-                        id = v.trim().to_owned();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim_start());
-                    }
-                }
-                if data.is_empty() {
-                    continue; // a keep-alive comment
-                }
-                match serde_json::from_str::<PushEvent>(&data) {
-                    Ok(event) => return Ok(Some((id, event))),
-                    // A newer server may send events this player does not know: skip them.
-                    Err(e) => tracing::debug!("ignoring push event {data}: {e}"),
-                }
+            if let Some(event) = self.decoder.next_event() {
+                return Ok(Some(event));
             }
             match self.response.chunk().await? {
-                Some(bytes) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+                Some(bytes) => self.decoder.feed(&bytes),
                 None => return Ok(None),
             }
         }

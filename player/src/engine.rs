@@ -10,13 +10,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
 use vitrin_shared::events::{Command, CommandAck, Heartbeat, ProofOfPlayBatch, PushEvent};
+pub use vitrin_shared::manifest::Loaded;
 use vitrin_shared::manifest::Manifest;
-use vitrin_shared::schedule::Schedule;
 pub use vitrin_shared::showing::{LayerView, Progress, Showing};
 use vitrin_shared::showing::{PlayTracker, layers, now_showing};
 
@@ -89,32 +88,6 @@ pub type ScreenshotHook = Box<dyn Fn() -> Result<Vec<u8>, String> + Send + Sync>
 pub enum Exit {
     /// The `restart` command: the service manager starts the player again.
     Restart,
-}
-
-/// A manifest ready to play: parsed, compiled, every blob on disk.
-pub struct Loaded {
-    pub manifest: Manifest,
-    pub schedule: Schedule,
-    pub tz: TimeZone,
-    pub etag: String,
-}
-
-impl Loaded {
-    fn new(manifest: Manifest, etag: String) -> Result<Loaded, String> {
-        let schedule = manifest
-            .schedule()
-            .map_err(|e| format!("the manifest's schedule is invalid: {e}"))?;
-        let tz = manifest
-            .screen
-            .time_zone()
-            .map_err(|e| format!("the screen's timezone is invalid: {e}"))?;
-        Ok(Loaded {
-            manifest,
-            schedule,
-            tz,
-            etag,
-        })
-    }
 }
 
 /// Where events go: one JSON line each on stdout (for people, scripts and the load
@@ -706,6 +679,11 @@ impl Engine {
                 disk_free_bytes: self.cache.free_disk().unwrap_or(0),
                 last_error: self.last_error.lock().expect("error lock").clone(),
                 sent_at: self.clock.now(),
+                platform: Some(format!(
+                    "native {} {}",
+                    std::env::consts::OS,
+                    std::env::consts::ARCH
+                )),
             };
             match api.heartbeat(&beat).await {
                 Ok(reply) => {

@@ -5,7 +5,8 @@
 
 pub mod cache;
 pub mod client;
-pub mod clock;
+/// The player's clock lives in `vitrin_shared` (the browser player uses it too).
+pub use vitrin_shared::clock;
 pub mod engine;
 pub mod identity;
 pub mod journal;

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, Seek};
 
-use image::{DynamicImage, ImageDecoder, ImageReader};
+use image::{DynamicImage, ImageDecoder, ImageEncoder as _, ImageReader};
 use vitrin_shared::content::{Fit, MediaRef};
 
 use super::{Env, ImageState, Outcome};
@@ -126,4 +126,15 @@ pub fn decode<R: BufRead + Seek>(
         size,
         rgba.as_raw(),
     ))
+}
+
+/// A frame (a screenshot) as PNG.
+pub fn encode_png(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
+    let [w, h] = image.size;
+    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&rgba, w as u32, h as u32, image::ExtendedColorType::Rgba8)
+        .map_err(|e| format!("cannot encode the screenshot: {e}"))?;
+    Ok(png)
 }

@@ -89,6 +89,10 @@ pub struct Heartbeat {
     pub last_error: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub sent_at: Timestamp,
+    /// What the player runs on, for the admin: "native linux x86_64", or "browser" and the
+    /// browser's user agent. At most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 /// One thing that was on screen, from start to end. `event_id` is made by the player and is
@@ -141,4 +145,87 @@ pub struct RefusedPlay {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProofOfPlayBatch {
     pub records: Vec<ProofOfPlay>,
+}
+
+/// The server's answer to a player asking for a pairing code.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PairingStarted {
+    pub code: String,
+    pub secret: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PairingStatus {
+    Waiting { code: String, expires_at: i64 },
+    Paired { screen_id: i64, token: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeartbeatReply {
+    pub manifest_version: i64,
+    pub server_time: i64,
+    /// The key pins the server announces (empty when it does not know its certificate).
+    #[serde(default)]
+    pub tls_pins: Vec<crate::pin::Pin>,
+}
+
+/// Splits a `text/event-stream` into push events, whatever the chunks it arrives in (a chunk
+/// may end inside a line or inside a UTF-8 character). Keep-alive comments and events this
+/// version does not know are skipped, so a newer server can add events.
+#[derive(Debug, Default)]
+pub struct SseDecoder {
+    buffer: Vec<u8>,
+}
+
+impl SseDecoder {
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.buffer.extend_from_slice(chunk);
+    }
+
+    /// The next complete event and its id (for `Last-Event-ID`), if one has arrived.
+    pub fn next_event(&mut self) -> Option<(String, PushEvent)> {
+        loop {
+            let end = self.buffer.windows(2).position(|w| w == b"\n\n")?;
+            let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
+            let block = String::from_utf8_lossy(&block);
+            let (mut id, mut data) = (String::new(), String::new());
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().to_owned();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim_start());
+                }
+            }
+            if let Ok(event) = serde_json::from_str::<PushEvent>(&data) {
+                return Some((id, event));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod sse_tests {
+    use super::*;
+
+    #[test]
+    fn events_split_across_chunks_and_unknown_ones_skipped() {
+        let stream = ": keep-alive\n\nid: 7\nevent: manifest\ndata: {\"event\":\"manifest\",\"version\":3}\n\n\
+                      id: 8\ndata: {\"event\":\"future_thing\"}\n\n\
+                      id: 9\ndata: {\"event\":\"emergency\",\"rule\":2,\"text\":\"خروج\",\"until\":null}\n\n";
+        let mut decoder = SseDecoder::default();
+        let mut got = Vec::new();
+        // One byte at a time: every split point, including inside the Persian text.
+        for byte in stream.as_bytes() {
+            decoder.feed(std::slice::from_ref(byte));
+            while let Some(event) = decoder.next_event() {
+                got.push(event);
+            }
+        }
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0], ("7".into(), PushEvent::Manifest { version: 3 }));
+        assert_eq!(got[1].0, "9");
+        assert!(matches!(&got[1].1, PushEvent::Emergency { text, .. } if text == "خروج"));
+    }
 }

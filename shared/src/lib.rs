@@ -4,6 +4,7 @@
 //! engine that decides what plays, and the calendars used to show dates. No I/O.
 
 pub mod calendar;
+pub mod clock;
 pub mod content;
 pub mod events;
 pub mod feed;

@@ -128,3 +128,30 @@ impl Manifest {
             .collect()
     }
 }
+
+/// A manifest ready to play: parsed, its schedule compiled, its time zone resolved (and, in a
+/// player, every blob stored).
+pub struct Loaded {
+    pub manifest: Manifest,
+    pub schedule: Schedule,
+    pub tz: TimeZone,
+    pub etag: String,
+}
+
+impl Loaded {
+    pub fn new(manifest: Manifest, etag: String) -> Result<Loaded, String> {
+        let schedule = manifest
+            .schedule()
+            .map_err(|e| format!("the manifest's schedule is invalid: {e}"))?;
+        let tz = manifest
+            .screen
+            .time_zone()
+            .map_err(|e| format!("the screen's timezone is invalid: {e}"))?;
+        Ok(Loaded {
+            manifest,
+            schedule,
+            tz,
+            etag,
+        })
+    }
+}

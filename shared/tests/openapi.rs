@@ -942,6 +942,7 @@ fn events_and_reports_match_their_schemas() {
             disk_free_bytes: 1 << 34,
             last_error: Some("feed 2 unreachable".into()),
             sent_at: ts("2026-03-21T04:30:00Z"),
+            platform: Some("browser Mozilla/5.0".into()),
         },
     );
     let record = |layout: Option<i64>, rule: Option<i64>| ProofOfPlay {

@@ -58,6 +58,11 @@ impl Browser {
     /// Starts chromedriver and a fresh headless Chromium session. Without chromedriver on
     /// PATH: fails when `CI` is set, else prints a notice and returns `None` (skip the test).
     pub async fn start() -> Option<Browser> {
+        Browser::start_with(&[]).await
+    }
+
+    /// `start` with more Chromium switches.
+    pub async fn start_with(extra_args: &[&str]) -> Option<Browser> {
         let Some(driver_path) = find_on_path(CHROMEDRIVER) else {
             if std::env::var_os("CI").is_some() {
                 panic!("chromedriver is not on PATH (install chromium-driver)");
@@ -73,7 +78,7 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("a profile directory");
-        let args = [
+        let mut args = vec![
             "--headless".to_owned(),
             "--no-sandbox".to_owned(),
             "--disable-gpu".to_owned(),
@@ -85,6 +90,7 @@ impl Browser {
             "--window-size=1280,900".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        args.extend(extra_args.iter().map(|a| (*a).to_owned()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),

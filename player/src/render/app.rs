@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
-use image::ImageEncoder as _;
 use vitrin_shared::content::MediaRef;
 
 use super::frame_stats::FrameStats;
@@ -291,7 +290,7 @@ impl PlayerApp {
             return;
         }
         let callback = egui::ScreenshotCallback::new(move |image: Arc<egui::ColorImage>| {
-            let png = encode_png(&image);
+            let png = super::picture::encode_png(&image);
             for reply in waiting {
                 let _ = reply.send(png.clone());
             }
@@ -329,14 +328,4 @@ impl eframe::App for PlayerApp {
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
         egui::Rgba::from(BACKGROUND).to_array()
     }
-}
-
-fn encode_png(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
-    let [w, h] = image.size;
-    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-    let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(&rgba, w as u32, h as u32, image::ExtendedColorType::Rgba8)
-        .map_err(|e| format!("cannot encode the screenshot: {e}"))?;
-    Ok(png)
 }

@@ -52,6 +52,9 @@ pub async fn heartbeat(
     if beat.player_version.len() > 64 {
         errors.add("player_version", "too_long", "at most 64 characters");
     }
+    if beat.platform.as_ref().is_some_and(|p| p.len() > 200) {
+        errors.add("platform", "too_long", "at most 200 characters");
+    }
     if beat.showing.len() > 32 {
         errors.add("showing", "too_many", "at most 32 zones");
     }

@@ -20,6 +20,7 @@ pub mod layouts;
 pub mod media;
 pub mod menus;
 pub mod page;
+pub mod play;
 pub mod playlists;
 pub mod reports;
 pub mod schedule;
@@ -59,4 +60,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             page::html_errors,
         ))
         .merge(assets::routes())
+        .merge(play::routes())
 }

@@ -452,6 +452,7 @@ async fn idle(args: &Args) {
                         disk_free_bytes: 9_876_543_210,
                         last_error: None,
                         sent_at: jiff::Timestamp::now(),
+                        platform: None,
                     };
                     let _ = api.heartbeat(&beat).await;
                     tokio::time::sleep(Duration::from_secs(u64::from(heartbeat_secs))).await;

@@ -3,7 +3,9 @@
 //! given instant and runs faster, so a simulated week passes in seconds.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -14,6 +16,8 @@ pub struct Clock {
     speed: f64,
     /// Added to the reading: the server's clock minus ours, when ours is off.
     offset: Mutex<SignedDuration>,
+    /// A test clock (started at a chosen instant) is wrong on purpose: never corrected.
+    set_by_test: bool,
 }
 
 /// Offsets below this are normal drift and network delay, not a wrong clock.
@@ -21,7 +25,10 @@ const TRUSTED_DRIFT: SignedDuration = SignedDuration::from_secs(5);
 
 impl Clock {
     pub fn system() -> Clock {
-        Clock::scaled(Timestamp::now(), 1.0)
+        Clock {
+            set_by_test: false,
+            ..Clock::scaled(Timestamp::now(), 1.0)
+        }
     }
 
     /// Starts at `start` and runs `speed` times faster than real time.
@@ -30,11 +37,13 @@ impl Clock {
             origin: (Instant::now(), start),
             speed: speed.max(f64::MIN_POSITIVE),
             offset: Mutex::new(SignedDuration::ZERO),
+            set_by_test: true,
         }
     }
 
+    /// The device's clock, not a test clock.
     pub fn is_real_time(&self) -> bool {
-        self.speed == 1.0
+        !self.set_by_test
     }
 
     pub fn now(&self) -> Timestamp {

@@ -1,0 +1,279 @@
+//! The browser player's window: the same stage, renderers and fonts as the native player
+//! (`vitrin-render`), fed by the web engine. Pictures are decoded from the Cache Storage;
+//! videos play in the browser's own `<video>` element placed over their zone.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use vitrin_render::stage::{self, FRAME, Host, Stage};
+use vitrin_render::{ImageState, MediaTextures, Outcome, pairing, status};
+use vitrin_shared::content::MediaRef;
+use web_time::Instant;
+
+use crate::engine::{Engine, Mode};
+use crate::video::DomVideo;
+
+/// Textures kept besides the ones drawn in the current frame.
+const KEEP_TEXTURES: usize = 3;
+
+pub struct WebApp {
+    engine: Rc<Engine>,
+    /// The server's address, for the pairing screen's QR code.
+    server: String,
+    stage: Stage,
+    media: WebMedia,
+    /// Screen rotation applied to the page (degrees clockwise).
+    rotation: u16,
+    started: Instant,
+    first_frame: bool,
+    /// Screenshots taken (PNG), waiting to be uploaded.
+    shots: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl WebApp {
+    pub fn new(ctx: &egui::Context, engine: Rc<Engine>, server: String) -> WebApp {
+        vitrin_render::install_fonts(ctx);
+        WebApp {
+            media: WebMedia {
+                engine: engine.clone(),
+                pictures: Rc::new(RefCell::new(HashMap::new())),
+                frame: 0,
+                videos: HashMap::new(),
+            },
+            engine,
+            server,
+            stage: Stage::default(),
+            rotation: 0,
+            started: Instant::now(),
+            first_frame: false,
+            shots: Arc::default(),
+        }
+    }
+
+    fn draw(&mut self, ui: &mut egui::Ui, screen: egui::Rect) {
+        let (mode, showing, loaded, pushed) = {
+            let state = self.engine.state.borrow();
+            (
+                state.mode.clone(),
+                state.showing.clone(),
+                state.loaded.clone(),
+                state.pushed_emergency.as_ref().map(|(t, _)| t.clone()),
+            )
+        };
+        if let Mode::Pairing { code } = &mode {
+            let _ = pairing::show(ui, screen, &self.server, code, &[], &mut self.stage.text);
+            return;
+        }
+        let (Some(showing), Some(loaded)) = (showing, loaded) else {
+            vitrin_render::waiting(ui, screen);
+            return;
+        };
+        if self.stage.check_manifest(&loaded.manifest) {
+            let degrees = loaded.manifest.screen.orientation.degrees();
+            if degrees != self.rotation {
+                self.rotation = degrees;
+                crate::kiosk::rotate(degrees);
+            }
+        }
+        let now = self.engine.clock.now().to_zoned(loaded.tz.clone());
+        let any_shown = self.stage.draw(
+            ui,
+            screen,
+            &showing,
+            &loaded.manifest,
+            &now,
+            pushed.as_deref(),
+            &mut self.media,
+        );
+        if any_shown && !self.first_frame {
+            self.first_frame = true;
+            let ms = self.started.elapsed().as_millis() as u64;
+            tracing::info!(startup_ms = ms, "first content frame");
+            // For the benchmark and tests: when the first content frame was drawn.
+            crate::set_page_mark("vitrinFirstFrameMs", ms as f64);
+        }
+    }
+
+    fn draw_identify(&mut self, ui: &mut egui::Ui, screen: egui::Rect) {
+        let identify = self.engine.state.borrow().identify.clone();
+        let Some((name, until)) = identify else {
+            return;
+        };
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            self.engine.state.borrow_mut().identify = None;
+            return;
+        }
+        stage::paint_identify(ui, screen, &name, &mut self.stage.text);
+        ui.ctx().request_repaint_after(left);
+    }
+
+    /// Takes the screenshot the server asked for; the next frame uploads it.
+    fn serve_screenshot(&mut self, ctx: &egui::Context) {
+        for png in std::mem::take(&mut *self.shots.lock().expect("shots lock")) {
+            let engine = self.engine.clone();
+            wasm_bindgen_futures::spawn_local(async move { engine.upload_screenshot(png).await });
+        }
+        if !std::mem::take(&mut self.engine.state.borrow_mut().screenshot_wanted) {
+            return;
+        }
+        let (shots, repaint) = (self.shots.clone(), ctx.clone());
+        let callback = egui::ScreenshotCallback::new(move |image: Arc<egui::ColorImage>| {
+            match vitrin_render::picture::encode_png(&image) {
+                Ok(png) => {
+                    shots.lock().expect("shots lock").push(png);
+                    repaint.request_repaint();
+                }
+                Err(e) => tracing::warn!("{e}"),
+            }
+        });
+        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+    }
+}
+
+impl eframe::App for WebApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.media.frame += 1;
+        self.serve_screenshot(&ctx);
+        let screen = ui.max_rect();
+        self.draw(ui, screen);
+        self.draw_identify(ui, screen);
+        let (online, progress) = {
+            let state = self.engine.state.borrow();
+            (state.online, state.progress)
+        };
+        let connection = if online {
+            status::Connection::Online
+        } else {
+            status::Connection::Offline
+        };
+        status::paint(ui, screen, connection, progress);
+        if progress.files_total > 0 {
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
+        self.media.forget_old_pictures();
+    }
+
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        egui::Rgba::from(vitrin_render::text::palette::BACKGROUND).to_array()
+    }
+}
+
+/// One picture at one decoded size.
+enum Picture {
+    Loading,
+    Ready {
+        texture: egui::TextureHandle,
+        used: u64,
+    },
+    Failed(String),
+}
+
+type PictureKey = (String, [u32; 2]);
+
+/// Pictures and videos from the engine's Cache Storage.
+struct WebMedia {
+    engine: Rc<Engine>,
+    pictures: Rc<RefCell<HashMap<PictureKey, Picture>>>,
+    /// Frame counter, to keep the textures used most recently.
+    frame: u64,
+    /// Videos by "layer/zone" and content id.
+    videos: HashMap<(String, i64), DomVideo>,
+}
+
+impl WebMedia {
+    /// Keeps the textures drawn in this frame and the `KEEP_TEXTURES` used last before it.
+    fn forget_old_pictures(&mut self) {
+        let mut pictures = self.pictures.borrow_mut();
+        let mut ready: Vec<(u64, PictureKey)> = pictures
+            .iter()
+            .filter_map(|(k, p)| match p {
+                Picture::Ready { used, .. } if *used < self.frame => Some((*used, k.clone())),
+                _ => None,
+            })
+            .collect();
+        ready.sort();
+        let excess = ready.len().saturating_sub(KEEP_TEXTURES);
+        for (_, key) in ready.into_iter().take(excess) {
+            pictures.remove(&key);
+        }
+    }
+}
+
+impl MediaTextures for WebMedia {
+    fn image(&mut self, ctx: &egui::Context, media: &MediaRef, max: egui::Vec2) -> ImageState {
+        let key = (media.sha256.clone(), [max.x as u32, max.y as u32]);
+        let mut pictures = self.pictures.borrow_mut();
+        match pictures.get_mut(&key) {
+            Some(Picture::Ready { texture, used }) => {
+                *used = self.frame;
+                return ImageState::Ready(texture.clone());
+            }
+            Some(Picture::Loading) => return ImageState::Loading,
+            Some(Picture::Failed(reason)) => return ImageState::Failed(reason.clone()),
+            None => {}
+        }
+        pictures.insert(key.clone(), Picture::Loading);
+        let (store, pictures, ctx) = (
+            self.engine.media.clone(),
+            self.pictures.clone(),
+            ctx.clone(),
+        );
+        let frame = self.frame;
+        wasm_bindgen_futures::spawn_local(async move {
+            let (sha, max) = key.clone();
+            let picture = match store.get(&sha).await {
+                None => Picture::Failed(format!("picture {sha} is not in the media cache")),
+                Some(bytes) => {
+                    let reader = image::ImageReader::new(Cursor::new(bytes));
+                    match vitrin_render::picture::decode(reader, &sha, max) {
+                        Ok(image) => Picture::Ready {
+                            texture: ctx.load_texture(
+                                format!("picture {sha}"),
+                                image,
+                                egui::TextureOptions::LINEAR,
+                            ),
+                            used: frame,
+                        },
+                        Err(reason) => Picture::Failed(reason),
+                    }
+                }
+            };
+            pictures.borrow_mut().insert(key, picture);
+            ctx.request_repaint();
+        });
+        ImageState::Loading
+    }
+}
+
+impl Host for WebMedia {
+    fn video(
+        &mut self,
+        ui: &mut egui::Ui,
+        rect: egui::Rect,
+        key: &str,
+        content: i64,
+        media: &MediaRef,
+        muted: bool,
+    ) -> Outcome {
+        let video = self
+            .videos
+            .entry((key.to_owned(), content))
+            .or_insert_with(|| DomVideo::open(&self.engine.media, media, muted));
+        let outcome = video.show(rect, ui.opacity());
+        if outcome == Outcome::NotReady {
+            ui.ctx().request_repaint_after(FRAME);
+        }
+        outcome
+    }
+
+    fn keep_videos(&mut self, keep: &dyn Fn(&str, i64) -> bool) {
+        self.videos
+            .retain(|(zone, content), _| keep(zone, *content));
+    }
+}
