@@ -24,6 +24,17 @@ pub mod keys {
     pub const ENTER: &str = "\u{E007}";
 }
 
+/// Chromium switches for the browser player without a GPU: WebGL2 through SwiftShader,
+/// videos may autoplay with sound (as a kiosk browser is set up).
+pub const PLAYER_ARGS: [&str; 3] = [
+    "--enable-unsafe-swiftshader",
+    "--use-angle=swiftshader",
+    "--autoplay-policy=no-user-gesture-required",
+];
+
+/// How long the browser player gets to reach a state (it loads a 10 MB wasm first).
+const PLAYER_WAIT: Duration = Duration::from_secs(40);
+
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -277,6 +288,44 @@ impl Browser {
             Err(e) => eprintln!("no screenshot {name}: {e}"),
         }
         path
+    }
+
+    /// Sizes the window so that the page gets `width × height` CSS pixels.
+    pub async fn viewport(&self, width: u32, height: u32) {
+        self.resize(width, height).await;
+        let chrome = self
+            .run("return [outerWidth - innerWidth, outerHeight - innerHeight];")
+            .await;
+        let extra = |i: usize| chrome[i].as_u64().unwrap_or(0) as u32;
+        self.resize(width + extra(0), height + extra(1)).await;
+    }
+
+    /// The browser player's state (`window.vitrinState()`, see `web/src/lib.rs`), or why it
+    /// could not start.
+    pub async fn player_state(&self) -> Value {
+        self.run(
+            "return window.vitrinState ? window.vitrinState() \
+             : {problem: window.vitrinProblem || null};",
+        )
+        .await
+    }
+
+    /// Waits until `check` finds what it wants in the browser player's state; fails with a
+    /// screenshot and the state.
+    pub async fn wait_player<T>(&self, what: &str, check: impl Fn(&Value) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + PLAYER_WAIT;
+        loop {
+            let state = self.player_state().await;
+            if let Some(found) = check(&state) {
+                return found;
+            }
+            if tokio::time::Instant::now() > deadline {
+                self.screenshot(&format!("player-failed-{}", what.replace(' ', "-")))
+                    .await;
+                panic!("the browser player never got to {what}; its state: {state}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Ends the session and chromedriver.

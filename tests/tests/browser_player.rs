@@ -8,51 +8,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use vitrin_server::demo;
-use vitrin_tests::browser::{Browser, artifacts_dir};
+use vitrin_tests::browser::{Browser, PLAYER_ARGS, WAIT, artifacts_dir};
 use vitrin_tests::{ServerProcess, free_addr};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_vitrin-test-server");
-/// Chromium without a GPU: WebGL2 through SwiftShader, videos autoplay with sound allowed.
-pub const CHROMIUM_PLAYER_ARGS: [&str; 3] = [
-    "--enable-unsafe-swiftshader",
-    "--use-angle=swiftshader",
-    "--autoplay-policy=no-user-gesture-required",
-];
-const WAIT: Duration = Duration::from_secs(40);
-
-/// The player's state as `window.vitrinState()` reports it (null before it started).
-async fn state(b: &Browser) -> Value {
-    b.run("return window.vitrinState ? window.vitrinState() : {problem: window.vitrinProblem || null};")
-        .await
-}
-
-/// Waits until `check` finds what it wants in the player's state.
-async fn wait_for<T>(b: &Browser, what: &str, check: impl Fn(&Value) -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let s = state(b).await;
-        if let Some(found) = check(&s) {
-            return found;
-        }
-        if Instant::now() > deadline {
-            b.screenshot(&format!("browser-player-failed-{}", what.replace(' ', "-")))
-                .await;
-            panic!("the browser player never got to {what}; its state: {s}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Sizes the window so that the page gets `width × height` CSS pixels.
-pub async fn viewport(b: &Browser, width: u32, height: u32) {
-    b.resize(width, height).await;
-    let inner = b
-        .run("return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];")
-        .await;
-    let extra = |i: usize| inner[i].as_u64().unwrap_or(0) as u32;
-    b.resize(width + extra(0), height + extra(1)).await;
-}
-
 /// The main layer's layout id.
 fn main_layout(s: &Value) -> Option<i64> {
     s["showing"]["main"]["layout"].as_i64()
@@ -109,10 +68,10 @@ fn tehran_today(hh: i8, mm: i8) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_server() {
-    let Some(b) = Browser::start_with(&CHROMIUM_PLAYER_ARGS).await else {
+    let Some(b) = Browser::start_with(&PLAYER_ARGS).await else {
         return;
     };
-    viewport(&b, 1280, 720).await;
+    b.viewport(1280, 720).await;
     let data = tempfile::tempdir().unwrap();
     let addr = free_addr();
     let server = ServerProcess::start_with(SERVER, data.path(), addr, &["--demo"]).await;
@@ -128,10 +87,11 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
         "/play moves to /play/ with its query: {}",
         b.path().await
     );
-    let code = wait_for(&b, "a pairing code", |s| {
-        (s["mode"] == "pairing").then(|| s["code"].as_str().map(str::to_owned))?
-    })
-    .await;
+    let code = b
+        .wait_player("a pairing code", |s| {
+            (s["mode"] == "pairing").then(|| s["code"].as_str().map(str::to_owned))?
+        })
+        .await;
     b.screenshot("browser-player-pairing").await;
 
     // The demo's counter screen takes this browser as its player.
@@ -156,19 +116,21 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     let breakfast = layout_id(&admin, &base, "Breakfast").await;
     let lunch = layout_id(&admin, &base, "Lunch").await;
     let dinner = layout_id(&admin, &base, "Dinner").await;
-    let shown = wait_for(&b, "the breakfast layout", |s| {
-        (main_layout(s) == Some(breakfast) && s["online"] == true).then(|| s.clone())
-    })
-    .await;
+    let shown = b
+        .wait_player("the breakfast layout", |s| {
+            (main_layout(s) == Some(breakfast) && s["online"] == true).then(|| s.clone())
+        })
+        .await;
     assert!(
         shown["showing"]["main"]["zones"]["ticker"].is_i64(),
         "the ticker zone plays: {shown}"
     );
     // Every blob is stored (the promo picture), and the browser reports its quota.
-    let stored = wait_for(&b, "a storage estimate", |s| {
-        s["storage"].as_array().map(|a| a[1].as_u64().unwrap_or(0))
-    })
-    .await;
+    let stored = b
+        .wait_player("a storage estimate", |s| {
+            s["storage"].as_array().map(|a| a[1].as_u64().unwrap_or(0))
+        })
+        .await;
     assert!(stored > 0, "the browser reports a storage quota");
     b.wait_script("return typeof window.vitrinFirstFrameMs === 'number';")
         .await;
@@ -186,6 +148,19 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
         tokio::time::sleep(Duration::from_millis(200)).await;
         screen = get(&admin, &format!("{base}/api/v1/screens/{counter}")).await;
     }
+
+    let page = admin
+        .get(format!("{base}/screens"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Browser player · Chrome") || page.contains("پخش‌کننده مرورگر · Chrome"),
+        "the screens page names the browser player"
+    );
 
     // A publish: the breakfast daypart now shows the lunch layout. The push stream brings
     // it (the poll would take a minute).
@@ -209,7 +184,7 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
         .unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let published = Instant::now();
-    wait_for(&b, "the published lunch layout", |s| {
+    b.wait_player("the published lunch layout", |s| {
         (main_layout(s) == Some(lunch)).then_some(())
     })
     .await;
@@ -246,10 +221,11 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     let dinner_at = tehran_today(19, 0);
     b.goto(&format!("http://{addr}/play/?clock={dinner_at}"))
         .await;
-    let offline = wait_for(&b, "dinner from the stored manifest", |s| {
-        (main_layout(s) == Some(dinner)).then(|| s.clone())
-    })
-    .await;
+    let offline = b
+        .wait_player("dinner from the stored manifest", |s| {
+            (main_layout(s) == Some(dinner)).then(|| s.clone())
+        })
+        .await;
     assert_eq!(offline["online"], false, "{offline}");
     b.wait_script("return typeof window.vitrinFirstFrameMs === 'number';")
         .await;

@@ -48,11 +48,46 @@ pub struct ScreenStatus {
     pub status_text: String,
     /// What its player reported on screen, by content name.
     pub showing: String,
+    /// Which player it is ("Browser player · Chrome 156", "Vitrin player · linux"), from its
+    /// last heartbeat; empty before the first.
+    pub player: String,
     pub seen: String,
     pub has_screenshot: bool,
     pub tags: Vec<String>,
     /// "2 of 3 screens online", for the dashboard's counter.
     pub online_count_text: String,
+}
+
+/// The admin's name for the player a heartbeat's `platform` describes.
+fn player_label(page: &Page, platform: &str) -> String {
+    match platform.strip_prefix("browser ") {
+        Some(agent) => page.tf(
+            "screens.player.browser",
+            &[("browser", &browser_name(agent))],
+        ),
+        None => page.tf(
+            "screens.player.native",
+            &[("os", platform.split_whitespace().nth(1).unwrap_or("?"))],
+        ),
+    }
+}
+
+/// "Chrome 156", "Firefox 140", "Safari 18" from a user agent; the agent itself otherwise.
+fn browser_name(agent: &str) -> String {
+    // Order matters: Chrome's agent names Safari too, Edge's names Chrome.
+    for (token, name) in [
+        ("Edg/", "Edge"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Version/", "Safari"),
+    ] {
+        if let Some(rest) = agent.split(token).nth(1) {
+            let major = rest.split(['.', ' ']).next().unwrap_or_default();
+            return format!("{name} {major}");
+        }
+    }
+    agent.chars().take(40).collect()
 }
 
 /// Every screen the principal sees, with its live status in `page`'s language.
@@ -112,7 +147,14 @@ pub async fn statuses(
                 })
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| page.t("screens.showing_nothing").to_owned());
+            let player = s
+                .status
+                .as_ref()
+                .and_then(|h| h.platform.as_deref())
+                .map(|p| player_label(page, p))
+                .unwrap_or_default();
             ScreenStatus {
+                player,
                 id: s.id,
                 store: stores.get(&s.store_id).cloned().unwrap_or_default(),
                 status,
@@ -607,6 +649,16 @@ pub const TEXT: &[Entry] = &[
     ("screens.seen", "Last seen", "آخرین تماس"),
     ("screens.never", "never", "هرگز"),
     ("screens.showing_nothing", "—", "—"),
+    (
+        "screens.player.browser",
+        "Browser player · {browser}",
+        "پخش‌کننده مرورگر · {browser}",
+    ),
+    (
+        "screens.player.native",
+        "Vitrin player · {os}",
+        "پخش‌کننده ویترین · {os}",
+    ),
     ("screens.status.online", "online", "برخط"),
     ("screens.status.offline", "offline", "برون‌خط"),
     ("screens.status.unpaired", "not paired", "جفت‌نشده"),
@@ -757,3 +809,22 @@ pub const TEXT: &[Entry] = &[
         "این کد پیش‌تر برای جفت‌کردن نمایشگری به کار رفته است.",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browsers_are_named_by_their_user_agent() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                      HeadlessChrome/156.0.8078.114 Safari/537.36";
+        assert_eq!(browser_name(chrome), "Chrome 156");
+        let tizen = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.5) AppleWebKit/537.36 (KHTML, like \
+                     Gecko) 85.0.4183.93/6.5 TV Safari/537.36 SamsungBrowser/2.2";
+        assert_eq!(browser_name(tizen), "Samsung Internet 2");
+        let ipad = "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, \
+                    like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+        assert_eq!(browser_name(ipad), "Safari 18");
+        assert_eq!(browser_name("Lynx"), "Lynx");
+    }
+}
