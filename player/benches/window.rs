@@ -11,23 +11,22 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::mpsc::Receiver;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Process, events, have, shop, start_xvfb, until_event};
+use support::{
+    Player, cpu_seconds, first_frame_ms, have, median, rss_mib, shop, start_player, start_xvfb,
+    until_event, until_log,
+};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vitrin-player");
 const IMAGES: usize = 20;
 const CYCLE_SECS: u64 = 2;
 const COLD_STARTS: usize = 5;
 /// The frame-time report period, and how many reports are taken.
 const FRAME_STATS_SECS: u64 = 20;
 const FRAME_REPORTS: usize = 2;
-const FRAME_STATS_ENV: &str = vitrin_player::render::frame_stats::ENV;
 const PROFILE: &str = if cfg!(debug_assertions) {
     "debug (dev profile)"
 } else {
@@ -56,91 +55,6 @@ fn photo_4k(seed: u32) -> Vec<u8> {
     jpeg
 }
 
-/// User + system CPU seconds the process has used so far.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    // Fields after the command name (which is in parentheses and may contain spaces).
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    // SAFETY: sysconf has no preconditions.
-    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    ticks as f64 / per_second
-}
-
-fn rss_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kib: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap();
-    kib / 1024.0
-}
-
-/// The player with its JSON events (stdout) and log lines (stderr), each read on a thread.
-struct Player {
-    process: Process,
-    events: Receiver<Value>,
-    log: Receiver<String>,
-}
-
-fn start_player(server: &str, data_dir: &Path, display: &str, frame_stats: bool) -> Player {
-    let mut command = Command::new(BIN);
-    command
-        .args(["--server", server, "--data-dir"])
-        .arg(data_dir)
-        .env("DISPLAY", display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("VITRIN_SERVER")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if frame_stats {
-        command.env(FRAME_STATS_ENV, FRAME_STATS_SECS.to_string());
-    }
-    let mut process = Process(command.spawn().unwrap());
-    let events = events(&mut process.0);
-    let stderr = process.0.stderr.take().unwrap();
-    let (tx, log) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    Player {
-        process,
-        events,
-        log,
-    }
-}
-
-/// The next log line containing `what` (or a panic after `within`).
-fn until_log(log: &Receiver<String>, what: &str, within: Duration) -> String {
-    let deadline = Instant::now() + within;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = log
-            .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no log line with {what:?} within {within:?}"));
-        if line.contains(what) {
-            return line;
-        }
-    }
-}
-
-/// Waits for the player's "first content frame" log line; returns its startup_ms.
-fn first_frame_ms(player: &Player) -> u64 {
-    let line = until_log(&player.log, "first content frame", Duration::from_secs(120));
-    line.split("startup_ms=")
-        .nth(1)
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse::<u64>().ok())
-        .expect("the log line carries startup_ms")
-}
-
 /// The next `frame_stats {json}` report of the player.
 fn frame_report(player: &Player) -> Value {
     let line = until_log(
@@ -167,11 +81,6 @@ fn clip_720p(dir: &Path, secs: u32) -> Vec<u8> {
         .unwrap();
     assert!(status.success(), "ffmpeg made no clip");
     std::fs::read(out).unwrap()
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 fn main() {
@@ -270,7 +179,7 @@ fn main() {
     });
 
     let data_dir = dir.path().join("player");
-    let player = start_player(&server.url(""), &data_dir, &display, false);
+    let player = start_player(&server.url(""), &data_dir, &display, 0);
     let pid = player.process.0.id();
     let code = until_event(&player.events, "pairing_code")["code"]
         .as_str()
@@ -311,14 +220,14 @@ fn main() {
     // first frame must not wait for it.
     let mut starts = Vec::new();
     for _ in 0..COLD_STARTS {
-        let again = start_player(&server.url(""), &data_dir, &display, false);
+        let again = start_player(&server.url(""), &data_dir, &display, 0);
         starts.push(first_frame_ms(&again) as f64);
         drop(again);
     }
 
     // Frame times: the clip and the ticker replace the photos; the player reports its frame
     // intervals every FRAME_STATS_SECS. The report that spans the switch is left out.
-    let player = start_player(&server.url(""), &data_dir, &display, true);
+    let player = start_player(&server.url(""), &data_dir, &display, FRAME_STATS_SECS);
     let pid = player.process.0.id();
     first_frame_ms(&player);
     let (status, body) = runtime.block_on(admin.send(

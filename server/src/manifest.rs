@@ -17,9 +17,9 @@ use vitrin_shared::feed::{FeedData, FeedSnapshot};
 use vitrin_shared::ids::{
     ContentId, FeedId, GroupId, LayoutId, OrgId, PlaylistId, ScreenId, StoreId,
 };
-use vitrin_shared::layout::Layout;
+use vitrin_shared::layout::{Layout, Template, ZoneBinding};
 use vitrin_shared::manifest::{Manifest, Orientation, ScreenSettings};
-use vitrin_shared::playlist::Playlist;
+use vitrin_shared::playlist::{Playlist, PlaylistEntry, Transition};
 use vitrin_shared::schedule::{ScheduleRule, Scope, Target};
 
 use crate::db::{Db, DbError, DbResult, Tx, sql};
@@ -531,4 +531,90 @@ impl SnapshotCache {
         (row.manifest_version as u64 == version && row.manifest_hash == hash)
             .then(|| (snapshot.build(row, Timestamp::now(), base), hash.to_owned()))
     }
+}
+
+/// What the admin previews in the browser player (`/play/?preview=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preview {
+    /// A screen's own manifest: its rules, layouts and default.
+    Screen(ScreenId),
+    /// One layout alone, as a screen with it as default and no rules shows it.
+    Layout(LayoutId),
+    /// One content item alone, full screen.
+    Content(ContentId),
+}
+
+/// The manifest that shows `what` in `timezone` (a screen's preview uses its own); `None`
+/// when it is not in `org`.
+pub async fn for_preview(
+    db: &Db,
+    org: OrgId,
+    what: Preview,
+    timezone: &str,
+    base: &str,
+) -> DbResult<Option<Manifest>> {
+    let mut tx = db.begin_read().await?;
+    let snapshot = OrgSnapshot::load(&mut tx, org).await?;
+    tx.commit().await?;
+    let now = Timestamp::now();
+    let settings = |name: &str, default_layout: LayoutId| ScreenSettings {
+        id: ScreenId(0),
+        name: name.to_owned(),
+        store: StoreId(0),
+        timezone: timezone.to_owned(),
+        orientation: Orientation::Landscape,
+        default_layout: Some(default_layout),
+        heartbeat_secs: 60,
+    };
+    let manifest = |settings: ScreenSettings, body: Body| Manifest {
+        api_version: vitrin_shared::API_VERSION,
+        version: 1,
+        server_time: now,
+        screen: settings,
+        layouts: body.layouts,
+        playlists: body.playlists,
+        content: body.content,
+        rules: body.rules,
+        feeds: body.feeds,
+    };
+    Ok(match what {
+        Preview::Screen(id) => snapshot
+            .screen(id)
+            .map(|row| snapshot.build(row, now, base)),
+        Preview::Layout(id) => snapshot
+            .layouts
+            .get(&id)
+            .map(|layout| manifest(settings(&layout.name, id), snapshot.body(&[], Some(id)))),
+        Preview::Content(id) => snapshot.content.get(&id).map(|item| {
+            // A layout and playlist of its own (id 0: no stored one has it).
+            let (layout, playlist) = (LayoutId(0), PlaylistId(0));
+            let content = vec![item.clone()];
+            let body = Body {
+                layouts: vec![Layout {
+                    id: layout,
+                    name: item.name.clone(),
+                    template: Template::Fullscreen,
+                    zones: vec![ZoneBinding {
+                        zone: "main".into(),
+                        playlist,
+                    }],
+                }],
+                playlists: vec![Playlist {
+                    id: playlist,
+                    name: item.name.clone(),
+                    entries: vec![PlaylistEntry {
+                        content: id,
+                        duration_ms: 24 * 3600 * 1000,
+                        transition: Transition::Cut,
+                        valid_from: None,
+                        valid_until: None,
+                    }],
+                }],
+                feeds: snapshot.feeds_for(&content),
+                content,
+                rules: Vec::new(),
+            };
+            manifest(settings(&item.name, layout), body)
+        }),
+    })
 }

@@ -102,7 +102,9 @@ impl Range {
     }
 }
 
-fn parse_day(field: &str, text: &str) -> ApiResult<Date> {
+/// A day typed in the Gregorian (`2026-11-22`) or the Solar Hijri calendar (`1405-09-01`,
+/// `/` or Persian digits too).
+pub(crate) fn parse_day(field: &str, text: &str) -> ApiResult<Date> {
     let bad = || {
         ApiError::field(
             field,

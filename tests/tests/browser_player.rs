@@ -12,6 +12,10 @@ use vitrin_tests::browser::{Browser, PLAYER_ARGS, WAIT, artifacts_dir};
 use vitrin_tests::{ServerProcess, free_addr};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_vitrin-test-server");
+/// The tests here take turns: each drives a Chromium drawing with SwiftShader on the CPU, and
+/// two at once on two cores would measure each other.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The main layer's layout id.
 fn main_layout(s: &Value) -> Option<i64> {
     s["showing"]["main"]["layout"].as_i64()
@@ -68,6 +72,7 @@ fn tehran_today(hh: i8, mm: i8) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_server() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(b) = Browser::start_with(&PLAYER_ARGS).await else {
         return;
     };
@@ -125,6 +130,10 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
         shown["showing"]["main"]["zones"]["ticker"].is_i64(),
         "the ticker zone plays: {shown}"
     );
+    assert_eq!(
+        shown["persistent_media"], true,
+        "media go to the Cache Storage"
+    );
     // Every blob is stored (the promo picture), and the browser reports its quota.
     let stored = b
         .wait_player("a storage estimate", |s| {
@@ -176,6 +185,9 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
         .unwrap_or_else(|| panic!("no breakfast rule: {rules:?}"));
     let rule_id = rule["id"].as_i64().unwrap();
     rule["target"]["id"] = json!(lunch);
+    // Timed by the page's own clock: from just before the publish to the moment the engine
+    // changed what shows (the test's polling through WebDriver adds its own delay).
+    let before = b.run("return performance.now();").await.as_f64().unwrap();
     let response = admin
         .put(format!("{base}/api/v1/rules/{rule_id}"))
         .json(&rule)
@@ -188,11 +200,20 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
         (main_layout(s) == Some(lunch)).then_some(())
     })
     .await;
-    let switched = published.elapsed();
-    println!("publish to browser screen: {} ms", switched.as_millis());
+    let changed = b
+        .run("return window.vitrinShowingChangedMs;")
+        .await
+        .as_f64()
+        .unwrap();
+    let switched = changed - before;
+    println!(
+        "publish to browser screen: {switched:.0} ms by the page's clock ({} ms seen by the test)",
+        published.elapsed().as_millis()
+    );
     assert!(
-        switched < Duration::from_secs(3),
-        "a publish reaches the browser by push, not by the minute's poll: {switched:?}"
+        switched < 1000.0,
+        "a publish reaches the browser screen within a second (by push; the poll would take a \
+         minute): {switched:.0} ms"
     );
 
     // Proof of play reaches the server.
@@ -245,4 +266,128 @@ fn assert_not_blank(png: &std::path::Path) {
         colours.len(),
         artifacts_dir().display()
     );
+}
+
+/// The admin's previews: the screen's own renderer in the browser player, at any instant
+/// typed in the Solar Hijri (or Gregorian) calendar, and one layout or content item alone;
+/// with the admin's session, and nothing for anyone else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let Some(b) = Browser::start_with(&PLAYER_ARGS).await else {
+        return;
+    };
+    b.viewport(1280, 720).await;
+    let data = tempfile::tempdir().unwrap();
+    let state = vitrin_tests::test_state(data.path()).await;
+    assert!(demo::seed(&state).await.unwrap());
+    let server = vitrin_tests::TestServer::start(state).await.unwrap();
+    let base = server.url("");
+    let admin = signed_in(&base).await;
+    let dinner = layout_id(&admin, &base, "Dinner").await;
+    let breakfast = layout_id(&admin, &base, "Breakfast").await;
+    let screens = get(&admin, &format!("{base}/api/v1/screens")).await;
+    let counter = screens.as_array().unwrap()[0]["id"].as_i64().unwrap();
+
+    // Signed out, a preview shows why there is nothing, and the API gives nothing.
+    b.goto(&format!("{base}/play/?preview=screen:{counter}"))
+        .await;
+    b.wait_script("return (window.vitrinProblem || '').includes('Sign in');")
+        .await;
+    let anonymous = reqwest::get(format!("{base}/api/v1/preview?screen={counter}"))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+
+    b.goto(&format!("{base}/login")).await;
+    b.fill("#f-email", demo::OWNER_EMAIL).await;
+    b.fill("#f-password", demo::OWNER_PASSWORD).await;
+    b.click("main button[type=submit]").await;
+    b.find("main h1").await;
+
+    // Tomorrow at 19:00 in Tehran, typed as a Solar Hijri day: the dinner daypart.
+    let tomorrow = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Asia/Tehran").unwrap())
+        .date()
+        .tomorrow()
+        .unwrap();
+    let jalali = vitrin_shared::calendar::to_jalali(tomorrow);
+    b.goto(&format!(
+        "{base}/screens/{counter}/preview?date={}/{:02}/{:02}&time=19:00",
+        jalali.year, jalali.month, jalali.day
+    ))
+    .await;
+    assert!(b.path().await.starts_with("/play/?preview=screen:"));
+    b.wait_player("the dinner daypart", |s| {
+        (main_layout(s) == Some(dinner)).then_some(())
+    })
+    .await;
+    // The same at breakfast time, in the Gregorian calendar.
+    b.goto(&format!(
+        "{base}/screens/{counter}/preview?date={tomorrow}&time=08:30"
+    ))
+    .await;
+    b.wait_player("the breakfast daypart", |s| {
+        (main_layout(s) == Some(breakfast)).then_some(())
+    })
+    .await;
+    b.screenshot("browser-player-preview-breakfast").await;
+    assert_eq!(
+        b.player_state().await["pending_plays"],
+        0,
+        "a preview reports no proof of play"
+    );
+
+    // One content item alone, full screen, with its picture from the media library.
+    let content = get(&admin, &format!("{base}/api/v1/content")).await;
+    let promo = content
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "image")
+        .unwrap_or_else(|| panic!("the demo has a promo picture: {content}"));
+    let promo_id = promo["id"].as_i64().unwrap();
+    b.goto(&format!("{base}/play/?preview=content:{promo_id}"))
+        .await;
+    b.wait_player("the promo alone", |s| {
+        (s["showing"]["main"]["zones"]["main"] == promo_id).then_some(())
+    })
+    .await;
+    b.wait_script("return typeof window.vitrinFirstFrameMs === 'number';")
+        .await;
+    assert_not_blank(&b.screenshot("browser-player-preview-promo").await);
+
+    // The API refuses what is not one thing of this organization.
+    let status = |path: String| {
+        let admin = admin.clone();
+        async move { admin.get(path).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(
+        status(format!("{base}/api/v1/preview?screen=999")).await,
+        404
+    );
+    assert_eq!(
+        status(format!(
+            "{base}/api/v1/preview?screen={counter}&layout={dinner}"
+        ))
+        .await,
+        422
+    );
+    assert_eq!(
+        status(format!(
+            "{base}/api/v1/preview?layout={dinner}&tz=Mars/Olympus"
+        ))
+        .await,
+        422
+    );
+    let sha = promo["media"]["sha256"].as_str().unwrap();
+    assert_eq!(
+        status(format!("{base}/api/v1/preview/media/{sha}")).await,
+        200
+    );
+    assert_eq!(
+        status(format!("{base}/api/v1/preview/media/{}", "0".repeat(64))).await,
+        404
+    );
+    b.close().await;
 }

@@ -66,6 +66,7 @@ impl WebApp {
         };
         if let Mode::Pairing { code } = &mode {
             let _ = pairing::show(ui, screen, &self.server, code, &[], &mut self.stage.text);
+            crate::set_page_mark("vitrinPairingMs");
             return;
         }
         let (Some(showing), Some(loaded)) = (showing, loaded) else {
@@ -93,8 +94,7 @@ impl WebApp {
             self.first_frame = true;
             let ms = self.started.elapsed().as_millis() as u64;
             tracing::info!(startup_ms = ms, "first content frame");
-            // For the benchmark and tests: when the first content frame was drawn.
-            crate::set_page_mark("vitrinFirstFrameMs", ms as f64);
+            crate::set_page_mark("vitrinFirstFrameMs");
         }
     }
 

@@ -77,19 +77,31 @@ pub struct Engine {
     play_wake: RefCell<Option<UnboundedReceiver<()>>>,
     push_up: Cell<bool>,
     started: Instant,
+    /// An admin's preview: nothing is reported (no heartbeats, no proof of play).
+    preview: bool,
 }
 
 type Task = Pin<Box<dyn Future<Output = ApiError>>>;
 
 impl Engine {
-    pub fn new(api: Api, media: MediaStore, clock: Clock, repaint: Box<dyn Fn()>) -> Rc<Engine> {
+    /// A screen's engine; a preview's (`preview`) starts empty and keeps nothing.
+    pub fn new(
+        api: Api,
+        media: MediaStore,
+        clock: Clock,
+        repaint: Box<dyn Fn()>,
+        preview: bool,
+    ) -> Rc<Engine> {
         let (sync_now, sync_wake) = unbounded();
         let (play_now, play_wake) = unbounded();
-        let stored = store::manifest().and_then(|(manifest, etag)| {
-            Loaded::new(manifest, etag)
-                .map_err(|e| tracing::warn!("the stored manifest is unusable: {e}"))
-                .ok()
-        });
+        let stored = (!preview)
+            .then(store::manifest)
+            .flatten()
+            .and_then(|(manifest, etag)| {
+                Loaded::new(manifest, etag)
+                    .map_err(|e| tracing::warn!("the stored manifest is unusable: {e}"))
+                    .ok()
+            });
         Rc::new(Engine {
             state: RefCell::new(State {
                 mode: if stored.is_some() {
@@ -118,6 +130,7 @@ impl Engine {
             play_wake: RefCell::new(Some(play_wake)),
             push_up: Cell::new(false),
             started: Instant::now(),
+            preview,
         })
     }
 
@@ -156,6 +169,50 @@ impl Engine {
             store::forget_identity();
             self.error("the server no longer knows this screen: pairing again".into());
         }
+    }
+
+    /// Plays an admin's preview (`screen=1`, `layout=2`, `content=3`) with their session.
+    pub async fn run_preview(self: Rc<Engine>, query: String) {
+        wasm_bindgen_futures::spawn_local(self.clone().play());
+        let mut backoff = Backoff::default();
+        loop {
+            match self.load_preview(&query).await {
+                Ok(()) => return,
+                Err(e @ (ApiError::Unauthorized | ApiError::NotFound)) => {
+                    crate::show_problem(&format!(
+                        "No preview of {query}: {e}. Sign in to the admin first."
+                    ));
+                    return;
+                }
+                Err(e) => {
+                    self.error(format!("cannot load the preview: {e}"));
+                    backoff.sleep().await;
+                }
+            }
+        }
+    }
+
+    async fn load_preview(&self, query: &str) -> Result<(), ApiError> {
+        let manifest = self.api.preview_manifest(query).await?;
+        let loaded = Loaded::new(manifest, String::new()).map_err(ApiError::Decode)?;
+        for m in loaded.manifest.media() {
+            if !self.media.contains(&m.sha256).await {
+                let bytes = self.api.preview_media(&m.sha256).await?;
+                self.media
+                    .put(&m.sha256, &bytes)
+                    .await
+                    .map_err(ApiError::Decode)?;
+            }
+        }
+        {
+            let mut state = self.state.borrow_mut();
+            state.loaded = Some(Rc::new(loaded));
+            state.mode = Mode::Playing;
+            state.online = true;
+        }
+        let _ = self.play_now.unbounded_send(());
+        (self.repaint)();
+        Ok(())
     }
 
     /// Shows a pairing code until someone claims it; returns the stored identity.
@@ -535,10 +592,11 @@ impl Engine {
                         changed
                     };
                     if changed {
+                        crate::set_page_time("vitrinShowingChangedMs");
                         (self.repaint)();
                     }
                     let ended = plays.look(&resolution, now, &mut crate::random_id);
-                    if !ended.is_empty() {
+                    if !ended.is_empty() && !self.preview {
                         match store::record_plays(&ended) {
                             Ok(0) => {}
                             Ok(dropped) => self.error(format!(

@@ -44,9 +44,19 @@ pub(crate) fn stage_element() -> web_sys::HtmlElement {
         .unchecked_into()
 }
 
-/// Sets `window[name] = value`, for the page and the tests to read.
-pub(crate) fn set_page_mark(name: &str, value: f64) {
-    let _ = js_sys::Reflect::set(&window(), &name.into(), &value.into());
+/// Sets `window[name]` to the milliseconds since the page's navigation began (the page's
+/// `performance.now()`), for the tests and the benchmark to read.
+pub(crate) fn set_page_time(name: &str) {
+    let window = window();
+    let ms = window.performance().map_or(0.0, |p| p.now());
+    let _ = js_sys::Reflect::set(&window, &name.into(), &ms.into());
+}
+
+/// `set_page_time`, the first time only: when something was first on screen.
+pub(crate) fn set_page_mark(name: &str) {
+    if !js_sys::Reflect::has(&window(), &name.into()).unwrap_or(false) {
+        set_page_time(name);
+    }
 }
 
 /// What the heartbeat reports the player runs on.
@@ -82,13 +92,48 @@ fn server_base() -> String {
     format!("{origin}{base}")
 }
 
-/// The clock: the device's, or for tests `?clock=<RFC 3339>&speed=<factor>` like the native
-/// player's hidden `--clock-start`/`--clock-speed`.
-fn clock() -> Clock {
+/// A parameter of the page's address.
+fn param(name: &str) -> Option<String> {
     let search = window().location().search().unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let get = |name: &str| params.as_ref().and_then(|p| p.get(name));
-    match get("clock").and_then(|c| c.parse().ok()) {
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+/// Shows `text` over the player (index.html's `#problem`), for what a person must fix.
+pub(crate) fn show_problem(text: &str) {
+    if let Some(p) = document().get_element_by_id("problem") {
+        p.set_text_content(Some(text));
+        let _ = p.remove_attribute("hidden");
+    }
+    let _ = js_sys::Reflect::set(&window(), &"vitrinProblem".into(), &text.into());
+}
+
+/// `?preview=screen:1` (or `layout:2`, `content:3`) as the preview API's query.
+fn preview_query() -> Option<Result<String, String>> {
+    let preview = param("preview")?;
+    Some(match preview.split_once(':') {
+        Some((kind @ ("screen" | "layout" | "content"), id)) if id.parse::<i64>().is_ok() => {
+            let tz = param("tz")
+                .map(|tz| format!("&tz={tz}"))
+                .unwrap_or_default();
+            Ok(format!("{kind}={id}{tz}"))
+        }
+        _ => Err(format!(
+            "preview={preview:?}: say screen:ID, layout:ID or content:ID"
+        )),
+    })
+}
+
+/// The clock: the device's; from `?at=<RFC 3339>` for a preview of that instant; for tests
+/// `?clock=<RFC 3339>&speed=<factor>` like the native player's hidden `--clock-start` and
+/// `--clock-speed`.
+fn clock() -> Clock {
+    let get = param;
+    match get("clock")
+        .or_else(|| get("at"))
+        .and_then(|c| c.parse().ok())
+    {
         Some(start) => {
             let speed = get("speed").and_then(|s| s.parse().ok()).unwrap_or(1.0);
             Clock::scaled(start, speed)
@@ -102,9 +147,20 @@ fn clock() -> Clock {
 pub async fn start() -> Result<(), JsValue> {
     log::install();
     let base = server_base();
-    let media = store::MediaStore::open(&base)
-        .await
-        .map_err(|e| JsValue::from_str(&e))?;
+    let preview = match preview_query() {
+        Some(Ok(query)) => Some(query),
+        Some(Err(e)) => {
+            show_problem(&e);
+            return Err(e.into());
+        }
+        None => None,
+    };
+    let cache = if preview.is_some() {
+        store::PREVIEW_CACHE
+    } else {
+        store::MEDIA_CACHE
+    };
+    let media = store::MediaStore::open(&base, cache).await;
     wasm_bindgen_futures::spawn_local(async {
         if !store::ask_persistence().await {
             tracing::info!("the browser may evict the media cache under storage pressure");
@@ -122,10 +178,15 @@ pub async fn start() -> Result<(), JsValue> {
             eframe::WebOptions::default(),
             Box::new(move |cc| {
                 let ctx = cc.egui_ctx.clone();
-                let engine =
-                    Engine::new(api, media, clock(), Box::new(move || ctx.request_repaint()));
+                let repaint = Box::new(move || ctx.request_repaint());
+                let engine = Engine::new(api, media, clock(), repaint, preview.is_some());
                 ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
-                wasm_bindgen_futures::spawn_local(engine.clone().run());
+                match preview {
+                    Some(query) => {
+                        wasm_bindgen_futures::spawn_local(engine.clone().run_preview(query))
+                    }
+                    None => wasm_bindgen_futures::spawn_local(engine.clone().run()),
+                }
                 Ok(Box::new(app::WebApp::new(&cc.egui_ctx, engine, base)))
             }),
         )
@@ -137,7 +198,8 @@ pub async fn start() -> Result<(), JsValue> {
 
 /// The player's state as JSON, like the native player's event lines: `mode` (waiting,
 /// pairing, playing), the pairing `code`, `showing`, `online`, `manifest_version`,
-/// `storage` (bytes used and allowed), `last_error`, `pending_plays`.
+/// `storage` (bytes used and allowed), `persistent_media` (false without Cache Storage: plain
+/// http to another machine), `last_error`, `pending_plays`.
 #[wasm_bindgen]
 pub fn vitrin_state() -> String {
     ENGINE.with(|engine| {
@@ -158,6 +220,7 @@ pub fn vitrin_state() -> String {
             "online": state.online,
             "manifest_version": state.loaded.as_ref().map(|l| l.manifest.version),
             "storage": state.storage,
+            "persistent_media": engine.media.is_persistent(),
             "last_error": state.last_error,
             "pending_plays": store::pending_plays().len(),
         })

@@ -220,6 +220,32 @@ impl Api {
         body_bytes(&response).await
     }
 
+    /// The manifest of an admin's preview (`screen=1`, `layout=2`, `content=3`), with the
+    /// admin's session cookie.
+    pub async fn preview_manifest(&self, query: &str) -> ApiResult<Manifest> {
+        self.json(
+            "GET",
+            &format!("/api/v1/preview?{query}"),
+            None::<&()>,
+            REQUEST_MS,
+        )
+        .await
+    }
+
+    /// A blob of the admin's media library, for a preview.
+    pub async fn preview_media(&self, sha256: &str) -> ApiResult<Vec<u8>> {
+        let response = self
+            .send(
+                "GET",
+                &format!("/api/v1/preview/media/{sha256}"),
+                &[],
+                None,
+                0,
+            )
+            .await?;
+        body_bytes(&response).await
+    }
+
     pub async fn heartbeat(&self, beat: &Heartbeat) -> ApiResult<HeartbeatReply> {
         self.json("POST", "/api/player/v1/heartbeat", Some(beat), REQUEST_MS)
             .await

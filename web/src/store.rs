@@ -3,7 +3,9 @@
 //! the Cache Storage (large, asynchronous), each blob checked against its sha256 when it is
 //! stored and again when it is read.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
@@ -20,7 +22,9 @@ const IDENTITY: &str = "vitrin.identity";
 const MANIFEST: &str = "vitrin.manifest";
 const PLAYS: &str = "vitrin.plays";
 /// The Cache Storage bucket of media blobs (the service worker's app cache is another).
-const MEDIA_CACHE: &str = "vitrin-media-v1";
+pub const MEDIA_CACHE: &str = "vitrin-media-v1";
+/// An admin's previews keep their media apart from a player's.
+pub const PREVIEW_CACHE: &str = "vitrin-preview-v1";
 /// Unsent proof-of-play records kept while the server is away (about 2.5 MB of localStorage,
 /// whose quota is 5 MB); beyond that the oldest go first.
 pub const MAX_PENDING_PLAYS: usize = 10_000;
@@ -111,12 +115,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Media blobs in the Cache Storage, by sha256.
+/// Media blobs by sha256: in the Cache Storage, or in memory where the browser has none (a
+/// page over plain http to anything but localhost is no "secure context": no Cache Storage and
+/// no service worker, so it plays offline only until it is reloaded).
 #[derive(Clone)]
 pub struct MediaStore {
-    cache: Cache,
+    backend: Backend,
     /// Absolute URL prefix of the keys (the Cache API keys responses by http(s) URL).
     prefix: String,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Cache(Cache),
+    Memory(Rc<RefCell<HashMap<String, Rc<Vec<u8>>>>>),
 }
 
 async fn promise<T: JsCast>(p: js_sys::Promise) -> Result<T, String> {
@@ -127,16 +139,29 @@ async fn promise<T: JsCast>(p: js_sys::Promise) -> Result<T, String> {
 }
 
 impl MediaStore {
-    /// `origin_base` is the page's origin plus the server's base path.
-    pub async fn open(origin_base: &str) -> Result<MediaStore, String> {
-        let caches = crate::window()
-            .caches()
-            .map_err(|e| format!("this browser has no Cache Storage: {}", js_text(&e)))?;
-        let cache: Cache = promise(caches.open(MEDIA_CACHE)).await?;
-        Ok(MediaStore {
-            cache,
-            prefix: format!("{origin_base}/play/media/"),
-        })
+    /// The bucket `name`; `origin_base` is the page's origin plus the server's base path.
+    pub async fn open(origin_base: &str, name: &str) -> MediaStore {
+        let prefix = format!("{origin_base}/play/{name}/");
+        let cache = match crate::window().caches() {
+            Ok(caches) => promise::<Cache>(caches.open(name)).await,
+            Err(e) => Err(js_text(&e)),
+        };
+        let backend = match cache {
+            Ok(cache) => Backend::Cache(cache),
+            Err(e) => {
+                tracing::warn!(
+                    "no Cache Storage ({e}): media are kept in memory only; serve the player \
+                     over https to keep them across reloads"
+                );
+                Backend::Memory(Rc::default())
+            }
+        };
+        MediaStore { backend, prefix }
+    }
+
+    /// Whether blobs survive a reload of the page.
+    pub fn is_persistent(&self) -> bool {
+        matches!(self.backend, Backend::Cache(_))
     }
 
     fn key(&self, sha: &str) -> String {
@@ -144,9 +169,12 @@ impl MediaStore {
     }
 
     pub async fn contains(&self, sha: &str) -> bool {
-        JsFuture::from(self.cache.match_with_str(&self.key(sha)))
-            .await
-            .is_ok_and(|v| !v.is_undefined())
+        match &self.backend {
+            Backend::Cache(cache) => JsFuture::from(cache.match_with_str(&self.key(sha)))
+                .await
+                .is_ok_and(|v| !v.is_undefined()),
+            Backend::Memory(blobs) => blobs.borrow().contains_key(sha),
+        }
     }
 
     /// Stores `bytes` as `sha` if they hash to it.
@@ -155,12 +183,21 @@ impl MediaStore {
         if actual != sha {
             return Err(format!("{sha} arrived corrupt (sha256 {actual}), not kept"));
         }
+        let cache = match &self.backend {
+            Backend::Cache(cache) => cache,
+            Backend::Memory(blobs) => {
+                blobs
+                    .borrow_mut()
+                    .insert(sha.to_owned(), Rc::new(bytes.to_vec()));
+                return Ok(());
+            }
+        };
         let init = ResponseInit::new();
         init.set_status(200);
         let body = Uint8Array::from(bytes);
         let response = Response::new_with_opt_buffer_source_and_init(Some(&body), &init)
             .map_err(|e| js_text(&e))?;
-        promise::<JsValue>(self.cache.put_with_str(&self.key(sha), &response))
+        promise::<JsValue>(cache.put_with_str(&self.key(sha), &response))
             .await
             .map_err(|e| format!("cannot store {sha} (storage quota?): {e}"))?;
         Ok(())
@@ -168,7 +205,11 @@ impl MediaStore {
 
     /// The blob `sha`, if stored and still intact (a damaged one is deleted).
     pub async fn get(&self, sha: &str) -> Option<Vec<u8>> {
-        let found = JsFuture::from(self.cache.match_with_str(&self.key(sha)))
+        let cache = match &self.backend {
+            Backend::Cache(cache) => cache,
+            Backend::Memory(blobs) => return blobs.borrow().get(sha).map(|b| b.to_vec()),
+        };
+        let found = JsFuture::from(cache.match_with_str(&self.key(sha)))
             .await
             .ok()?;
         if found.is_undefined() {
@@ -179,7 +220,7 @@ impl MediaStore {
         let bytes = Uint8Array::new(&buffer).to_vec();
         if sha256_hex(&bytes) != sha {
             tracing::warn!("stored blob {sha} is damaged: deleted, fetched again at the next sync");
-            let _ = JsFuture::from(self.cache.delete_with_str(&self.key(sha))).await;
+            let _ = JsFuture::from(cache.delete_with_str(&self.key(sha))).await;
             return None;
         }
         Some(bytes)
@@ -187,7 +228,16 @@ impl MediaStore {
 
     /// Deletes every blob not in `keep`; returns how many went.
     pub async fn keep_only(&self, keep: &HashSet<String>) -> usize {
-        let Ok(keys) = promise::<Array>(self.cache.keys()).await else {
+        let cache = match &self.backend {
+            Backend::Cache(cache) => cache,
+            Backend::Memory(blobs) => {
+                let mut blobs = blobs.borrow_mut();
+                let before = blobs.len();
+                blobs.retain(|sha, _| keep.contains(sha));
+                return before - blobs.len();
+            }
+        };
+        let Ok(keys) = promise::<Array>(cache.keys()).await else {
             return 0;
         };
         let mut deleted = 0;
@@ -196,7 +246,7 @@ impl MediaStore {
             let url = request.url();
             let sha = url.rsplit('/').next().unwrap_or_default();
             if !keep.contains(sha) {
-                let _ = JsFuture::from(self.cache.delete_with_request(&request)).await;
+                let _ = JsFuture::from(cache.delete_with_request(&request)).await;
                 deleted += 1;
             }
         }

@@ -217,3 +217,99 @@ pub fn until_event(events: &Receiver<Value>, name: &str) -> Value {
         }
     }
 }
+
+// Benchmarks: process figures and the player's own log lines.
+
+/// User + system CPU seconds the process has used so far.
+pub fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    ticks as f64 / per_second
+}
+
+pub fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kib / 1024.0
+}
+
+/// The player with its JSON events (stdout) and log lines (stderr), each read on a thread.
+pub struct Player {
+    pub process: Process,
+    pub events: Receiver<Value>,
+    pub log: Receiver<String>,
+}
+
+pub fn start_player(server: &str, data_dir: &Path, display: &str, frame_stats: u64) -> Player {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vitrin-player"));
+    command
+        .args(["--server", server, "--data-dir"])
+        .arg(data_dir)
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("VITRIN_SERVER")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if frame_stats > 0 {
+        command.env(
+            vitrin_player::render::frame_stats::ENV,
+            frame_stats.to_string(),
+        );
+    }
+    let mut process = Process(command.spawn().unwrap());
+    let events = events(&mut process.0);
+    let stderr = process.0.stderr.take().unwrap();
+    let (tx, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    Player {
+        process,
+        events,
+        log,
+    }
+}
+
+/// The next log line containing `what` (or a panic after `within`).
+pub fn until_log(log: &Receiver<String>, what: &str, within: Duration) -> String {
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = log
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no log line with {what:?} within {within:?}"));
+        if line.contains(what) {
+            return line;
+        }
+    }
+}
+
+/// Waits for the player's "first content frame" log line; returns its startup_ms.
+pub fn first_frame_ms(player: &Player) -> u64 {
+    let line = until_log(&player.log, "first content frame", Duration::from_secs(120));
+    line.split("startup_ms=")
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse::<u64>().ok())
+        .expect("the log line carries startup_ms")
+}
+
+/// The median (the upper one of an even count).
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}

@@ -7,6 +7,7 @@ pub mod document;
 pub mod groups;
 pub mod library_routes;
 pub mod media;
+pub mod preview;
 pub mod screens;
 pub mod stores;
 pub mod users;
@@ -117,6 +118,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(crate::reports::uptime))
         .routes(routes!(crate::promo::links))
         .routes(routes!(crate::promo::redirect))
+        .routes(routes!(preview::preview_manifest))
+        .routes(routes!(preview::preview_media))
         .merge(crate::player::routes())
         .split_for_parts();
     // What the annotations leave out, now that every operation is in the document.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::{Deserialize, Serialize};
@@ -35,6 +35,59 @@ pub fn routes() -> Router<AppState> {
         .route("/screens/{id}", get(edit).post(save))
         .route("/screens/{id}/command", post(command))
         .route("/screens/{id}/revoke", post(revoke))
+        .route("/screens/{id}/preview", get(preview))
+}
+
+/// When to preview a screen: a day (Solar Hijri or Gregorian) and a time in its store's zone.
+#[derive(Debug, Deserialize)]
+struct PreviewAt {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+}
+
+/// Opens the browser player's preview of the screen at the day and time asked (now when both
+/// are blank): the screen's own renderer, its rules and layouts, at that instant.
+async fn preview(
+    State(state): State<AppState>,
+    signed: Signed,
+    Id(id): Id,
+    Query(at): Query<PreviewAt>,
+) -> ApiResult<Response> {
+    let screen = api::get(&state, &signed.principal, id).await?;
+    let (timezone,): (String,) = sql("SELECT timezone FROM stores WHERE id = $1")
+        .bind(screen.store_id)
+        .fetch_one(&state.db)
+        .await?;
+    let tz = jiff::tz::TimeZone::get(&timezone).map_err(|_| ApiError::NotFound)?;
+    let instant = if at.date.trim().is_empty() && at.time.trim().is_empty() {
+        jiff::Timestamp::now()
+    } else {
+        let day = if at.date.trim().is_empty() {
+            jiff::Timestamp::now().to_zoned(tz.clone()).date()
+        } else {
+            crate::reports::parse_day("date", &at.date)?
+        };
+        let time = match at.time.trim() {
+            "" => jiff::civil::time(12, 0, 0, 0),
+            text => text.parse::<jiff::civil::Time>().map_err(|_| {
+                ApiError::field(
+                    "time",
+                    "invalid_time",
+                    format!("'{text}' is not a time like 08:30"),
+                )
+            })?,
+        };
+        day.to_datetime(time)
+            .to_zoned(tz)
+            .map_err(|e| ApiError::field("time", "invalid_time", e.to_string()))?
+            .timestamp()
+    };
+    Ok(
+        axum::response::Redirect::to(&format!("/play/?preview=screen:{id}&at={instant}"))
+            .into_response(),
+    )
 }
 
 /// One screen as the dashboard and the screens list show it (also sent live as JSON).
@@ -649,6 +702,13 @@ pub const TEXT: &[Entry] = &[
     ("screens.seen", "Last seen", "آخرین تماس"),
     ("screens.never", "never", "هرگز"),
     ("screens.showing_nothing", "—", "—"),
+    (
+        "screens.preview",
+        "Preview in the player",
+        "پیش‌نمایش در پخش‌کننده",
+    ),
+    ("screens.preview_date", "Day", "روز"),
+    ("screens.preview_time", "Time", "ساعت"),
     (
         "screens.player.browser",
         "Browser player · {browser}",
