@@ -110,6 +110,9 @@ fn build(root: &Path, out: &Path, bundle: &Path) -> Result<(), String> {
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(false)
+        // Function names are for debuggers: 1.4 MB of the 9.7 MB a screen downloads.
+        .remove_name_section(true)
+        .remove_producers_section(true)
         .out_name("app")
         .generate(bundle)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
