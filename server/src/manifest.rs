@@ -533,25 +533,22 @@ impl SnapshotCache {
     }
 }
 
-/// What the admin previews in the browser player (`/play/?preview=…`).
+/// What the admin previews alone in the browser player (`/play/?preview=…`; a screen's
+/// preview plays its own manifest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preview {
-    /// A screen's own manifest: its rules, layouts and default.
-    Screen(ScreenId),
     /// One layout alone, as a screen with it as default and no rules shows it.
     Layout(LayoutId),
     /// One content item alone, full screen.
     Content(ContentId),
 }
 
-/// The manifest that shows `what` in `timezone` (a screen's preview uses its own); `None`
-/// when it is not in `org`.
+/// The manifest that shows `what` in `timezone`; `None` when it is not in `org`.
 pub async fn for_preview(
     db: &Db,
     org: OrgId,
     what: Preview,
     timezone: &str,
-    base: &str,
 ) -> DbResult<Option<Manifest>> {
     let mut tx = db.begin_read().await?;
     let snapshot = OrgSnapshot::load(&mut tx, org).await?;
@@ -578,9 +575,6 @@ pub async fn for_preview(
         feeds: body.feeds,
     };
     Ok(match what {
-        Preview::Screen(id) => snapshot
-            .screen(id)
-            .map(|row| snapshot.build(row, now, base)),
         Preview::Layout(id) => snapshot
             .layouts
             .get(&id)

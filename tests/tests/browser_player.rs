@@ -297,7 +297,7 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
         .await;
     b.wait_script("return (window.vitrinProblem || '').includes('Sign in');")
         .await;
-    let anonymous = reqwest::get(format!("{base}/api/v1/preview?screen={counter}"))
+    let anonymous = reqwest::get(format!("{base}/api/v1/layouts/{dinner}/preview"))
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 401);

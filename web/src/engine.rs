@@ -171,7 +171,7 @@ impl Engine {
         }
     }
 
-    /// Plays an admin's preview (`screen=1`, `layout=2`, `content=3`) with their session.
+    /// Plays an admin's preview (the API path of its manifest) with their session.
     pub async fn run_preview(self: Rc<Engine>, query: String) {
         wasm_bindgen_futures::spawn_local(self.clone().play());
         let mut backoff = Backoff::default();

@@ -220,16 +220,11 @@ impl Api {
         body_bytes(&response).await
     }
 
-    /// The manifest of an admin's preview (`screen=1`, `layout=2`, `content=3`), with the
-    /// admin's session cookie.
-    pub async fn preview_manifest(&self, query: &str) -> ApiResult<Manifest> {
-        self.json(
-            "GET",
-            &format!("/api/v1/preview?{query}"),
-            None::<&()>,
-            REQUEST_MS,
-        )
-        .await
+    /// The manifest of an admin's preview (`screens/1/manifest`, `layouts/2/preview`,
+    /// `content/3/preview`), with the admin's session cookie.
+    pub async fn preview_manifest(&self, path: &str) -> ApiResult<Manifest> {
+        self.json("GET", &format!("/api/v1/{path}"), None::<&()>, REQUEST_MS)
+            .await
     }
 
     /// A blob of the admin's media library, for a preview.

@@ -118,7 +118,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(crate::reports::uptime))
         .routes(routes!(crate::promo::links))
         .routes(routes!(crate::promo::redirect))
-        .routes(routes!(preview::preview_manifest))
+        .routes(routes!(preview::layout_preview))
+        .routes(routes!(preview::content_preview))
         .routes(routes!(preview::preview_media))
         .merge(crate::player::routes())
         .split_for_parts();
