@@ -64,14 +64,7 @@ fn main() {
     let (_xvfb, display) = start_xvfb(WIDTH, HEIGHT);
     let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "ولیعصر");
     let layout = runtime.block_on(async {
-        let menu = json!({"name": "Breakfast", "type": "menu_board", "menu": {
-            "title": "صبحانه · Breakfast", "unit": "toman", "categories": [
-                {"name": "صبحانه ایرانی", "items": [
-                    {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000},
-                    {"name": "املت گوجه", "description": "Tomato omelette", "price": 210000}]},
-                {"name": "نوشیدنی · Drinks", "items": [
-                    {"name": "چای", "description": "Persian tea", "price": 45000},
-                    {"name": "Espresso", "price": 95000}]}]}});
+        let menu = support::breakfast_menu();
         let clock = json!({"name": "Clock", "type": "clock", "calendar": "both"});
         let ticker = json!({"name": "News", "type": "ticker", "source": "static",
             "lines": ["به کافه ویترین خوش آمدید", "Wi-Fi: vitrin-guest"]});

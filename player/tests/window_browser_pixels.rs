@@ -37,15 +37,7 @@ fn the_browser_player_draws_the_persian_menu_like_the_native_player() {
     let (_xvfb, display) = start_xvfb(WIDTH, HEIGHT);
     let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "ولیعصر");
     let layout = runtime.block_on(async {
-        let menu = json!({"name": "Breakfast", "type": "menu_board", "menu": {
-            "title": "صبحانه · Breakfast", "unit": "toman", "categories": [
-                {"name": "صبحانه ایرانی", "items": [
-                    {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000},
-                    {"name": "املت گوجه", "description": "Tomato omelette", "price": 210000},
-                    {"name": "حلیم", "description": "Haleem with cinnamon", "price": 240000, "sold_out": true}]},
-                {"name": "نوشیدنی · Drinks", "items": [
-                    {"name": "چای", "description": "Persian tea", "price": 45000},
-                    {"name": "Espresso", "price": 95000}]}]}});
+        let menu = support::breakfast_menu();
         let content = admin.create("/api/v1/content", menu).await;
         admin.fullscreen_layout("Menu", &[content], 3_600_000).await
     });

@@ -996,6 +996,9 @@ fn matrix() -> Vec<Row> {
         row(GET,     "/api/v1/content/{id}",             "C1",                                Fixed(|w| w.c1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/content/{id}",             "C2 (shown in S2)",                  Fixed(|w| w.c2),                       NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/content/{id}",             "org B's content",                   Fixed(|w| w.b_content),                NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/content/{id}/preview",     "C1",                                Fixed(|w| w.c1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/content/{id}/preview",     "C2 (shown in S2)",                  Fixed(|w| w.c2),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/content/{id}/preview",     "org B's content",                   Fixed(|w| w.b_content),                NO_BODY,                  [404,   404,   404,   404,   401]),
         row(POST,    "/api/v1/content",                  "text",                              Bare,                                  b(new_text),              [201,   201,   201,   403,   401]),
         row(POST,    "/api/v1/content",                  "image of org A's media",            Bare,                                  b(new_image_own),         [201,   201,   201,   403,   401]),
         row(POST,    "/api/v1/content",                  "image → org B's media",             Bare,                                  b(new_image_of_b),        [422,   422,   422,   403,   401]),
@@ -1023,6 +1026,8 @@ fn matrix() -> Vec<Row> {
         row(GET,     "/api/v1/layouts",                  "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/layouts/{id}",             "L1",                                Fixed(|w| w.l1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/layouts/{id}",             "org B's layout",                    Fixed(|w| w.b_layout),                 NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/layouts/{id}/preview",     "L1",                                Fixed(|w| w.l1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/layouts/{id}/preview",     "org B's layout",                    Fixed(|w| w.b_layout),                 NO_BODY,                  [404,   404,   404,   404,   401]),
         row(POST,    "/api/v1/layouts",                  "of P1",                             Bare,                                  b(new_layout),            [201,   201,   201,   403,   401]),
         row(POST,    "/api/v1/layouts",                  "→ org B's playlist",                Bare,                                  b(new_layout_of_b),       [422,   422,   422,   403,   401]),
         row(PUT,     "/api/v1/layouts/{id}",             "fresh, shown nowhere",              Lib(Doc::Layout, Shown::Nowhere),      b(edit_layout),           [200,   200,   200,   403,   401]),
@@ -1624,6 +1629,18 @@ async fn a_device_token_acts_only_for_its_own_screen_and_only_on_the_player_api(
         );
         let (status, body) = env.get(&device_a, &media_b).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "org A's device: {body}");
+        // An admin's preview reads the library by hash too: its own organization's only.
+        let preview_b = format!("/api/v1/preview/media/{SHA_B}");
+        let (status, body) = env.get(b, &preview_b).await;
+        assert_eq!(status, StatusCode::OK, "org B's owner previews it: {body}");
+        let (status, body) = env.get(&w.owner, &preview_b).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "org A's owner: {body}");
+        let (status, body) = env.get(&device_b, &preview_b).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "a device is no admin: {body}"
+        );
 
         // Neither a session nor an API token is a device token.
         let (status, token) = env

@@ -267,6 +267,37 @@ impl Drop for ServerProcess {
     }
 }
 
+/// A client with a cookie jar, signed in as `email` on the server at `base`.
+pub async fn signed_in(base: &str, email: &str, password: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "sign-in: {}",
+        response.status()
+    );
+    client
+}
+
+/// The JSON at `url`, failing on anything but a success.
+pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    let response = client.get(url).send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "GET {url}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
 /// A free port on 127.0.0.1 (closed again, for a process to bind).
 pub fn free_addr() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")

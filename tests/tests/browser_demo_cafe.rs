@@ -19,7 +19,7 @@ use vitrin_shared::manifest::Manifest;
 use vitrin_shared::schedule::Target;
 use vitrin_tests::browser::Browser;
 use vitrin_tests::headless::Player;
-use vitrin_tests::{TestServer, test_config, test_state};
+use vitrin_tests::{TestServer, get_json, signed_in, test_config, test_state};
 
 /// The demo's ticker lines, served here as a news feed's newest items.
 const NEWS: [&str; 3] = [
@@ -124,35 +124,6 @@ async fn news_server() -> SocketAddr {
 }
 
 /// A reqwest client signed in to `base` through the API, to read what the pages made.
-async fn api_client(base: &str, email: &str, password: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let response = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "sign-in: {}",
-        response.status()
-    );
-    client
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> Value {
-    let response = client.get(url).send().await.unwrap();
-    assert!(
-        response.status().is_success(),
-        "GET {url}: {}",
-        response.status()
-    );
-    response.json().await.unwrap()
-}
-
 /// What a screen plays, with ids, times and addresses taken out: objects are named by their
 /// names, a ticker by the lines it shows, a QR promo's tracked link by whether it is one.
 fn canonical(m: &Manifest) -> Value {
@@ -276,7 +247,7 @@ async fn demo_manifest(dir: &std::path::Path) -> Manifest {
     let state = test_state(dir).await;
     assert!(demo::seed(&state).await.unwrap());
     let server = TestServer::start(state).await.unwrap();
-    let api = api_client(&server.url(""), demo::OWNER_EMAIL, demo::OWNER_PASSWORD).await;
+    let api = signed_in(&server.url(""), demo::OWNER_EMAIL, demo::OWNER_PASSWORD).await;
     let screens = get_json(&api, &server.url("/api/v1/screens")).await;
     let id = screens[0]["id"].as_i64().unwrap();
     serde_json::from_value(
@@ -506,6 +477,9 @@ async fn the_demo_cafe_is_rebuilt_from_the_browser_and_plays_as_the_demo_does() 
         b.fill("#f-name", name).await;
         b.select("#f-template", "main_side_ticker").await;
         b.click("button[name=action][value=template]").await;
+        // The blank form has a main zone too: wait for the template's own page (it has a side
+        // zone) so the choice is not made on the page being replaced.
+        b.find("select[name='zone.side']").await;
         b.select_text("select[name='zone.main']", name).await;
         b.select_text("select[name='zone.side']", "Clock").await;
         b.select_text("select[name='zone.ticker']", "Ticker").await;
@@ -535,7 +509,7 @@ async fn the_demo_cafe_is_rebuilt_from_the_browser_and_plays_as_the_demo_does() 
     b.screenshot(&shot("schedule")).await;
 
     // 12. The player has the latest manifest, its media on disk; it plays what the demo does.
-    let owner = api_client(&base, "owner@cafe.test", "a long test password").await;
+    let owner = signed_in(&base, "owner@cafe.test", "a long test password").await;
     let screen_id: i64 = screen_page.trim_start_matches("/screens/").parse().unwrap();
     let latest = get_json(
         &owner,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use vitrin_server::demo;
 use vitrin_tests::browser::{Browser, PLAYER_ARGS, WAIT, artifacts_dir};
-use vitrin_tests::{ServerProcess, free_addr};
+use vitrin_tests::{ServerProcess, free_addr, get_json, signed_in};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_vitrin-test-server");
 /// The tests here take turns: each drives a Chromium drawing with SwiftShader on the CPU, and
@@ -21,34 +21,9 @@ fn main_layout(s: &Value) -> Option<i64> {
     s["showing"]["main"]["layout"].as_i64()
 }
 
-async fn signed_in(base: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let response = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": demo::OWNER_EMAIL, "password": demo::OWNER_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    client
-}
-
-async fn get(client: &reqwest::Client, url: &str) -> Value {
-    let response = client.get(url).send().await.unwrap();
-    assert!(
-        response.status().is_success(),
-        "GET {url}: {}",
-        response.status()
-    );
-    response.json().await.unwrap()
-}
-
 /// Ids of the demo's layouts by name.
 async fn layout_id(client: &reqwest::Client, base: &str, name: &str) -> i64 {
-    let layouts = get(client, &format!("{base}/api/v1/layouts")).await;
+    let layouts = get_json(client, &format!("{base}/api/v1/layouts")).await;
     layouts
         .as_array()
         .or_else(|| layouts["items"].as_array())
@@ -81,7 +56,7 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     let addr = free_addr();
     let server = ServerProcess::start_with(SERVER, data.path(), addr, &["--demo"]).await;
     let base = server.url("");
-    let admin = signed_in(&base).await;
+    let admin = signed_in(&base, demo::OWNER_EMAIL, demo::OWNER_PASSWORD).await;
 
     // Breakfast time in Tehran by the player's test clock.
     let breakfast_at = tehran_today(8, 0);
@@ -100,7 +75,7 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     b.screenshot("browser-player-pairing").await;
 
     // The demo's counter screen takes this browser as its player.
-    let screens = get(&admin, &format!("{base}/api/v1/screens")).await;
+    let screens = get_json(&admin, &format!("{base}/api/v1/screens")).await;
     let screens = screens
         .as_array()
         .or_else(|| screens["items"].as_array())
@@ -146,7 +121,7 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     b.screenshot("browser-player-breakfast").await;
 
     // The admin sees a browser player.
-    let screen = get(&admin, &format!("{base}/api/v1/screens/{counter}")).await;
+    let screen = get_json(&admin, &format!("{base}/api/v1/screens/{counter}")).await;
     let deadline = Instant::now() + WAIT;
     let mut screen = screen;
     while !screen["status"]["platform"]
@@ -155,7 +130,7 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     {
         assert!(Instant::now() < deadline, "no browser heartbeat: {screen}");
         tokio::time::sleep(Duration::from_millis(200)).await;
-        screen = get(&admin, &format!("{base}/api/v1/screens/{counter}")).await;
+        screen = get_json(&admin, &format!("{base}/api/v1/screens/{counter}")).await;
     }
 
     let page = admin
@@ -173,7 +148,7 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
 
     // A publish: the breakfast daypart now shows the lunch layout. The push stream brings
     // it (the poll would take a minute).
-    let rules = get(&admin, &format!("{base}/api/v1/rules")).await;
+    let rules = get_json(&admin, &format!("{base}/api/v1/rules")).await;
     let rules = rules
         .as_array()
         .or_else(|| rules["items"].as_array())
@@ -222,7 +197,7 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     // Proof of play reaches the server.
     let deadline = Instant::now() + WAIT;
     loop {
-        let plays = get(
+        let plays = get_json(
             &admin,
             &format!("{base}/api/v1/reports/plays?screen={counter}"),
         )
@@ -286,16 +261,16 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
     assert!(demo::seed(&state).await.unwrap());
     let server = vitrin_tests::TestServer::start(state).await.unwrap();
     let base = server.url("");
-    let admin = signed_in(&base).await;
+    let admin = signed_in(&base, demo::OWNER_EMAIL, demo::OWNER_PASSWORD).await;
     let dinner = layout_id(&admin, &base, "Dinner").await;
     let breakfast = layout_id(&admin, &base, "Breakfast").await;
-    let screens = get(&admin, &format!("{base}/api/v1/screens")).await;
+    let screens = get_json(&admin, &format!("{base}/api/v1/screens")).await;
     let counter = screens.as_array().unwrap()[0]["id"].as_i64().unwrap();
 
     // Signed out, a preview shows why there is nothing, and the API gives nothing.
     b.goto(&format!("{base}/play/?preview=screen:{counter}"))
         .await;
-    b.wait_script("return (window.vitrinProblem || '').includes('Sign in');")
+    b.wait_script("return (window.vitrinProblem || '').includes('sign in to the admin');")
         .await;
     let anonymous = reqwest::get(format!("{base}/api/v1/layouts/{dinner}/preview"))
         .await
@@ -343,7 +318,7 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
 
     // A portrait screen: the page turns the stage (a browser cannot turn the display) and the
     // player lays out for a tall screen.
-    let screen = get(&admin, &format!("{base}/api/v1/screens/{counter}")).await;
+    let screen = get_json(&admin, &format!("{base}/api/v1/screens/{counter}")).await;
     let response = admin
         .put(format!("{base}/api/v1/screens/{counter}"))
         .json(
@@ -366,7 +341,7 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
     b.screenshot("browser-player-preview-portrait").await;
 
     // One content item alone, full screen, with its picture from the media library.
-    let content = get(&admin, &format!("{base}/api/v1/content")).await;
+    let content = get_json(&admin, &format!("{base}/api/v1/content")).await;
     let promo = content
         .as_array()
         .unwrap()
@@ -384,29 +359,25 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
         .await;
     assert_not_blank(&b.screenshot("browser-player-preview-promo").await);
 
+    // Nothing of that number in this organization: the page says so.
+    b.goto(&format!("{base}/play/?preview=layout:999")).await;
+    b.wait_script(
+        "return (window.vitrinProblem || '').includes('no such screen, layout or item');",
+    )
+    .await;
+
     // The API refuses what is not one thing of this organization.
     let status = |path: String| {
         let admin = admin.clone();
         async move { admin.get(path).send().await.unwrap().status().as_u16() }
     };
-    assert_eq!(
-        status(format!("{base}/api/v1/preview?screen=999")).await,
-        404
-    );
-    assert_eq!(
-        status(format!(
-            "{base}/api/v1/preview?screen={counter}&layout={dinner}"
-        ))
-        .await,
-        422
-    );
-    assert_eq!(
-        status(format!(
-            "{base}/api/v1/preview?layout={dinner}&tz=Mars/Olympus"
-        ))
-        .await,
-        422
-    );
+    for path in [
+        "screens/999/manifest",
+        "layouts/999/preview",
+        "content/999/preview",
+    ] {
+        assert_eq!(status(format!("{base}/api/v1/{path}")).await, 404, "{path}");
+    }
     let sha = promo["media"]["sha256"].as_str().unwrap();
     assert_eq!(
         status(format!("{base}/api/v1/preview/media/{sha}")).await,

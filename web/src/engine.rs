@@ -172,16 +172,22 @@ impl Engine {
     }
 
     /// Plays an admin's preview (the API path of its manifest) with their session.
-    pub async fn run_preview(self: Rc<Engine>, query: String) {
+    pub async fn run_preview(self: Rc<Engine>, path: String) {
         wasm_bindgen_futures::spawn_local(self.clone().play());
         let mut backoff = Backoff::default();
         loop {
-            match self.load_preview(&query).await {
+            match self.load_preview(&path).await {
                 Ok(()) => return,
-                Err(e @ (ApiError::Unauthorized | ApiError::NotFound)) => {
-                    crate::show_problem(&format!(
-                        "No preview of {query}: {e}. Sign in to the admin first."
-                    ));
+                Err(ApiError::Unauthorized) => {
+                    crate::show_problem(
+                        "No preview: sign in to the admin first, then open it again.",
+                    );
+                    return;
+                }
+                Err(ApiError::NotFound) => {
+                    crate::show_problem(
+                        "No preview: your organization has no such screen, layout or item.",
+                    );
                     return;
                 }
                 Err(e) => {
@@ -192,8 +198,8 @@ impl Engine {
         }
     }
 
-    async fn load_preview(&self, query: &str) -> Result<(), ApiError> {
-        let manifest = self.api.preview_manifest(query).await?;
+    async fn load_preview(&self, path: &str) -> Result<(), ApiError> {
+        let manifest = self.api.preview_manifest(path).await?;
         let loaded = Loaded::new(manifest, String::new()).map_err(ApiError::Decode)?;
         for m in loaded.manifest.media() {
             if !self.media.contains(&m.sha256).await {

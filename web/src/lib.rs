@@ -109,20 +109,22 @@ pub(crate) fn show_problem(text: &str) {
     let _ = js_sys::Reflect::set(&window(), &"vitrinProblem".into(), &text.into());
 }
 
-/// `?preview=screen:1` (or `layout:2`, `content:3`) as the preview API's query.
-fn preview_query() -> Option<Result<String, String>> {
+/// `?preview=screen:1` (or `layout:2`, `content:3`) as the API path of its manifest.
+fn preview_path() -> Option<Result<String, String>> {
     let preview = param("preview")?;
     Some(match preview.split_once(':') {
-        Some((kind @ ("screen" | "layout" | "content"), id)) if id.parse::<i64>().is_ok() => {
-            let tz = param("tz")
-                .map(|tz| format!("&tz={tz}"))
-                .unwrap_or_default();
-            Ok(format!("{kind}={id}{tz}"))
-        }
-        _ => Err(format!(
-            "preview={preview:?}: say screen:ID, layout:ID or content:ID"
-        )),
+        Some((kind, id)) if id.parse::<i64>().is_ok() => match kind {
+            "screen" => Ok(format!("screens/{id}/manifest")),
+            "layout" => Ok(format!("layouts/{id}/preview")),
+            "content" => Ok(format!("content/{id}/preview")),
+            _ => Err(preview_error(&preview)),
+        },
+        _ => Err(preview_error(&preview)),
     })
+}
+
+fn preview_error(preview: &str) -> String {
+    format!("preview={preview:?}: say screen:ID, layout:ID or content:ID")
 }
 
 /// The clock: the device's; from `?at=<RFC 3339>` for a preview of that instant; for tests
@@ -147,8 +149,8 @@ fn clock() -> Clock {
 pub async fn start() -> Result<(), JsValue> {
     log::install();
     let base = server_base();
-    let preview = match preview_query() {
-        Some(Ok(query)) => Some(query),
+    let preview = match preview_path() {
+        Some(Ok(path)) => Some(path),
         Some(Err(e)) => {
             show_problem(&e);
             return Err(e.into());
@@ -182,8 +184,8 @@ pub async fn start() -> Result<(), JsValue> {
                 let engine = Engine::new(api, media, clock(), repaint, preview.is_some());
                 ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
                 match preview {
-                    Some(query) => {
-                        wasm_bindgen_futures::spawn_local(engine.clone().run_preview(query))
+                    Some(path) => {
+                        wasm_bindgen_futures::spawn_local(engine.clone().run_preview(path))
                     }
                     None => wasm_bindgen_futures::spawn_local(engine.clone().run()),
                 }

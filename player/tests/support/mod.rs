@@ -54,6 +54,20 @@ pub fn shop(
     })
 }
 
+/// The Persian/English breakfast menu board of the demo café (content JSON for the API):
+/// Persian and Latin names, Toman prices, a sold-out item.
+pub fn breakfast_menu() -> Value {
+    serde_json::json!({"name": "Breakfast", "type": "menu_board", "menu": {
+        "title": "صبحانه · Breakfast", "unit": "toman", "categories": [
+            {"name": "صبحانه ایرانی", "items": [
+                {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000},
+                {"name": "املت گوجه", "description": "Tomato omelette", "price": 210000},
+                {"name": "حلیم", "description": "Haleem with cinnamon", "price": 240000, "sold_out": true}]},
+            {"name": "نوشیدنی · Drinks", "items": [
+                {"name": "چای", "description": "Persian tea", "price": 45000},
+                {"name": "Espresso", "price": 95000}]}]}})
+}
+
 /// Whether `program` can be run; without it a test fails under CI and is skipped locally.
 pub fn have(program: &str, arg: &str) -> bool {
     let found = Command::new(program)
@@ -250,16 +264,8 @@ pub struct Player {
 }
 
 pub fn start_player(server: &str, data_dir: &Path, display: &str, frame_stats: u64) -> Player {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vitrin-player"));
-    command
-        .args(["--server", server, "--data-dir"])
-        .arg(data_dir)
-        .env("DISPLAY", display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("VITRIN_SERVER")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = player_command(server, data_dir, display);
+    command.stderr(Stdio::piped());
     if frame_stats > 0 {
         command.env(
             vitrin_player::render::frame_stats::ENV,
