@@ -13,9 +13,13 @@ use futures_util::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
-use vitrin_shared::events::{Command, CommandAck, Heartbeat, ProofOfPlayBatch, PushEvent};
+use vitrin_shared::events::{
+    Command, CommandAck, Heartbeat, PanelReport, ProofOfPlayBatch, PushEvent,
+};
 pub use vitrin_shared::manifest::Loaded;
 use vitrin_shared::manifest::Manifest;
+use vitrin_shared::schedule::Resolution;
+pub use vitrin_shared::schedule::hours::PanelPlan;
 pub use vitrin_shared::showing::{LayerView, Progress, Showing};
 use vitrin_shared::showing::{PlayTracker, layers, now_showing};
 
@@ -24,6 +28,7 @@ use crate::client::{Api, ApiError, PairingStatus};
 use crate::clock::Clock;
 use crate::identity::{Identity, write_atomically};
 use crate::journal::Journal;
+use crate::power::{Controls, PowerSwitch};
 use crate::{Event, ServerUrl};
 
 /// Whom to trust, from the settings and the stored identity. A screen paired over https
@@ -67,6 +72,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const PLAYS_PER_BATCH: usize = 500;
 /// The proof-of-play journal may use this much disk before it summarises old records.
 const JOURNAL_BYTES: u64 = 16 * 1024 * 1024;
+/// How long the `wake` command keeps the panel on while the store is closed.
+pub const WAKE_FOR: SignedDuration = SignedDuration::from_hours(1);
 
 pub struct Settings {
     /// The server, with the pins to trust before pairing (`#pin=`, `--pin`).
@@ -152,6 +159,22 @@ pub struct Engine {
     stop: Notify,
     progress: Mutex<Progress>,
     screenshot: Mutex<Option<ScreenshotHook>>,
+    panel: Mutex<Panel>,
+    /// Look at the schedule again now (the `wake` command), without redrawing.
+    replan: Notify,
+    /// Send a heartbeat now (the panel was switched).
+    beat_now: Notify,
+}
+
+/// The panel: how it is switched, and what was last asked of it.
+#[derive(Default)]
+struct Panel {
+    switch: PowerSwitch,
+    /// The `wake` command keeps the panel on until then.
+    woken_until: Option<Timestamp>,
+    /// The state last switched to; `None` until the first manifest is played, which then
+    /// sets the panel whatever state it was left in.
+    applied: Option<PanelPlan>,
 }
 
 impl Engine {
@@ -189,6 +212,9 @@ impl Engine {
             stop: Notify::new(),
             progress: Mutex::default(),
             screenshot: Mutex::new(None),
+            panel: Mutex::default(),
+            replan: Notify::new(),
+            beat_now: Notify::new(),
             settings,
         };
         engine.load_saved();
@@ -269,6 +295,71 @@ impl Engine {
     /// Lets the `screenshot` command capture the screen (the window sets this).
     pub fn set_screenshot_hook(&self, hook: ScreenshotHook) {
         *self.screenshot.lock().expect("hook lock") = Some(hook);
+    }
+
+    /// Switches the panel with `controls` from now on (the kiosk window sets this; headless,
+    /// nothing is switched). Failures are errors of the engine, said once per switch.
+    pub fn use_power_controls(self: &Arc<Engine>, controls: Controls) {
+        let engine = Arc::downgrade(self);
+        let switch = PowerSwitch::start(controls, move |reason| {
+            if let Some(engine) = engine.upgrade() {
+                engine.error(reason);
+            }
+        });
+        self.panel.lock().expect("panel lock").switch = switch;
+    }
+
+    /// Whether the panel should be on at `now` (the store's hours, the `wake` command), and
+    /// until when that holds.
+    pub fn panel_plan(&self, now: Timestamp) -> PanelPlan {
+        let woken_until = self.panel.lock().expect("panel lock").woken_until;
+        match self.current() {
+            Some(loaded) => loaded.panel_plan(now, woken_until),
+            None => PanelPlan {
+                on: true,
+                asleep_by_schedule: false,
+                until: None,
+            },
+        }
+    }
+
+    /// What the heartbeat says of the panel.
+    fn panel_report(&self, now: Timestamp) -> PanelReport {
+        let plan = self.panel_plan(now);
+        let panel = self.panel.lock().expect("panel lock");
+        // What was switched to, while the play loop has not caught up with the plan.
+        let state = panel.applied.unwrap_or(plan);
+        PanelReport {
+            on: state.on,
+            asleep_by_schedule: state.asleep_by_schedule,
+            control: panel.switch.control(),
+        }
+    }
+
+    /// Switches the panel when `plan` wants it in another state than it is.
+    fn follow_panel(&self, plan: PanelPlan, now: Timestamp) {
+        let report = {
+            let mut panel = self.panel.lock().expect("panel lock");
+            if panel.applied.is_some_and(|a| a.on == plan.on) {
+                return;
+            }
+            panel.applied = Some(plan);
+            panel.switch.set(plan.on);
+            PanelReport {
+                on: plan.on,
+                asleep_by_schedule: plan.asleep_by_schedule,
+                control: panel.switch.control(),
+            }
+        };
+        tracing::info!(on = plan.on, until = ?plan.until, "panel");
+        self.out.emit(&Event::Panel { at: now, report });
+        // The dashboard should know at once that the screen sleeps by schedule.
+        self.beat_now.notify_one();
+    }
+
+    /// How long in real time until the player's clock reads `at`.
+    pub fn real_until(&self, at: Timestamp) -> Duration {
+        self.clock.real_until(at)
     }
 
     /// The download batch in progress (all zero when nothing is downloading).
@@ -658,6 +749,11 @@ impl Engine {
                 *self.exit.lock().expect("exit lock") = Some(Exit::Restart);
                 self.stop.notify_one();
             }
+            Command::Wake => {
+                let until = self.clock.now() + WAKE_FOR;
+                self.panel.lock().expect("panel lock").woken_until = Some(until);
+                self.replan.notify_one();
+            }
         }
         Ok(())
     }
@@ -667,6 +763,7 @@ impl Engine {
     async fn heartbeat_loop(self: Arc<Engine>, api: Api) -> ApiError {
         loop {
             let current = self.current();
+            let now = self.clock.now();
             let beat = Heartbeat {
                 player_version: env!("CARGO_PKG_VERSION").into(),
                 uptime_secs: self.started.elapsed().as_secs(),
@@ -684,6 +781,7 @@ impl Engine {
                     std::env::consts::OS,
                     std::env::consts::ARCH
                 )),
+                panel: Some(self.panel_report(now)),
             };
             match api.heartbeat(&beat).await {
                 Ok(reply) => {
@@ -706,7 +804,10 @@ impl Engine {
                 Err(e) => tracing::info!("heartbeat failed: {e}"),
             }
             let interval = current.map_or(60, |l| l.manifest.screen.heartbeat_secs.max(5));
-            tokio::time::sleep(Duration::from_secs(u64::from(interval))).await;
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(u64::from(interval))) => {}
+                () = self.beat_now.notified() => {}
+            }
         }
     }
 
@@ -812,24 +913,34 @@ impl Engine {
                 });
                 last = Some(showing);
             }
-            for record in plays.look(&resolution, now, &mut random_id) {
+            let woken_until = self.panel.lock().expect("panel lock").woken_until;
+            let plan = loaded.panel_plan(now, woken_until);
+            self.follow_panel(plan, now);
+            // Nothing is seen while the panel is off: no proof of play.
+            let dark = Resolution::dark(now);
+            let seen = if plan.on { &resolution } else { &dark };
+            for record in plays.look(seen, now, &mut random_id) {
                 if let Err(e) = self.journal.lock().expect("journal lock").record(&record) {
                     self.error(format!("cannot record proof of play (disk full?): {e}"));
                 }
             }
-            let next = resolution
-                .next_redraw()
+            let next = [resolution.next_redraw(), plan.until]
+                .into_iter()
+                .flatten()
+                .min()
                 .map_or(Duration::from_secs(1), |at| self.clock.real_until(at))
                 .clamp(Duration::from_millis(5), Duration::from_secs(1));
             tokio::select! {
                 () = tokio::time::sleep(next) => {}
                 _ = changes.changed() => {}
                 () = self.redraw.notified() => last = None,
+                () = self.replan.notified() => {}
             }
         }
     }
 }
 
+/// The panel's plan for the screen of `loaded`.
 /// Random bytes for a proof-of-play record's id.
 fn random_id() -> [u8; 6] {
     let mut random = [0u8; 6];

@@ -10,6 +10,7 @@ pub use vitrin_shared::clock;
 pub mod engine;
 pub mod identity;
 pub mod journal;
+pub mod power;
 #[cfg(feature = "window")]
 pub mod render;
 pub mod tls;
@@ -247,6 +248,12 @@ pub enum Event {
     /// The `identify` command: show the screen's name big.
     Identify {
         name: Option<String>,
+    },
+    /// The panel was switched on or off (off: the store is closed, as its hours say).
+    Panel {
+        at: jiff::Timestamp,
+        #[serde(flatten)]
+        report: vitrin_shared::events::PanelReport,
     },
     /// Something failed; the player goes on with what it has.
     Error {

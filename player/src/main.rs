@@ -93,8 +93,14 @@ fn run_window(
     server: String,
     started: std::time::Instant,
 ) -> ExitCode {
+    use vitrin_player::power::{Controls, Environment};
     use vitrin_player::render::{app, kiosk};
     let _entered = runtime.enter();
+    // A kiosk switches its panel by the store's hours; a window on someone's desk only
+    // shows black then, and never turns their monitor off.
+    if !windowed {
+        engine.use_power_controls(Controls::detect(&Environment::current()));
+    }
     let running = engine.clone();
     runtime.spawn(async move {
         match running.run().await {

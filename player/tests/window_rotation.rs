@@ -6,12 +6,13 @@
 
 mod support;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{Process, events, have, pairing_code, player_command, shop, start_xvfb};
+use support::{
+    Process, events, have, pairing_code, path_with, player_command, shop, stand_in, start_xvfb,
+};
 
 /// Waits until the stand-in `xrandr` was last asked for `args` (or fails after 60 s).
 fn until_rotated(log: &Path, args: &str) {
@@ -37,20 +38,8 @@ fn the_output_turns_when_the_screens_orientation_changes() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    let log = dir.path().join("xrandr.log");
-    let xrandr = bin.join("xrandr");
-    std::fs::write(
-        &xrandr,
-        format!("#!/bin/sh\necho \"$*\" >> '{}'\n", log.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&xrandr, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let log = stand_in(&bin, "xrandr");
+    let path = path_with(&bin);
 
     let (_xvfb, display) = start_xvfb(640, 360);
     let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "Lobby");

@@ -20,9 +20,11 @@ use vitrin_shared::ids::{
 use vitrin_shared::layout::{Layout, Template, ZoneBinding};
 use vitrin_shared::manifest::{Manifest, Orientation, ScreenSettings};
 use vitrin_shared::playlist::{Playlist, PlaylistEntry, Transition};
+use vitrin_shared::schedule::hours::PowerSchedule;
 use vitrin_shared::schedule::{ScheduleRule, Scope, Target};
 
 use crate::db::{Db, DbError, DbResult, Tx, sql};
+use crate::domain::store_time;
 
 #[derive(sqlx::FromRow)]
 struct ScreenRow {
@@ -35,6 +37,12 @@ struct ScreenRow {
     manifest_version: i64,
     manifest_hash: String,
     timezone: String,
+    /// JSON: the store's hours, else the organization's.
+    hours: Option<String>,
+    /// JSON: the store's dayparts, else the organization's.
+    dayparts: Option<String>,
+    sleep_when_closed: bool,
+    wake_minutes_before: i64,
 }
 
 /// A named JSON document row (content, playlist, layout, rule).
@@ -70,7 +78,9 @@ pub struct OrgSnapshot {
 }
 
 const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default_layout_id, \
-     s.heartbeat_secs, s.manifest_version, s.manifest_hash, st.timezone";
+     s.heartbeat_secs, s.manifest_version, s.manifest_hash, st.timezone, \
+     COALESCE(st.hours, o.hours) AS hours, COALESCE(st.dayparts, o.dayparts) AS dayparts, \
+     s.sleep_when_closed, s.wake_minutes_before";
 
 impl OrgSnapshot {
     pub async fn load(ex: &mut Tx, org: OrgId) -> DbResult<OrgSnapshot> {
@@ -93,7 +103,7 @@ impl OrgSnapshot {
         };
         let screens: Vec<ScreenRow> = sql(format!(
             "SELECT {SCREEN_COLUMNS} FROM screens s JOIN stores st ON st.id = s.store_id \
-             WHERE s.org_id = $1{} ORDER BY s.id",
+             JOIN orgs o ON o.id = s.org_id WHERE s.org_id = $1{} ORDER BY s.id",
             among("s.id")
         ))
         .bind(org.0)
@@ -271,6 +281,12 @@ impl OrgSnapshot {
             orientation: parse_orientation(&screen.orientation),
             default_layout: screen.default_layout_id.map(LayoutId),
             heartbeat_secs: screen.heartbeat_secs as u32,
+            hours: screen.hours.as_deref().and_then(store_time::parse_hours),
+            dayparts: store_time::parse_dayparts(screen.dayparts.as_deref()),
+            power: PowerSchedule {
+                sleep_when_closed: screen.sleep_when_closed,
+                wake_minutes_before: screen.wake_minutes_before.clamp(0, 120) as u16,
+            },
         }
     }
 
@@ -562,6 +578,10 @@ pub async fn for_preview(
         orientation: Orientation::Landscape,
         default_layout: Some(default_layout),
         heartbeat_secs: 60,
+        // Shown whatever the time: a preview of one thing, not of a store's day.
+        hours: None,
+        dayparts: Vec::new(),
+        power: PowerSchedule::default(),
     };
     let manifest = |settings: ScreenSettings, body: Body| Manifest {
         api_version: vitrin_shared::API_VERSION,

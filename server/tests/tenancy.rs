@@ -701,6 +701,10 @@ fn new_store(_: &World, _: i64, n: u64) -> Value {
 fn edit_store(name: &str, n: u64) -> Value {
     json!({"name": name, "address": format!("case{n}"), "timezone": "Asia/Tehran"})
 }
+/// Hours and dayparts as the organization's (or the store's) again.
+fn no_hours(_: &World, _: i64, _: u64) -> Value {
+    json!({"hours": null, "dayparts": null})
+}
 fn edit_s1(_: &World, _: i64, n: u64) -> Value {
     edit_store("Store 1", n)
 }
@@ -936,6 +940,16 @@ fn matrix() -> Vec<Row> {
         row(DELETE,  "/api/v1/stores/{id}",              "S1 (still has a screen)",           Fixed(|w| w.s1),                       NO_BODY,                  [409,   403,   403,   403,   401]),
         row(DELETE,  "/api/v1/stores/{id}",              "fresh empty org A store",           Store(Org::A),                         NO_BODY,                  [204,   404,   403,   403,   401]),
         row(DELETE,  "/api/v1/stores/{id}",              "fresh org B store",                 Store(Org::B),                         NO_BODY,                  [404,   404,   404,   404,   401]),
+        // --- opening hours: the organization's (owners write), a store's (who manages it)
+        row(GET,     "/api/v1/hours",                    "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(PUT,     "/api/v1/hours",                    "-",                                 Bare,                                  b(no_hours),              [200,   403,   403,   403,   401]),
+        row(GET,     "/api/v1/holidays?year=1405",       "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}/hours",        "S1 (the manager's)",                Fixed(|w| w.s1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}/hours",        "S2 (another store)",                Fixed(|w| w.s2),                       NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}/hours",        "org B's store",                     Fixed(|w| w.b_store),                  NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(PUT,     "/api/v1/stores/{id}/hours",        "S1",                                Fixed(|w| w.s1),                       b(no_hours),              [200,   200,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}/hours",        "S2",                                Fixed(|w| w.s2),                       b(no_hours),              [200,   404,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}/hours",        "org B's store",                     Fixed(|w| w.b_store),                  b(no_hours),              [404,   404,   404,   404,   401]),
         // --- screens
         row(GET,     "/api/v1/screens",                  "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/screens/{id}",             "screen 1 (in S1)",                  Fixed(|w| w.screen1),                  NO_BODY,                  [200,   200,   200,   200,   401]),

@@ -340,7 +340,8 @@ async fn the_weekly_grid_writes_one_rule_per_daypart_and_playlist() {
         let morning = grid_rule(breakfast);
         assert_eq!(
             morning["when"]["window"],
-            json!({"type": "daily", "start": "06:00:00", "end": "11:00:00"})
+            // It follows the daypart by name: changing breakfast's hours moves it.
+            json!({"type": "daypart", "daypart": "Breakfast"})
         );
         assert_eq!(
             morning["when"]["weekdays"],
@@ -348,7 +349,7 @@ async fn the_weekly_grid_writes_one_rule_per_daypart_and_playlist() {
         );
         assert_eq!(morning["scope"]["all"], true);
         let noon = grid_rule(lunch);
-        assert_eq!(noon["when"]["window"]["start"], "11:00:00");
+        assert_eq!(noon["when"]["window"]["daypart"], "Lunch");
         assert_eq!(noon["when"]["weekdays"].as_array().unwrap().len(), 7);
 
         // Read back into the grid.

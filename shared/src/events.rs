@@ -19,6 +19,8 @@ pub enum Command {
     Restart,
     /// Show the screen's name big for a while, to find it in a store.
     Identify,
+    /// Turn the panel on for an hour although the store is closed (a technician, an event).
+    Wake,
 }
 
 /// One Server-Sent Event. The SSE `event:` field is the tag, `data:` the JSON of the rest.
@@ -93,6 +95,36 @@ pub struct Heartbeat {
     /// browser's user agent. At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// The panel's state; absent from players that do not manage it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel: Option<PanelReport>,
+}
+
+/// Whether the panel is on, and how the player switches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PanelReport {
+    pub on: bool,
+    /// Off because the store is closed (as its opening hours say).
+    #[serde(default)]
+    pub asleep_by_schedule: bool,
+    pub control: PowerControl,
+}
+
+/// How a player turns its panel off: a display power command, HDMI-CEC, or (without either)
+/// a black screen, which saves nothing on most panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PowerControl {
+    /// DPMS of a Wayland output (`wlr-randr --output … --off`).
+    WlrRandr,
+    /// DPMS of an X display (`xset dpms force off`).
+    Xset,
+    /// The TV itself over HDMI-CEC (`cec-ctl --standby`).
+    Cec,
+    /// No way to switch the panel: the player shows black.
+    BlackScreen,
 }
 
 /// One thing that was on screen, from start to end. `event_id` is made by the player and is

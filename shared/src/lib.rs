@@ -8,6 +8,7 @@ pub mod clock;
 pub mod content;
 pub mod events;
 pub mod feed;
+pub mod holidays;
 pub mod ids;
 pub mod input;
 pub mod layout;

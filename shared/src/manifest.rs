@@ -5,7 +5,8 @@ use crate::feed::FeedSnapshot;
 use crate::ids::{LayoutId, ScreenId, StoreId};
 use crate::layout::Layout;
 use crate::playlist::Playlist;
-use crate::schedule::{Schedule, ScheduleRule};
+use crate::schedule::hours::{Daypart, PanelPlan, PowerSchedule, StoreHours, panel_plan};
+use crate::schedule::{Schedule, ScheduleRule, StoreTime};
 use crate::validate::{Validate, ValidationErrors};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -49,6 +50,15 @@ pub struct ScreenSettings {
     pub default_layout: Option<LayoutId>,
     /// How often the player reports; the server marks it offline after 1.1 × this.
     pub heartbeat_secs: u32,
+    /// The store's opening hours; none: always open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<StoreHours>,
+    /// The store's dayparts, for rules that name one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dayparts: Vec<Daypart>,
+    /// What the panel does outside opening hours.
+    #[serde(default)]
+    pub power: PowerSchedule,
 }
 
 impl ScreenSettings {
@@ -110,11 +120,12 @@ pub struct Manifest {
 impl Manifest {
     /// Compiles the rules for the engine.
     pub fn schedule(&self) -> Result<Schedule, ValidationErrors> {
-        Schedule::new(
+        Schedule::for_store(
             &self.rules,
             &self.layouts,
             &self.playlists,
             self.screen.default_layout,
+            &StoreTime::new(self.screen.hours.as_ref(), &self.screen.dayparts),
         )
     }
 
@@ -139,6 +150,19 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Whether the panel is on at `at` and until when: by the store's hours, kept on while
+    /// woken by a command (`woken_until`) or while an emergency message is on.
+    pub fn panel_plan(&self, at: Timestamp, woken_until: Option<Timestamp>) -> PanelPlan {
+        let emergency = self
+            .schedule
+            .layers_at(at, &self.tz)
+            .emergency
+            .map(|e| e.until.unwrap_or(Timestamp::MAX));
+        let screen = &self.manifest.screen;
+        let awake = woken_until.into_iter().chain(emergency).max();
+        panel_plan(screen.hours.as_ref(), screen.power, &self.tz, at, awake)
+    }
+
     pub fn new(manifest: Manifest, etag: String) -> Result<Loaded, String> {
         let schedule = manifest
             .schedule()

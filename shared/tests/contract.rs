@@ -21,6 +21,9 @@ fn screen(timezone: &str) -> ScreenSettings {
         orientation: Orientation::Portrait,
         default_layout: Some(LayoutId(1)),
         heartbeat_secs: 30,
+        hours: None,
+        dayparts: Vec::new(),
+        power: Default::default(),
     }
 }
 

@@ -14,7 +14,8 @@ use vitrin_shared::content::{
     MenuItem, MoneyUnit, TickerSource,
 };
 use vitrin_shared::events::{
-    Command, CommandAck, Heartbeat, NowShowing, ProofOfPlay, ProofOfPlayBatch, PushEvent,
+    Command, CommandAck, Heartbeat, NowShowing, PanelReport, PowerControl, ProofOfPlay,
+    ProofOfPlayBatch, PushEvent,
 };
 use vitrin_shared::feed::{
     Condition, FeedData, FeedSnapshot, NewsItem, Rate, TemperatureUnit, Weather, WeatherDay,
@@ -220,7 +221,10 @@ fn other_tagged_enums_keep_their_serde_representation() {
     let transition = tagged_variants(schema(&spec, "Transition"), "type");
     assert_eq!(names(&transition), ["cut", "fade", "slide"]);
     let window = tagged_variants(schema(&spec, "Window"), "type");
-    assert_eq!(names(&window), ["all_day", "daily", "cron"]);
+    assert_eq!(
+        names(&window),
+        ["all_day", "daily", "cron", "daypart", "while_open"]
+    );
     let kind = tagged_variants(schema(&spec, "RuleKind"), "type");
     assert_eq!(
         names(&kind),
@@ -694,6 +698,9 @@ fn manifest() -> Manifest {
             orientation: Orientation::PortraitFlipped,
             default_layout: Some(LayoutId(2)),
             heartbeat_secs: 30,
+            hours: None,
+            dayparts: Vec::new(),
+            power: Default::default(),
         },
         layouts: vec![
             Layout {
@@ -943,6 +950,11 @@ fn events_and_reports_match_their_schemas() {
             last_error: Some("feed 2 unreachable".into()),
             sent_at: ts("2026-03-21T04:30:00Z"),
             platform: Some("browser Mozilla/5.0".into()),
+            panel: Some(PanelReport {
+                on: false,
+                asleep_by_schedule: true,
+                control: PowerControl::Xset,
+            }),
         },
     );
     let record = |layout: Option<i64>, rule: Option<i64>| ProofOfPlay {

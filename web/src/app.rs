@@ -32,6 +32,8 @@ pub struct WebApp {
     first_frame: bool,
     /// Screenshots taken (PNG), waiting to be uploaded.
     shots: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// The store is closed: the frame is black (a browser cannot switch its panel off).
+    asleep: bool,
 }
 
 impl WebApp {
@@ -51,7 +53,33 @@ impl WebApp {
             started: Instant::now(),
             first_frame: false,
             shots: Arc::default(),
+            asleep: false,
         }
+    }
+
+    /// Whether the screen sleeps now; asks for a frame when that changes next. Falling asleep
+    /// removes the videos (they are elements over the canvas) and forgets the stage.
+    fn sleeps(&mut self, ctx: &egui::Context) -> bool {
+        let plan = self.engine.panel_plan();
+        if let Some(until) = plan.until {
+            // At most an hour ahead: a browser's timers overflow after 24.8 days.
+            let wait = self
+                .engine
+                .clock
+                .real_until(until)
+                .min(Duration::from_secs(3600));
+            ctx.request_repaint_after(wait);
+        }
+        let asleep = !plan.on && self.engine.state.borrow().mode == Mode::Playing;
+        if asleep != self.asleep {
+            if asleep {
+                self.media.videos.clear();
+                self.stage = Stage::default();
+            }
+            ctx.request_repaint();
+        }
+        self.asleep = asleep;
+        asleep
     }
 
     fn draw(&mut self, ui: &mut egui::Ui, screen: egui::Rect) {
@@ -141,8 +169,11 @@ impl eframe::App for WebApp {
         self.media.frame += 1;
         self.serve_screenshot(&ctx);
         let screen = ui.max_rect();
-        self.draw(ui, screen);
-        self.draw_identify(ui, screen);
+        let asleep = self.sleeps(&ctx);
+        if !asleep {
+            self.draw(ui, screen);
+            self.draw_identify(ui, screen);
+        }
         let (online, progress) = {
             let state = self.engine.state.borrow();
             (state.online, state.progress)
@@ -152,15 +183,21 @@ impl eframe::App for WebApp {
         } else {
             status::Connection::Offline
         };
-        status::paint(ui, screen, connection, progress);
-        if progress.files_total > 0 {
+        // Black while asleep, but for the mark of a screen that lost its server.
+        let shown = if asleep { Default::default() } else { progress };
+        status::paint(ui, screen, connection, shown);
+        if !asleep && progress.files_total > 0 {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
         self.media.forget_old_pictures();
     }
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
-        egui::Rgba::from(vitrin_render::text::palette::BACKGROUND).to_array()
+        if self.asleep {
+            egui::Rgba::BLACK.to_array()
+        } else {
+            egui::Rgba::from(vitrin_render::text::palette::BACKGROUND).to_array()
+        }
     }
 }
 

@@ -17,9 +17,12 @@ use futures_util::future::{Either, select, select_all};
 use jiff::Timestamp;
 use vitrin_shared::clock::Clock;
 use vitrin_shared::events::{
-    Command, CommandAck, Heartbeat, PairingStatus, ProofOfPlayBatch, PushEvent,
+    Command, CommandAck, Heartbeat, PairingStatus, PanelReport, PowerControl, ProofOfPlayBatch,
+    PushEvent,
 };
 use vitrin_shared::manifest::Loaded;
+use vitrin_shared::schedule::Resolution;
+use vitrin_shared::schedule::hours::PanelPlan;
 use vitrin_shared::showing::{PlayTracker, Progress, Showing, now_showing};
 use web_time::Instant;
 
@@ -32,6 +35,8 @@ const POLL: Duration = Duration::from_secs(60);
 const PLAYS_PER_BATCH: usize = 500;
 /// How long the `identify` command shows the screen's name.
 const IDENTIFY_FOR: Duration = Duration::from_secs(15);
+/// How long the `wake` command keeps the screen on while the store is closed.
+const WAKE_FOR: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 /// What the whole screen is doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +65,8 @@ pub struct State {
     pub screenshot_wanted: bool,
     /// Storage used and allowed for this origin, as the browser last reported it.
     pub storage: Option<(u64, u64)>,
+    /// The `wake` command keeps the screen on until then.
+    pub woken_until: Option<Timestamp>,
 }
 
 pub struct Engine {
@@ -118,6 +125,7 @@ impl Engine {
                 identify: None,
                 screenshot_wanted: false,
                 storage: None,
+                woken_until: None,
             }),
             api,
             device: RefCell::new(None),
@@ -136,6 +144,21 @@ impl Engine {
 
     pub fn current(&self) -> Option<Rc<Loaded>> {
         self.state.borrow().loaded.clone()
+    }
+
+    /// Whether the screen should be on now (the store's hours, the `wake` command), and until
+    /// when that holds. A browser cannot switch its panel: it shows black instead.
+    pub fn panel_plan(&self) -> PanelPlan {
+        let now = self.clock.now();
+        let state = self.state.borrow();
+        match &state.loaded {
+            Some(loaded) => loaded.panel_plan(now, state.woken_until),
+            None => PanelPlan {
+                on: true,
+                asleep_by_schedule: false,
+                until: None,
+            },
+        }
     }
 
     fn error(&self, reason: String) {
@@ -465,6 +488,10 @@ impl Engine {
             }
             Command::Screenshot => self.state.borrow_mut().screenshot_wanted = true,
             Command::Restart => {}
+            Command::Wake => {
+                // The window draws again below; the play loop sees it within a second.
+                self.state.borrow_mut().woken_until = Some(self.clock.now() + WAKE_FOR);
+            }
         }
         (self.repaint)();
         Ok(())
@@ -499,6 +526,14 @@ impl Engine {
                 last_error: self.state.borrow().last_error.clone(),
                 sent_at: self.clock.now(),
                 platform: Some(crate::platform()),
+                panel: Some({
+                    let plan = self.panel_plan();
+                    PanelReport {
+                        on: plan.on,
+                        asleep_by_schedule: plan.asleep_by_schedule,
+                        control: PowerControl::BlackScreen,
+                    }
+                }),
             };
             match api.heartbeat(&beat).await {
                 Ok(reply) => {
@@ -601,7 +636,11 @@ impl Engine {
                         crate::set_page_time("vitrinShowingChangedMs");
                         (self.repaint)();
                     }
-                    let ended = plays.look(&resolution, now, &mut crate::random_id);
+                    // Nothing is seen while the screen is black: no proof of play.
+                    let plan = self.panel_plan();
+                    let dark = Resolution::dark(now);
+                    let seen = if plan.on { &resolution } else { &dark };
+                    let ended = plays.look(seen, now, &mut crate::random_id);
                     if !ended.is_empty() && !self.preview {
                         match store::record_plays(&ended) {
                             Ok(0) => {}
@@ -612,8 +651,10 @@ impl Engine {
                             Err(e) => self.error(e),
                         }
                     }
-                    resolution
-                        .next_redraw()
+                    [resolution.next_redraw(), plan.until]
+                        .into_iter()
+                        .flatten()
+                        .min()
                         .map_or(Duration::from_secs(1), |at| self.clock.real_until(at))
                         .clamp(Duration::from_millis(5), Duration::from_secs(1))
                 }

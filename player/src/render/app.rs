@@ -6,6 +6,9 @@
 //! that `Failed` is skipped to the next good entry of its playlist, and the reason is logged.
 //! Idle means idle: nothing repaints unless an event, a decoded picture, a video frame, a fade
 //! or a renderer's own animation asks for it (plus the watchdog ping every few seconds).
+//!
+//! While the store is closed (its hours and the screen's power schedule say so) the frame is
+//! plain black, whether or not the engine could switch the panel off.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -136,6 +139,8 @@ pub struct PlayerApp {
     screenshots: Receiver<ScreenshotReply>,
     /// Frame-time statistics, only with `VITRIN_FRAME_STATS` set (the window benchmark).
     frame_stats: Option<FrameStats>,
+    /// The panel sleeps (the store is closed): the frame is black.
+    asleep: bool,
 }
 
 impl PlayerApp {
@@ -178,7 +183,30 @@ impl PlayerApp {
             identify: None,
             screenshots,
             frame_stats: FrameStats::from_env(),
+            asleep: false,
         }
+    }
+
+    /// Whether the panel sleeps now; asks for a frame when that changes next. Falling asleep
+    /// stops the videos and forgets the stage, so the screen wakes to a fresh start.
+    fn sleeps(&mut self, ctx: &egui::Context) -> bool {
+        let plan = self.engine.panel_plan(self.engine.now());
+        if let Some(until) = plan.until {
+            // At most an hour ahead: timers that far off are not to be trusted everywhere.
+            ctx.request_repaint_after(self.engine.real_until(until).min(Duration::from_secs(3600)));
+        }
+        // A screen being paired shows its code whatever the time.
+        let asleep = !plan.on && matches!(self.mode, Mode::Playing);
+        if asleep != self.asleep {
+            if asleep {
+                self.media.videos.clear();
+                self.stage = Stage::default();
+            }
+            // Some backends take the clear colour before the frame's logic: one more frame.
+            ctx.request_repaint();
+        }
+        self.asleep = asleep;
+        asleep
     }
 
     fn take_events(&mut self) {
@@ -308,9 +336,12 @@ impl eframe::App for PlayerApp {
         self.kiosk.tick(&ctx);
         self.take_events();
         self.serve_screenshots(&ctx);
-        self.media.images.begin_frame();
         let screen = ui.max_rect();
-        self.draw(ui, screen);
+        let asleep = self.sleeps(&ctx);
+        if !asleep {
+            self.media.images.begin_frame();
+            self.draw(ui, screen);
+        }
         let connection = if self.engine.untrusted().is_some() {
             status::Connection::Untrusted
         } else if self.engine.online() {
@@ -318,14 +349,23 @@ impl eframe::App for PlayerApp {
         } else {
             status::Connection::Offline
         };
-        status::paint(ui, screen, connection, self.engine.progress());
-        if self.engine.progress().files_total > 0 {
+        if asleep {
+            // Black, but for the mark of a screen that lost its server.
+            status::paint(ui, screen, connection, Default::default());
+        } else {
+            status::paint(ui, screen, connection, self.engine.progress());
+        }
+        if !asleep && self.engine.progress().files_total > 0 {
             // The bar moves while nothing else may.
             ctx.request_repaint_after(Duration::from_millis(500));
         }
     }
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
-        egui::Rgba::from(BACKGROUND).to_array()
+        if self.asleep {
+            egui::Rgba::BLACK.to_array()
+        } else {
+            egui::Rgba::from(BACKGROUND).to_array()
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Kiosk duties of the window: fullscreen without borders or cursor, sized to the monitor
 //! even with no window manager (X11 ignores fullscreen requests then), the output rotated as
-//! the screen is mounted, no screen blanking, and systemd's readiness and watchdog pings.
+//! the screen is mounted, and systemd's readiness and watchdog pings. Screen blanking and the
+//! panel's power are `crate::power`'s.
 //!
 //! Rotation is the display server's job, not the drawing's: egui's layer transforms only
 //! translate and scale, so rotating the picture in the player would mean an extra offscreen
@@ -63,9 +64,6 @@ pub struct Kiosk {
 
 impl Kiosk {
     pub fn new(windowed: bool) -> Kiosk {
-        if !windowed {
-            keep_screen_on();
-        }
         Kiosk {
             windowed,
             last_ping: None,
@@ -137,12 +135,7 @@ fn rotate_output(orientation: Orientation) -> Result<(), String> {
             .output()
             .map_err(|e| format!("wlr-randr: {e}"))?;
         let text = String::from_utf8_lossy(&listing.stdout);
-        // Outputs are the lines that do not start with white space: "HDMI-A-1 \"...\"".
-        let output = text
-            .lines()
-            .find(|l| !l.starts_with(char::is_whitespace) && !l.is_empty())
-            .and_then(|l| l.split_whitespace().next())
-            .ok_or("wlr-randr lists no output")?;
+        let output = crate::power::first_wlr_output(&text).ok_or("wlr-randr lists no output")?;
         let transform = match orientation.degrees() {
             0 => "normal".to_owned(),
             degrees => degrees.to_string(),
@@ -162,18 +155,6 @@ fn rotate_output(orientation: Orientation) -> Result<(), String> {
         run("xrandr", &["-o", rotate])
     } else {
         Err("no display server to ask".into())
-    }
-}
-
-/// X11 blanks the screen after ten minutes by default; a sign must not. (Under cage nothing
-/// blanks.) The systemd unit does the same; this covers players started by hand.
-fn keep_screen_on() {
-    if std::env::var_os("DISPLAY").is_some() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        std::thread::spawn(|| {
-            if let Err(e) = run("xset", &["s", "off", "-dpms", "s", "noblank"]) {
-                tracing::info!("cannot turn screen blanking off: {e}");
-            }
-        });
     }
 }
 

@@ -68,6 +68,82 @@ pub fn breakfast_menu() -> Value {
                 {"name": "Espresso", "price": 95000}]}]}})
 }
 
+/// A stand-in for the program `name` in the directory `bin`: it writes its arguments, one
+/// call a line, to the returned log (which exists from its first call on).
+pub fn stand_in(bin: &Path, name: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(bin).unwrap();
+    let log = bin.with_file_name(format!("{name}.log"));
+    let program = bin.join(name);
+    std::fs::write(
+        &program,
+        format!("#!/bin/sh\necho \"$*\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    log
+}
+
+/// `PATH` with `bin` (of stand-ins) first.
+pub fn path_with(bin: &Path) -> String {
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// The calls a stand-in wrote down so far.
+pub fn calls(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits until `check` accepts a stand-in's calls (or fails after 60 s saying `what`).
+pub fn until_calls(log: &Path, what: &str, check: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let calls = calls(log);
+        if check(&calls) {
+            return calls;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: never; calls to {} so far: {calls:?}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits until the server's view of `screen` (`GET /api/v1/screens/{id}`, whose `status` is
+/// the last heartbeat) passes `check`; returns it (or fails after 60 s saying `what`).
+pub fn until_screen(
+    runtime: &tokio::runtime::Runtime,
+    admin: &vitrin_tests::Admin,
+    screen: i64,
+    what: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let url = format!("{}/api/v1/screens/{screen}", admin.base);
+        let seen = runtime.block_on(vitrin_tests::get_json(&admin.client, &url));
+        if check(&seen) {
+            return seen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: never; the server last saw {}",
+            seen["status"]
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// Whether `program` can be run; without it a test fails under CI and is skipped locally.
 pub fn have(program: &str, arg: &str) -> bool {
     let found = Command::new(program)
@@ -96,39 +172,40 @@ impl Drop for Process {
     }
 }
 
-/// Starts Xvfb on a free display number; returns it with the display name.
+/// Starts Xvfb on a free display number; returns it with the display name. Xvfb picks the
+/// number itself (`-displayfd`) and says it once it accepts clients: tests running at the
+/// same time never share a display, and stale lock files of killed servers do not count.
 pub fn start_xvfb(width: u32, height: u32) -> (Process, String) {
-    for number in 90 + std::process::id() % 50..200 {
-        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-            continue;
-        }
-        let display = format!(":{number}");
-        let child = Command::new("Xvfb")
-            .args([
-                &display,
-                "-screen",
-                "0",
-                &format!("{width}x{height}x24"),
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut xvfb = Process(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-                return (xvfb, display);
-            }
-            if xvfb.0.try_wait().unwrap().is_some() {
-                break; // taken meanwhile: try the next number
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("no display number free for Xvfb");
+    let child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            &format!("{width}x{height}x24"),
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut xvfb = Process(child);
+    let stdout = xvfb.0.stdout.take().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("Xvfb names its display within 20 s");
+    let number: u32 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Xvfb did not start: {line:?}"));
+    (xvfb, format!(":{number}"))
 }
 
 /// Where screenshots are kept for people to look at: `target/test-artifacts/`.
@@ -220,13 +297,22 @@ pub fn events(child: &mut Child) -> Receiver<Value> {
 }
 
 pub fn until_event(events: &Receiver<Value>, name: &str) -> Value {
+    until_event_where(events, name, |_| true)
+}
+
+/// The next `name` event that passes `check` (or a panic after 60 s).
+pub fn until_event_where(
+    events: &Receiver<Value>,
+    name: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let event = events
             .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no {name} event within 60 s"));
-        if event["event"] == name {
+            .unwrap_or_else(|_| panic!("no such {name} event within 60 s"));
+        if event["event"] == name && check(&event) {
             return event;
         }
     }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod devices;
 pub mod document;
 pub mod groups;
+pub mod hours;
 pub mod library_routes;
 pub mod media;
 pub mod preview;
@@ -83,6 +84,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(users::audit_log))
         .routes(routes!(stores::list, stores::create))
         .routes(routes!(stores::get, stores::update, stores::delete))
+        .routes(routes!(hours::get_org, hours::put_org))
+        .routes(routes!(hours::get_store, hours::put_store))
+        .routes(routes!(hours::holidays))
         .routes(routes!(screens::list, screens::create))
         .routes(routes!(screens::get, screens::update, screens::delete))
         .routes(routes!(screens::manifest))

@@ -14,12 +14,13 @@ use vitrin_shared::ids::{
 };
 use vitrin_shared::layout::Layout;
 use vitrin_shared::playlist::Playlist;
-use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, Target, ties};
+use vitrin_shared::schedule::{RuleKind, ScheduleRule, Scope, StoreTime, Target, ties};
 use vitrin_shared::{Accept, ValidationErrors};
 
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
 use crate::db::{DbResult, Ex, Tx, now_ms, sql};
+use crate::domain::store_time;
 use crate::error::{ApiError, ApiResult, RuleTie};
 use crate::manifest::{DocRow, decode_doc};
 use crate::refs::{self, Ref};
@@ -606,25 +607,38 @@ async fn refuse_ties(tx: &mut Tx, org: OrgId, rule: &ScheduleRule) -> ApiResult<
     }
     crate::manifest::writers_take_turns(tx, org).await?;
     let others = rules_in(tx, org, rule.id).await?;
-    let zones: Vec<(String,)> = sql("SELECT DISTINCT timezone FROM stores WHERE org_id = $1")
-        .bind(org.0)
-        .fetch_all(&mut *tx)
-        .await?;
-    let mut zones: Vec<TimeZone> = zones
+    // Every distinct store context: its zone, hours and dayparts ("while open" and daypart
+    // rules occur where a store says).
+    let contexts: Vec<(String, Option<String>, Option<String>)> = sql(
+        "SELECT DISTINCT st.timezone, COALESCE(st.hours, o.hours), COALESCE(st.dayparts, o.dayparts) \
+         FROM stores st JOIN orgs o ON o.id = st.org_id WHERE st.org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut contexts: Vec<(TimeZone, StoreTime)> = contexts
         .iter()
-        .filter_map(|(name,)| TimeZone::get(name).ok())
+        .filter_map(|(name, hours, dayparts)| {
+            let hours = hours.as_deref().and_then(store_time::parse_hours);
+            let dayparts = store_time::parse_dayparts(dayparts.as_deref());
+            Some((
+                TimeZone::get(name).ok()?,
+                StoreTime::new(hours.as_ref(), &dayparts),
+            ))
+        })
         .collect();
-    if zones.is_empty() {
-        zones.push(TimeZone::UTC);
+    if contexts.is_empty() {
+        let dayparts = vitrin_shared::schedule::hours::default_dayparts();
+        contexts.push((TimeZone::UTC, StoreTime::new(None, &dayparts)));
     }
-    for tz in zones {
+    for (tz, store) in contexts {
         // From the start of today, so a tie is told in whole occurrences.
         let start = jiff::Timestamp::now()
             .to_zoned(tz.clone())
             .start_of_day()
             .map_or_else(|_| jiff::Timestamp::now(), |day| day.timestamp());
         let end = start + jiff::SignedDuration::from_hours(24 * TIE_HORIZON_DAYS);
-        if let Some(tie) = ties::first_tie(rule, &others, start, end, &tz) {
+        if let Some(tie) = ties::first_tie(rule, &others, start, end, &tz, &store) {
             return Err(ApiError::Tie(Box::new(RuleTie { tie, tz })));
         }
     }

@@ -16,6 +16,7 @@ pub mod library;
 pub mod media;
 pub mod promo;
 pub mod screens;
+pub mod store_time;
 pub mod stores;
 pub mod tags;
 pub mod users;

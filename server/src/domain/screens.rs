@@ -6,6 +6,8 @@ use vitrin_shared::ValidationErrors;
 use vitrin_shared::events::Heartbeat;
 use vitrin_shared::ids::{ScreenId, StoreId};
 use vitrin_shared::manifest::{Manifest, Orientation};
+use vitrin_shared::schedule::hours::PowerSchedule;
+use vitrin_shared::validate::Validate;
 
 use super::accept_name;
 use crate::auth::{Principal, Role};
@@ -24,6 +26,8 @@ pub struct Screen {
     pub orientation: Orientation,
     pub default_layout_id: Option<i64>,
     pub heartbeat_secs: i64,
+    /// What the panel does outside its store's opening hours.
+    pub power: PowerSchedule,
     pub tags: Vec<String>,
     pub groups: Vec<i64>,
     /// Grows by one whenever what the screen should show changes.
@@ -51,6 +55,10 @@ pub struct ScreenInput {
     pub default_layout_id: Option<i64>,
     #[serde(default = "default_heartbeat")]
     pub heartbeat_secs: i64,
+    /// What the panel does outside its store's opening hours (by default: sleeps, and wakes
+    /// ten minutes before opening).
+    #[serde(default)]
+    pub power: PowerSchedule,
     /// Free labels ("drive-thru", "menu-wall") that rules can target across stores.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -68,6 +76,8 @@ pub(crate) struct ScreenRow {
     orientation: String,
     default_layout_id: Option<i64>,
     heartbeat_secs: i64,
+    sleep_when_closed: bool,
+    wake_minutes_before: i64,
     manifest_version: i64,
     paired: bool,
     last_seen_at: Option<i64>,
@@ -77,7 +87,7 @@ pub(crate) struct ScreenRow {
 }
 
 const COLUMNS: &str = "id, store_id, name, orientation, default_layout_id, heartbeat_secs, \
-                       manifest_version, (device_token_hash IS NOT NULL) AS paired, \
+                       sleep_when_closed, wake_minutes_before, manifest_version, (device_token_hash IS NOT NULL) AS paired, \
                        last_seen_at, status, created_at, updated_at";
 
 /// Online means heard from within 1.1 × the expected heartbeat interval.
@@ -111,6 +121,9 @@ impl ScreenInput {
             vitrin_shared::input::check_line(&format!("tags.{i}"), tag, &mut errors);
         }
         self.tags = tags;
+        if let Err(e) = self.power.validate() {
+            errors.nest("power", e);
+        }
         let store = sql("SELECT COUNT(*) FROM stores WHERE org_id = $1 AND id = $2")
             .bind(principal.org.0)
             .bind(self.store_id)
@@ -152,6 +165,10 @@ async fn with_details(db: &Db, row: ScreenRow) -> DbResult<Screen> {
         orientation: parse_orientation(&row.orientation),
         default_layout_id: row.default_layout_id,
         heartbeat_secs: row.heartbeat_secs,
+        power: PowerSchedule {
+            sleep_when_closed: row.sleep_when_closed,
+            wake_minutes_before: row.wake_minutes_before.clamp(0, 120) as u16,
+        },
         tags: tags.into_iter().map(|(t,)| t).collect(),
         groups: groups.into_iter().map(|(g,)| g).collect(),
         manifest_version: row.manifest_version,
@@ -289,7 +306,8 @@ async fn update_in(change: &mut Change<'_>, id: i64, input: &mut ScreenInput) ->
     input.validate(&mut change.tx, principal).await?;
     sql(
         "UPDATE screens SET store_id = $1, name = $2, orientation = $3, default_layout_id = $4, \
-         heartbeat_secs = $5, updated_at = $6 WHERE id = $7",
+         heartbeat_secs = $5, updated_at = $6, sleep_when_closed = $8, \
+         wake_minutes_before = $9 WHERE id = $7",
     )
     .bind(input.store_id)
     .bind(input.name.trim())
@@ -298,6 +316,8 @@ async fn update_in(change: &mut Change<'_>, id: i64, input: &mut ScreenInput) ->
     .bind(input.heartbeat_secs)
     .bind(now_ms())
     .bind(id)
+    .bind(input.power.sleep_when_closed)
+    .bind(i64::from(input.power.wake_minutes_before))
     .execute(change.ex())
     .await?;
     write_links(change, id, input).await?;
@@ -387,8 +407,9 @@ pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResu
     let now = now_ms();
     let id = sql(
         "INSERT INTO screens (org_id, store_id, name, orientation, default_layout_id, \
-                  heartbeat_secs, created_at, updated_at) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                  heartbeat_secs, created_at, updated_at, sleep_when_closed, \
+                  wake_minutes_before) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
     )
     .bind(principal.org.0)
     .bind(input.store_id)
@@ -397,6 +418,8 @@ pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResu
     .bind(input.default_layout_id)
     .bind(input.heartbeat_secs)
     .bind(now)
+    .bind(input.power.sleep_when_closed)
+    .bind(i64::from(input.power.wake_minutes_before))
     .fetch_i64(change.ex())
     .await?;
     write_links(change, id, input).await?;

@@ -239,6 +239,8 @@ fn describe_when(when: &When, lang: Lang) -> String {
         Window::Daily { start, end } => format!("{}–{}", clock(*start), clock(*end)),
         Window::AllDay => lang.t("schedule.when.all_day").to_owned(),
         Window::Cron { .. } => lang.t("schedule.window.cron").to_owned(),
+        Window::WhileOpen => lang.t("schedule.when.while_open").to_owned(),
+        Window::Daypart { daypart } => super::schedule::daypart_label(lang, daypart),
     };
     if let Some(days) = when.weekdays
         && days != Weekdays::ALL

@@ -33,6 +33,7 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::used::TEXT,
     super::content::TEXT,
     super::groups::TEXT,
+    super::hours::TEXT,
     super::tokens::TEXT,
     super::audit::TEXT,
 ];

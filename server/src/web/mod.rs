@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod form;
 pub mod franchise;
 pub mod groups;
+pub mod hours;
 pub mod i18n;
 pub mod layouts;
 pub mod media;
@@ -53,6 +54,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(reports::routes())
         .merge(content::routes())
         .merge(groups::routes())
+        .merge(hours::routes())
         .merge(tokens::routes())
         .merge(audit::routes())
         .layer(axum::middleware::from_fn_with_state(

@@ -24,6 +24,8 @@ use vitrin_shared::calendar::{self, parse_jalali};
 use vitrin_shared::ids::{GroupId, LayoutId, PlaylistId, RuleId, StoreId};
 use vitrin_shared::layout::Layout;
 use vitrin_shared::playlist::Playlist;
+use vitrin_shared::schedule::hours::Daypart;
+pub use vitrin_shared::schedule::hours::weekday_key;
 use vitrin_shared::schedule::{
     DateRange, RuleKind, ScheduleRule, Scope, Target, Weekdays, When, Window,
 };
@@ -37,6 +39,7 @@ use super::timeline::{self, Conflict, DayTimeline, Labels};
 use crate::auth::{Principal, Role};
 use crate::changes::{Audit, Change};
 use crate::domain::library;
+use crate::domain::store_time;
 use crate::domain::stores::Store;
 use crate::error::{ApiError, ApiResult, RuleTie};
 use crate::state::AppState;
@@ -53,31 +56,6 @@ pub fn routes() -> Router<AppState> {
         .route("/schedule/timeline.svg", get(timeline_svg))
 }
 
-/// A row of the grid: a part of the day with its local hours.
-#[derive(Debug, Clone, Copy)]
-pub struct Daypart {
-    pub key: &'static str,
-    pub start: (i8, i8),
-    pub end: (i8, i8),
-}
-
-pub const DAYPARTS: [Daypart; 3] = [
-    Daypart {
-        key: "breakfast",
-        start: (6, 0),
-        end: (11, 0),
-    },
-    Daypart {
-        key: "lunch",
-        start: (11, 0),
-        end: (16, 0),
-    },
-    Daypart {
-        key: "dinner",
-        start: (16, 0),
-        end: (23, 0),
-    },
-];
 /// The priority of rules painted on the grid for `scope`: a narrower grid outranks a wider
 /// one (a store's breakfast beats the franchise's), so grids of different scopes never tie;
 /// rules made in the rule form can outrank them all.
@@ -96,16 +74,34 @@ pub fn grid_priority(scope: &Scope) -> i32 {
 /// Grids saved before `grid_priority` used 0 for every scope; they are still the grid's.
 const LEGACY_GRID_PRIORITY: i32 = 0;
 
-fn daypart_window(index: usize) -> Window {
-    let Daypart {
-        start: (sh, sm),
-        end: (eh, em),
-        ..
-    } = DAYPARTS[index];
-    Window::Daily {
-        start: Time::constant(sh, sm, 0, 0),
-        end: Time::constant(eh, em, 0, 0),
+/// The grid's key of a daypart, in its cells' field names (`cell.breakfast.monday`).
+fn daypart_key(part: &Daypart) -> String {
+    part.name.trim().to_lowercase()
+}
+
+/// A daypart's name for people: the built-in ones in the page's language, others as typed.
+pub(super) fn daypart_label(lang: Lang, name: &str) -> String {
+    match name.trim().to_lowercase().as_str() {
+        key @ ("breakfast" | "lunch" | "dinner") => {
+            lang.t(&format!("schedule.daypart.{key}")).to_owned()
+        }
+        _ => name.to_owned(),
     }
+}
+
+/// The dayparts the grid of `scope` paints: a single store's own, else the organization's.
+async fn grid_dayparts(
+    state: &AppState,
+    principal: &Principal,
+    scope: Option<&Scope>,
+) -> ApiResult<Vec<Daypart>> {
+    let time = match scope.map(|s| (s.stores.as_slice(), s)) {
+        Some(([store], s)) if s.screens.is_empty() && s.groups.is_empty() && s.tags.is_empty() => {
+            store_time::for_store(state, principal, store.0).await?
+        }
+        _ => store_time::for_org(state, principal).await?,
+    };
+    Ok(time.dayparts)
 }
 
 /// Weekdays in the order a week is written: from Saturday in Persian, from Monday in English.
@@ -118,18 +114,6 @@ pub(super) fn week(lang: Lang) -> [Weekday; 7] {
         Lang::En => [
             Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
         ],
-    }
-}
-
-pub fn weekday_key(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Monday => "monday",
-        Weekday::Tuesday => "tuesday",
-        Weekday::Wednesday => "wednesday",
-        Weekday::Thursday => "thursday",
-        Weekday::Friday => "friday",
-        Weekday::Saturday => "saturday",
-        Weekday::Sunday => "sunday",
     }
 }
 
@@ -255,8 +239,9 @@ pub(super) fn target_of_code(code: &str) -> Option<Target> {
 // ---------------------------------------------------------------------------------------------
 // The weekly grid
 
-/// Whether `rule` is one the grid paints for `scope`, and in which daypart.
-fn grid_daypart(rule: &ScheduleRule, scope: &Scope) -> Option<usize> {
+/// Whether `rule` is one the grid paints for `scope`, and in which of `parts`: one that
+/// follows a daypart by name, or (saved before dayparts had names) one with its hours.
+fn grid_daypart(rule: &ScheduleRule, scope: &Scope, parts: &[Daypart]) -> Option<usize> {
     let plain = rule.kind == RuleKind::Normal
         && (rule.priority == grid_priority(scope) || rule.priority == LEGACY_GRID_PRIORITY)
         && rule.when.dates.is_none()
@@ -268,7 +253,11 @@ fn grid_daypart(rule: &ScheduleRule, scope: &Scope) -> Option<usize> {
     if !plain {
         return None;
     }
-    (0..DAYPARTS.len()).find(|&i| rule.when.window == daypart_window(i))
+    parts.iter().position(|part| match &rule.when.window {
+        Window::Daypart { daypart } => daypart.trim().eq_ignore_ascii_case(part.name.trim()),
+        Window::Daily { start, end } => (*start, *end) == (part.start, part.end),
+        _ => false,
+    })
 }
 
 /// One cell of the grid: a daypart on a weekday and the playlist painted there.
@@ -279,7 +268,7 @@ pub struct Cell {
 }
 
 pub struct GridRow {
-    pub key: &'static str,
+    pub key: String,
     pub label: String,
     pub hours: String,
     pub cells: Vec<Cell>,
@@ -331,8 +320,9 @@ async fn overview(
     let rules = library::list::<ScheduleRule>(&state, &principal).await?;
     let mut cells: BTreeMap<(usize, i8), String> = BTreeMap::new();
     if let Some(scope) = scope_of_code(&scope_value) {
+        let parts = grid_dayparts(&state, &principal, Some(&scope)).await?;
         for rule in &rules {
-            if let Some(part) = grid_daypart(rule, &scope) {
+            if let Some(part) = grid_daypart(rule, &scope, &parts) {
                 for day in rule.when.weekdays.unwrap_or_default().iter() {
                     cells.insert(
                         (part, day.to_monday_zero_offset()),
@@ -376,26 +366,25 @@ async fn overview_page<'a>(
             label: p.name,
         })
         .collect();
-    let grid = DAYPARTS
+    let parts = grid_dayparts(state, principal, scope_of_code(&scope).as_ref()).await?;
+    let grid = parts
         .iter()
         .enumerate()
         .map(|(part, daypart)| {
-            let Daypart {
-                key,
-                start: (sh, sm),
-                end: (eh, em),
-            } = *daypart;
+            let key = daypart_key(daypart);
+            let label = daypart_label(lang, &daypart.name);
             GridRow {
-                key,
-                label: lang.t(&format!("schedule.daypart.{key}")).to_owned(),
-                hours: lang.digits_in(&format!("{sh:02}:{sm:02}–{eh:02}:{em:02}")),
+                hours: lang.digits_in(&format!(
+                    "{}–{}",
+                    daypart.start.strftime("%H:%M"),
+                    daypart.end.strftime("%H:%M")
+                )),
                 cells: week(lang)
                     .iter()
                     .map(|day| Cell {
                         name: format!("cell.{key}.{}", weekday_key(*day)),
                         label: format!(
-                            "{} {}",
-                            lang.t(&format!("schedule.daypart.{key}")),
+                            "{label} {}",
                             lang.t(&format!("weekday.{}", weekday_key(*day)))
                         ),
                         selected: cells
@@ -404,6 +393,8 @@ async fn overview_page<'a>(
                             .unwrap_or_default(),
                     })
                     .collect(),
+                key,
+                label,
             }
         })
         .collect();
@@ -474,6 +465,8 @@ fn describe_when(when: &When, lang: Lang) -> String {
     let clock = |t: Time| lang.digits_in(&format!("{:02}:{:02}", t.hour(), t.minute()));
     let mut parts = vec![match &when.window {
         Window::AllDay => lang.t("schedule.when.all_day").to_owned(),
+        Window::WhileOpen => lang.t("schedule.when.while_open").to_owned(),
+        Window::Daypart { daypart } => daypart_label(lang, daypart),
         Window::Daily { start, end } => format!("{}–{}", clock(*start), clock(*end)),
         Window::Cron {
             expr,
@@ -555,16 +548,18 @@ async fn save_grid(
     let scope = scope_of_code(&scope_value)
         .ok_or_else(|| ApiError::field("scope", "invalid", "choose where the schedule applies"))?;
     // (daypart, weekday) → target code, as painted.
+    let parts = grid_dayparts(&state, &principal, Some(&scope)).await?;
     let mut cells: BTreeMap<(usize, i8), String> = BTreeMap::new();
     for (key, value) in &pairs {
         let Some(rest) = key.strip_prefix("cell.") else {
             continue;
         };
-        let Some((part, day)) = rest.split_once('.') else {
+        // A daypart's name may hold a dot; a weekday's does not.
+        let Some((part, day)) = rest.rsplit_once('.') else {
             continue;
         };
         let (Some(part), Some(day)) = (
-            DAYPARTS.iter().position(|d| d.key == part),
+            parts.iter().position(|d| daypart_key(d) == part),
             weekday_of_key(day),
         ) else {
             continue;
@@ -587,7 +582,7 @@ async fn save_grid(
                     .insert(day.to_monday_zero_offset());
             }
             _ => errors.add(
-                &format!("cell.{}.{}", DAYPARTS[*part].key, weekday_key(day)),
+                &format!("cell.{}.{}", daypart_key(&parts[*part]), weekday_key(day)),
                 page.lang.t("err.unknown"),
             ),
         }
@@ -595,7 +590,7 @@ async fn save_grid(
     let existing = library::list::<ScheduleRule>(&state, &principal).await?;
     if errors.is_empty() {
         let result = replace_grid_rules(
-            &state, &principal, page.lang, &scope, &existing, &playlists, &wanted,
+            &state, &principal, page.lang, &scope, &existing, &playlists, &parts, &wanted,
         )
         .await;
         match result {
@@ -625,6 +620,7 @@ async fn save_grid(
 }
 
 /// Replaces the grid's rules for `scope` with `wanted`, in one change.
+#[allow(clippy::too_many_arguments)]
 async fn replace_grid_rules(
     state: &AppState,
     principal: &Principal,
@@ -632,10 +628,14 @@ async fn replace_grid_rules(
     scope: &Scope,
     existing: &[ScheduleRule],
     playlists: &[Playlist],
+    parts: &[Daypart],
     wanted: &BTreeMap<(usize, i64), BTreeSet<i8>>,
 ) -> ApiResult<()> {
     let mut change = Change::begin(state, principal).await?;
-    for rule in existing.iter().filter(|r| grid_daypart(r, scope).is_some()) {
+    for rule in existing
+        .iter()
+        .filter(|r| grid_daypart(r, scope, parts).is_some())
+    {
         library::delete_in::<ScheduleRule>(&mut change, rule.id.0).await?;
     }
     for ((part, playlist), days) in wanted {
@@ -649,15 +649,15 @@ async fn replace_grid_rules(
             .collect();
         let rule = ScheduleRule {
             id: RuleId(0),
-            name: format!(
-                "{} · {name}",
-                lang.t(&format!("schedule.daypart.{}", DAYPARTS[*part].key))
-            ),
+            name: format!("{} · {name}", daypart_label(lang, &parts[*part].name)),
             target: Target::Playlist(PlaylistId(*playlist)),
             scope: scope.clone(),
             when: When {
                 weekdays: Some(Weekdays::of(&weekdays)),
-                window: daypart_window(*part),
+                // Follows the daypart: changing its hours moves the rule.
+                window: Window::Daypart {
+                    daypart: parts[*part].name.clone(),
+                },
                 ..When::always()
             },
             priority: grid_priority(scope),
@@ -696,6 +696,8 @@ pub struct RuleForm {
     pub end: String,
     pub cron: String,
     pub duration_minutes: String,
+    /// The daypart a `daypart` window follows, by name.
+    pub daypart: String,
     pub date_from: String,
     pub date_until: String,
     pub seconds_per_hour: String,
@@ -784,6 +786,11 @@ impl RuleForm {
                 form.cron = expr.clone();
                 form.duration_minutes = (duration_secs / 60).to_string();
             }
+            Window::Daypart { daypart } => {
+                form.window = "daypart".into();
+                form.daypart = daypart.clone();
+            }
+            Window::WhileOpen => form.window = "while_open".into(),
         }
         form
     }
@@ -826,6 +833,10 @@ impl RuleForm {
         };
         let window = match self.window.as_str() {
             "all_day" => Window::AllDay,
+            "while_open" => Window::WhileOpen,
+            "daypart" => Window::Daypart {
+                daypart: self.daypart.trim().to_owned(),
+            },
             "cron" => {
                 if let Err(e) = cron_text::explain(&self.cron, lang) {
                     errors.add("cron", e.message(lang));
@@ -1188,6 +1199,7 @@ fn labels(lang: Lang, screen: &str, day: Date) -> Labels {
         emergency: lang.t("schedule.lane.emergency").into(),
         default_layout: lang.t("schedule.lane.default").into(),
         tie: lang.t("schedule.tie").into(),
+        closed: lang.t("hours.closed").into(),
         digits: lang.digits(),
         rtl: lang == Lang::Fa,
     }
@@ -1394,6 +1406,18 @@ pub const TEXT: &[Entry] = &[
     ("schedule.field.priority", "Priority", "اولویت"),
     ("schedule.field.window", "Time of day", "ساعت‌های روز"),
     ("schedule.window.daily", "From – to", "از – تا"),
+    ("schedule.window.daypart", "During a daypart", "در یک وعده"),
+    (
+        "schedule.window.while_open",
+        "While the store is open",
+        "در ساعت کاری فروشگاه",
+    ),
+    ("schedule.when.while_open", "while open", "در ساعت کاری"),
+    (
+        "schedule.field.daypart",
+        "Daypart (its name, for “during a daypart”)",
+        "وعده (نام آن، برای «در یک وعده»)",
+    ),
     ("schedule.window.all_day", "All day", "تمام روز"),
     (
         "schedule.window.cron",

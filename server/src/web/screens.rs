@@ -2,7 +2,7 @@
 //! `/pair?code=…`), each screen's settings (name, store, groups, tags, time zone, orientation,
 //! default layout), remote refresh / screenshot / identify, and revoking a player.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::{Deserialize, Serialize};
-use vitrin_shared::events::Command;
+use vitrin_shared::events::{Command, PowerControl};
 use vitrin_shared::manifest::Orientation;
+use vitrin_shared::schedule::hours::PowerSchedule;
 
 use super::form::{FormErrors, Pairs};
 use super::groups::matches;
@@ -22,6 +23,7 @@ use crate::auth::Principal;
 use crate::db::sql;
 use crate::domain::devices::{self, CommandRequest, PairRequest};
 use crate::domain::screens::{self as api, Screen, ScreenInput, ScreenSettings};
+use crate::domain::store_time;
 use crate::domain::stores::{self, Store, StoreInput};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Id;
@@ -96,7 +98,8 @@ pub struct ScreenStatus {
     pub id: i64,
     pub name: String,
     pub store: String,
-    /// `online`, `offline` or `unpaired` (also the badge's CSS class).
+    /// `online`, `asleep` (off by schedule: its panel, or the whole player while the store is
+    /// closed), `offline` or `unpaired` (also the badge's CSS class).
     pub status: &'static str,
     pub status_text: String,
     /// What its player reported on screen, by content name.
@@ -104,6 +107,8 @@ pub struct ScreenStatus {
     /// Which player it is ("Browser player · Chrome 156", "Vitrin player · linux"), from its
     /// last heartbeat; empty before the first.
     pub player: String,
+    /// Said when the player cannot switch its panel off (it shows black instead).
+    pub power_note: String,
     pub seen: String,
     pub has_screenshot: bool,
     pub tags: Vec<String>,
@@ -151,12 +156,26 @@ pub async fn statuses(
 ) -> ApiResult<Vec<ScreenStatus>> {
     let screens = api::list(state, principal).await?;
     let org = principal.org.0;
-    let stores: HashMap<i64, String> = sql("SELECT id, name FROM stores WHERE org_id = $1")
-        .bind(org)
-        .fetch_all(&state.db)
-        .await?
-        .into_iter()
-        .collect();
+    let rows: Vec<(i64, String, String, Option<String>)> = sql(
+        "SELECT st.id, st.name, st.timezone, COALESCE(st.hours, o.hours) FROM stores st \
+         JOIN orgs o ON o.id = st.org_id WHERE st.org_id = $1",
+    )
+    .bind(org)
+    .fetch_all(&state.db)
+    .await?;
+    let now = jiff::Timestamp::now();
+    let mut stores: HashMap<i64, String> = HashMap::new();
+    // Stores closed right now by their opening hours: their screens may sleep.
+    let mut closed: HashSet<i64> = HashSet::new();
+    for (id, name, timezone, hours) in rows {
+        let hours = hours.as_deref().and_then(store_time::parse_hours);
+        if let (Some(hours), Ok(tz)) = (hours, jiff::tz::TimeZone::get(&timezone))
+            && !hours.is_open(&tz, now)
+        {
+            closed.insert(id);
+        }
+        stores.insert(id, name);
+    }
     let contents: HashMap<i64, String> = sql("SELECT id, name FROM content WHERE org_id = $1")
         .bind(org)
         .fetch_all(&state.db)
@@ -181,12 +200,24 @@ pub async fn statuses(
     Ok(screens
         .into_iter()
         .map(|s| {
+            let panel = s.status.as_ref().and_then(|h| h.panel.as_ref());
+            let sleeps_now = s.power.sleep_when_closed && closed.contains(&s.store_id);
             let status = if !s.paired {
                 "unpaired"
+            } else if s.online && panel.is_some_and(|p| !p.on) {
+                "asleep"
             } else if s.online {
                 "online"
+            } else if sleeps_now {
+                // Some shops cut the power at night: no alert for a screen gone by schedule.
+                "asleep"
             } else {
                 "offline"
+            };
+            let power_note = if panel.is_some_and(|p| p.control == PowerControl::BlackScreen) {
+                page.t("screens.no_power_control").to_owned()
+            } else {
+                String::new()
             };
             let showing = s
                 .status
@@ -208,6 +239,7 @@ pub async fn statuses(
                 .unwrap_or_default();
             ScreenStatus {
                 player,
+                power_note,
                 id: s.id,
                 store: stores.get(&s.store_id).cloned().unwrap_or_default(),
                 status,
@@ -422,6 +454,7 @@ async fn pair(
             orientation: Orientation::default(),
             default_layout_id: None,
             heartbeat_secs: 60,
+            power: PowerSchedule::default(),
             tags: Vec::new(),
         }),
     };
@@ -463,6 +496,11 @@ struct ScreenForm {
     timezone: String,
     /// Checked group ids (a repeated field).
     groups: Vec<String>,
+    /// Whether the form had the power fields (an unchecked box sends nothing).
+    power_shown: bool,
+    /// The "sleep outside opening hours" checkbox.
+    sleep_when_closed: bool,
+    wake_minutes_before: String,
 }
 
 impl From<Pairs> for ScreenForm {
@@ -475,6 +513,9 @@ impl From<Pairs> for ScreenForm {
             default_layout_id: p.one("default_layout_id"),
             timezone: p.one("timezone"),
             groups: p.all("group"),
+            power_shown: !p.one("power_form").is_empty(),
+            sleep_when_closed: !p.one("sleep_when_closed").is_empty(),
+            wake_minutes_before: p.one("wake_minutes_before"),
         }
     }
 }
@@ -560,6 +601,9 @@ async fn edit_page(
             .map(|s| s.timezone.clone())
             .unwrap_or_default(),
         groups: screen.groups.iter().map(i64::to_string).collect(),
+        power_shown: true,
+        sleep_when_closed: screen.power.sleep_when_closed,
+        wake_minutes_before: screen.power.wake_minutes_before.to_string(),
     });
     let code = if errors.is_empty() {
         StatusCode::OK
@@ -618,6 +662,23 @@ async fn save(
             }
         },
     };
+    // A form without the power fields (a script's) keeps the screen's.
+    let power = if form.power_shown {
+        let typed = vitrin_shared::calendar::parse_number(&form.wake_minutes_before);
+        let wake_minutes_before = match typed {
+            Ok(n) if (0..=120).contains(&n) => n as u16,
+            _ => {
+                errors.add("wake_minutes_before", lang.t("screens.wake_range"));
+                0
+            }
+        };
+        PowerSchedule {
+            sleep_when_closed: form.sleep_when_closed,
+            wake_minutes_before,
+        }
+    } else {
+        before.power
+    };
     if !errors.is_empty() {
         return edit_page(&state, &signed, id, Some(form), errors).await;
     }
@@ -627,6 +688,7 @@ async fn save(
         orientation: orientation.unwrap_or_default(),
         default_layout_id,
         heartbeat_secs: before.heartbeat_secs,
+        power,
         tags: form
             .tags
             .split([',', '،'])
@@ -668,6 +730,7 @@ async fn command(
         "refresh" => (Command::Refresh, "screens.sent.refresh"),
         "screenshot" => (Command::Screenshot, "screens.sent.screenshot"),
         "identify" => (Command::Identify, "screens.sent.identify"),
+        "wake" => (Command::Wake, "screens.sent.wake"),
         _ => return Err(ApiError::field("command", "invalid", "no such command")),
     };
     let request = CommandRequest { command };
@@ -720,6 +783,11 @@ pub const TEXT: &[Entry] = &[
         "پخش‌کننده ویترین · {os}",
     ),
     ("screens.status.online", "online", "برخط"),
+    (
+        "screens.status.asleep",
+        "off by schedule",
+        "خاموش طبق ساعت کاری",
+    ),
     ("screens.status.offline", "offline", "برون‌خط"),
     ("screens.status.unpaired", "not paired", "جفت‌نشده"),
     (
@@ -754,6 +822,37 @@ pub const TEXT: &[Entry] = &[
         "منطقهٔ زمانی فروشگاه",
     ),
     ("screens.orientation", "Orientation", "جهت نمایش"),
+    ("screens.power", "Power", "روشن و خاموش"),
+    (
+        "screens.sleep_when_closed",
+        "Turn the panel off outside opening hours",
+        "بیرون از ساعت کاری نمایشگر خاموش شود",
+    ),
+    (
+        "screens.wake_minutes_before",
+        "Turn it on this many minutes before opening",
+        "چند دقیقه پیش از باز شدن روشن شود",
+    ),
+    (
+        "screens.wake_range",
+        "Between 0 and 120 minutes",
+        "بین ۰ تا ۱۲۰ دقیقه",
+    ),
+    (
+        "screens.no_power_control",
+        "No power control: the panel stays lit and shows black",
+        "کنترل روشنایی ندارد: نمایشگر روشن می‌ماند و سیاه نشان می‌دهد",
+    ),
+    (
+        "screens.send.wake",
+        "Wake for an hour",
+        "روشن کردن برای یک ساعت",
+    ),
+    (
+        "screens.sent.wake",
+        "Asked the screen to wake for an hour",
+        "از نمایشگر خواسته شد یک ساعت روشن شود",
+    ),
     ("screens.orientation.landscape", "Landscape", "افقی"),
     ("screens.orientation.portrait", "Portrait", "عمودی"),
     (

@@ -19,7 +19,7 @@ use vitrin_shared::calendar::Digits;
 use vitrin_shared::ids::RuleId;
 use vitrin_shared::manifest::Manifest;
 use vitrin_shared::schedule::ties::{competes, occurrences};
-use vitrin_shared::schedule::{LayerKind, Layers, RuleKind, ScheduleRule, Selected};
+use vitrin_shared::schedule::{LayerKind, Layers, RuleKind, ScheduleRule, Selected, StoreTime};
 
 /// The layer a bar is drawn in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,6 +76,8 @@ pub struct DayTimeline {
     pub conflicts: Vec<Conflict>,
     /// The rules of the manifest, by id, for names.
     pub rules: BTreeMap<RuleId, ScheduleRule>,
+    /// When the store is closed that day (its screens sleep), in order.
+    pub closed: Vec<(Timestamp, Timestamp)>,
 }
 
 /// What `manifest`'s screen plays on local `day`, with its conflicts.
@@ -133,13 +135,29 @@ pub fn day_timeline(manifest: &Manifest, day: Date) -> Result<DayTimeline, Valid
     }
     bars.sort_by_key(|b| (b.lane, b.start));
 
+    let store = StoreTime::new(manifest.screen.hours.as_ref(), &manifest.screen.dayparts);
     let occurrences = manifest
         .rules
         .iter()
-        .map(|rule| Ok((rule.id, occurrences(rule, start, end, &tz)?)))
+        .map(|rule| Ok((rule.id, occurrences(rule, start, end, &tz, &store)?)))
         .collect::<Result<BTreeMap<_, _>, ValidationErrors>>()?;
     let conflicts = find_conflicts(&manifest.rules, &occurrences, &bars);
+    // The gaps between the day's open stretches; none for a store without hours.
+    let mut closed = Vec::new();
+    if let Some(hours) = &manifest.screen.hours {
+        let mut cursor = start;
+        for span in hours.spans(&tz, start, end) {
+            if span.start > cursor {
+                closed.push((cursor, span.start));
+            }
+            cursor = cursor.max(span.end);
+        }
+        if cursor < end {
+            closed.push((cursor, end));
+        }
+    }
     Ok(DayTimeline {
+        closed,
         day,
         tz,
         start,
@@ -260,6 +278,8 @@ pub struct Labels {
     pub emergency: String,
     pub default_layout: String,
     pub tie: String,
+    /// "closed", for the shaded time the store is closed.
+    pub closed: String,
     pub digits: Digits,
     pub rtl: bool,
 }
@@ -324,6 +344,9 @@ pub struct TimelineSvg {
     pub ticks: Vec<TickShape>,
     pub bars: Vec<BarShape>,
     pub marks: Vec<MarkShape>,
+    /// Closed time, shaded across every lane: (x, width, "HH:MM", "HH:MM").
+    pub closed: Vec<(i64, i64, String, String)>,
+    pub closed_label: String,
 }
 
 const WIDTH: i64 = 960;
@@ -518,6 +541,15 @@ impl DayTimeline {
             ticks,
             bars,
             marks,
+            closed: self
+                .closed
+                .iter()
+                .map(|&(a, b)| {
+                    let (x, w) = span_x(a, b);
+                    (x, w, self.clock(a), self.clock(b))
+                })
+                .collect(),
+            closed_label: labels.closed.clone(),
         }
     }
 }
@@ -565,6 +597,9 @@ mod tests {
                 orientation: Orientation::Landscape,
                 default_layout: None,
                 heartbeat_secs: 30,
+                hours: None,
+                dayparts: Vec::new(),
+                power: Default::default(),
             },
             layouts: Vec::new(),
             playlists: vec![Playlist {
@@ -586,6 +621,7 @@ mod tests {
             emergency: "Emergency".into(),
             default_layout: "Default layout".into(),
             tie: "Tie".into(),
+            closed: "Closed".into(),
             digits: if rtl { Digits::Persian } else { Digits::Latin },
             rtl,
         }

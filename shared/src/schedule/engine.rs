@@ -16,6 +16,7 @@
 
 use super::clock::{Clock, Edge, hour_start};
 use super::cron::CronExpr;
+use super::hours::{Daypart, StoreHours};
 use super::rule::{RuleKind, ScheduleRule, Target, Window};
 use crate::ids::{LayoutId, PlaylistId, RuleId};
 use crate::layout::{Layout, Rect, Template};
@@ -27,6 +28,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// One stretch of time in which a rule is active.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,6 +132,17 @@ pub struct Resolution {
 }
 
 impl Resolution {
+    /// Nothing on screen at `at` (a panel asleep): what proof of play sees then.
+    pub fn dark(at: Timestamp) -> Resolution {
+        Resolution {
+            at,
+            main: None,
+            overlays: Vec::new(),
+            emergency: None,
+            next_change: None,
+        }
+    }
+
     /// The selections without their zones, as a timeline reports them.
     pub fn layers(&self) -> Layers {
         Layers {
@@ -153,6 +166,11 @@ impl Resolution {
 }
 
 enum CompiledWindow {
+    /// A daypart the store does not have.
+    Never,
+    /// The store's open stretches (the rule's dates and weekdays filter them by the day they
+    /// begin on).
+    Open(Arc<StoreHours>),
     /// One occurrence per matching day: `[day start, (day + 1 if next_day) end)`.
     Days {
         start: Time,
@@ -193,9 +211,26 @@ struct CompiledRule {
 }
 
 impl CompiledRule {
-    fn compile(rule: ScheduleRule) -> Result<CompiledRule, ValidationErrors> {
+    fn compile(rule: ScheduleRule, store: &StoreTime) -> Result<CompiledRule, ValidationErrors> {
         rule.validate()?;
         let window = match &rule.when.window {
+            Window::WhileOpen => match &store.hours {
+                Some(hours) => CompiledWindow::Open(hours.clone()),
+                None => CompiledWindow::Days {
+                    start: Time::midnight(),
+                    end: Time::midnight(),
+                    next_day: true,
+                },
+            },
+            Window::Daypart { daypart } => store
+                .dayparts
+                .iter()
+                .find(|d| d.name.trim().eq_ignore_ascii_case(daypart.trim()))
+                .map_or(CompiledWindow::Never, |d| CompiledWindow::Days {
+                    start: d.start,
+                    end: d.end,
+                    next_day: d.end <= d.start,
+                }),
             Window::AllDay => CompiledWindow::Days {
                 start: Time::midnight(),
                 end: Time::midnight(),
@@ -362,6 +397,12 @@ impl CompiledRule {
                     .filter(|o| o.contains(clock.at))
                 })
             }
+            CompiledWindow::Never => None,
+            CompiledWindow::Open(hours) => hours
+                .span_at(clock.tz, clock.at)
+                .filter(|s| self.day_matches(clock.civil(s.start).date()))
+                .and_then(|s| self.clip(s.start, s.end))
+                .filter(|o| o.contains(clock.at)),
             // The first occurrence that ends after `at` is the one containing it, if any.
             CompiledWindow::Cron { expr, duration } => self
                 .cron_occurrences(clock, expr, *duration, clock.at)
@@ -403,6 +444,15 @@ impl CompiledRule {
                         .take_while(|o| o.start < until),
                 );
             }
+            CompiledWindow::Never => {}
+            CompiledWindow::Open(hours) => found.extend(
+                hours
+                    .spans(clock.tz, from, until)
+                    .into_iter()
+                    .filter(|s| self.day_matches(clock.civil(s.start).date()))
+                    .filter_map(|s| self.clip(s.start, s.end))
+                    .filter(|o| o.end > from && o.start < until),
+            ),
         }
         found
     }
@@ -435,6 +485,28 @@ impl CompiledRule {
                     day = day.tomorrow().ok()?;
                 }
                 None
+            }
+            CompiledWindow::Never => None,
+            CompiledWindow::Open(hours) => {
+                // An opening in progress (at `at`, or when the rule's bounds begin) may be
+                // clipped to start later; else the next opening on a matching day.
+                let clipped_start = |t: Timestamp| {
+                    hours
+                        .span_at(clock.tz, t)
+                        .filter(|s| self.day_matches(clock.civil(s.start).date()))
+                        .and_then(|s| self.clip(s.start, s.end))
+                        .map(|o| o.start)
+                };
+                let from = self.rule.when.active_from.map_or(at, |f| at.max(f));
+                let next = hours
+                    .next_opening(clock.tz, from, |day| self.day_matches(day))
+                    .and_then(|s| self.clip(s.start, s.end))
+                    .map(|o| o.start);
+                [clipped_start(at), clipped_start(from), next]
+                    .into_iter()
+                    .flatten()
+                    .filter(|start| *start > at)
+                    .min()
             }
             CompiledWindow::Cron { expr, duration } => {
                 // An occurrence in progress may be clipped to start after `at`.
@@ -535,13 +607,47 @@ pub struct Schedule {
     default_layout: Option<LayoutId>,
 }
 
+/// What the screen's store says about time: its opening hours (none: always open) and its
+/// dayparts, for rules that say "while open" or name a daypart.
+#[derive(Debug, Clone, Default)]
+pub struct StoreTime {
+    pub hours: Option<Arc<StoreHours>>,
+    pub dayparts: Vec<Daypart>,
+}
+
+impl StoreTime {
+    pub fn new(hours: Option<&StoreHours>, dayparts: &[Daypart]) -> StoreTime {
+        StoreTime {
+            hours: hours.cloned().map(Arc::new),
+            dayparts: dayparts.to_vec(),
+        }
+    }
+}
+
 impl Schedule {
-    /// Compiles rules; every invalid rule is reported, under `rules.<index in input>`.
+    /// Compiles rules for a store that is always open and has no dayparts.
     pub fn new(
         rules: &[ScheduleRule],
         layouts: &[Layout],
         playlists: &[Playlist],
         default_layout: Option<LayoutId>,
+    ) -> Result<Schedule, ValidationErrors> {
+        Schedule::for_store(
+            rules,
+            layouts,
+            playlists,
+            default_layout,
+            &StoreTime::default(),
+        )
+    }
+
+    /// Compiles rules; every invalid rule is reported, under `rules.<index in input>`.
+    pub fn for_store(
+        rules: &[ScheduleRule],
+        layouts: &[Layout],
+        playlists: &[Playlist],
+        default_layout: Option<LayoutId>,
+        store: &StoreTime,
     ) -> Result<Schedule, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let mut compiled = Vec::with_capacity(rules.len());
@@ -553,7 +659,7 @@ impl Schedule {
                     format!("rule id {} appears twice", rule.id),
                 );
             }
-            match CompiledRule::compile(rule.clone()) {
+            match CompiledRule::compile(rule.clone(), store) {
                 Ok(c) => compiled.push(c),
                 Err(e) => errors.nest(&format!("rules.{i}"), e),
             }

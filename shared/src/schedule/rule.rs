@@ -179,6 +179,11 @@ pub enum Window {
     /// Active for `duration_secs` from each time the cron line fires (5, 6 or 7 fields).
     /// A new firing starts a new occurrence, so occurrences never overlap.
     Cron { expr: String, duration_secs: i64 },
+    /// The hours of the screen's store's daypart of this name (breakfast), whatever they are
+    /// now: changing the daypart moves the rule. Never active where the store has none.
+    Daypart { daypart: String },
+    /// While the screen's store is open; always, for a store without opening hours.
+    WhileOpen,
 }
 
 /// When a rule is active. All parts must agree; an empty part means "no restriction".
@@ -297,7 +302,12 @@ impl Validate for ScheduleRule {
             );
         }
         match &when.window {
-            Window::AllDay => {}
+            Window::AllDay | Window::WhileOpen => {}
+            Window::Daypart { daypart } => {
+                if daypart.trim().is_empty() {
+                    errors.add("when.window.daypart", "required", "choose a daypart");
+                }
+            }
             Window::Daily { start, end } => {
                 if start == end {
                     errors.add(

@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::{RuleKind, Schedule, ScheduleRule, Scope};
+use super::{RuleKind, Schedule, ScheduleRule, Scope, StoreTime};
 use crate::ValidationErrors;
 use crate::ids::RuleId;
 
@@ -20,17 +20,18 @@ pub fn competes(kind: &RuleKind) -> Option<u8> {
     }
 }
 
-/// When `rule` is active between `start` and `end` (in the screen's zone `tz`) if it were the
-/// only rule: the engine, asked about a schedule of that rule alone, so occurrences are never
-/// computed in a second way.
+/// When `rule` is active between `start` and `end` (in the screen's zone `tz`, with its
+/// store's hours and dayparts) if it were the only rule: the engine, asked about a schedule of
+/// that rule alone, so occurrences are never computed in a second way.
 pub fn occurrences(
     rule: &ScheduleRule,
     start: Timestamp,
     end: Timestamp,
     tz: &TimeZone,
+    store: &StoreTime,
 ) -> Result<Vec<(Timestamp, Timestamp)>, ValidationErrors> {
     // Which layout or playlist it shows does not change when it is active.
-    let alone = Schedule::new(std::slice::from_ref(rule), &[], &[], None)?;
+    let alone = Schedule::for_store(std::slice::from_ref(rule), &[], &[], None, store)?;
     let mut stretches: Vec<(Timestamp, Timestamp)> = Vec::new();
     for span in alone.timeline(start, end, tz) {
         let layers = &span.layers;
@@ -73,8 +74,8 @@ pub struct Tie {
     pub until: Timestamp,
 }
 
-/// The first tie of `rule` with one of `others` between `start` and `end` in zone `tz`; `None`
-/// when it wins or loses clearly everywhere. Interrupts of equal priority take turns (their
+/// The first tie of `rule` with one of `others` between `start` and `end` in zone `tz` for a
+/// store with `store`'s hours and dayparts; `None` when it wins or loses clearly everywhere. Interrupts of equal priority take turns (their
 /// spots are staggered), so they never tie.
 pub fn first_tie(
     rule: &ScheduleRule,
@@ -82,12 +83,13 @@ pub fn first_tie(
     start: Timestamp,
     end: Timestamp,
     tz: &TimeZone,
+    store: &StoreTime,
 ) -> Option<Tie> {
     let layer = competes(&rule.kind)?;
     if matches!(rule.kind, RuleKind::Interrupt { .. }) {
         return None;
     }
-    let mine = occurrences(rule, start, end, tz).ok()?;
+    let mine = occurrences(rule, start, end, tz, store).ok()?;
     for other in others {
         if other.id == rule.id
             || other.priority != rule.priority
@@ -96,7 +98,7 @@ pub fn first_tie(
         {
             continue;
         }
-        let Ok(theirs) = occurrences(other, start, end, tz) else {
+        let Ok(theirs) = occurrences(other, start, end, tz, store) else {
             continue;
         };
         for &(a, b) in &mine {

@@ -453,6 +453,7 @@ async fn idle(args: &Args) {
                         last_error: None,
                         sent_at: jiff::Timestamp::now(),
                         platform: None,
+                        panel: None,
                     };
                     let _ = api.heartbeat(&beat).await;
                     tokio::time::sleep(Duration::from_secs(u64::from(heartbeat_secs))).await;
