@@ -35,7 +35,10 @@ fn main() {
         "Cargo.lock",
         ".cargo/config.toml",
     ] {
-        println!("cargo:rerun-if-changed={}", root.join(watched).display());
+        // Relative to this package, not absolute: two checkouts sharing a target directory
+        // have the same build-script fingerprint, and absolute paths recorded by one would
+        // leave the other's changes unseen (and its bundle stale).
+        println!("cargo:rerun-if-changed=../{watched}");
     }
     println!("cargo:rerun-if-env-changed=VITRIN_WEB_PLAYER");
     let bundle = out.join("web-player");

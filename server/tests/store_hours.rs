@@ -175,6 +175,22 @@ async fn hours_reach_the_screens_and_bad_hours_change_nothing() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
         assert_eq!(field_codes(&problem, "power.wake_minutes_before"), ["out_of_range"]);
 
+        // The organization's page lists the stores, saying which have hours of their own.
+        let mut web = WebClient::login(&env, OWNER).await;
+        web.get("/hours")
+            .await
+            .assert_contains(&format!("<a href=\"/stores/{vanak}/hours\">Vanak</a> · its own hours"))
+            .assert_contains(&format!("<a href=\"/stores/{tajrish}/hours\">Tajrish</a> · follows these hours"));
+        // A year of daily exceptions and more is a mistake, not a shop.
+        let many: Vec<Value> = (0..401)
+            .map(|n| json!({"name": format!("day {n}"), "dates": {"from": "2026-01-01", "until": "2026-01-01"}}))
+            .collect();
+        let (status, problem) = env
+            .put(&auth, "/api/v1/hours", json!({"hours": {"weekly": {}, "exceptions": many}}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field_codes(&problem, "hours.exceptions"), ["too_many"]);
+
         // Vanak follows the franchise again.
         let (status, body) = env
             .put(&auth, &format!("/api/v1/stores/{vanak}/hours"), json!({"hours": null}))
@@ -327,6 +343,21 @@ async fn the_hours_page_reads_hours_as_written_and_explains_mistakes() {
             .assert_contains("13:00–20:00");
         assert_eq!(env.get(&auth, "/api/v1/hours").await.1, saved);
 
+        // A day no calendar has (Esfand 1405 has 29 days): the message on its field.
+        let answer = owner
+            .post_form(
+                "/hours",
+                &[
+                    ("action", "exception"),
+                    ("name", "سفر"),
+                    ("from", "۱۴۰۵-۱۲-۳۰"),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        answer.assert_contains("تاریخی مثل");
+        assert_eq!(env.get(&auth, "/api/v1/hours").await.1, saved);
+
         // Confirm Tasua on the day after the computed one (the moon was sighted late).
         let offers = env.get(&auth, "/api/v1/holidays?year=1405").await.1;
         let tasua = offers
@@ -425,6 +456,61 @@ async fn the_grid_paints_the_stores_dayparts_and_the_timeline_shades_closed_time
             ))
             .assert_contains("class=\"closed\" data-start=\"00:00\" data-end=\"07:00\"")
             .assert_contains("class=\"closed\" data-start=\"22:00\" data-end=\"24:00\"");
+
+        // The rule form offers the dayparts and "while open".
+        let target = format!("playlist:{playlist}");
+        owner
+            .get("/schedule/rules/new")
+            .await
+            .assert_contains("<option value=\"Dinner\">Dinner (18:00–22:00)</option>");
+        for (name, window, daypart) in [("Late", "daypart", "Dinner"), ("Open", "while_open", "")] {
+            owner
+                .post_form(
+                    "/schedule/rules/new",
+                    &[
+                        ("name", name),
+                        ("target", &target),
+                        ("scope", "all"),
+                        ("kind", "overlay"),
+                        ("priority", "0"),
+                        ("window", window),
+                        ("daypart", daypart),
+                    ],
+                )
+                .await
+                .assert_redirect("/schedule");
+        }
+        let answer = owner
+            .post_form(
+                "/schedule/rules/new",
+                &[
+                    ("name", "Which?"),
+                    ("target", &target),
+                    ("scope", "all"),
+                    ("kind", "overlay"),
+                    ("priority", "0"),
+                    ("window", "daypart"),
+                    ("daypart", ""),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        answer.assert_contains("choose a daypart</p>");
+        let (_, rules) = env.get(&auth, "/api/v1/rules").await;
+        let window_of = |name: &str| {
+            rules
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == name)
+                .unwrap()["when"]["window"]
+                .clone()
+        };
+        assert_eq!(
+            window_of("Late"),
+            json!({"type": "daypart", "daypart": "Dinner"})
+        );
+        assert_eq!(window_of("Open"), json!({"type": "while_open"}));
 
         // Breakfast moves to 07:00–10:00: the rule moves with it, without being touched.
         let before = env.manifest_version(&auth, screen).await;

@@ -316,6 +316,54 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
         "a preview reports no proof of play"
     );
 
+    // With opening hours, the screen is dark at night, as the real one will be: the page
+    // cannot switch a panel off, so it draws black.
+    let hours = json!({"hours": {"weekly": {"saturday": [{"open": "07:00", "close": "23:00"}],
+        "sunday": [{"open": "07:00", "close": "23:00"}], "monday": [{"open": "07:00", "close": "23:00"}],
+        "tuesday": [{"open": "07:00", "close": "23:00"}], "wednesday": [{"open": "07:00", "close": "23:00"}],
+        "thursday": [{"open": "07:00", "close": "23:00"}], "friday": [{"open": "07:00", "close": "23:00"}]}}});
+    let response = admin
+        .put(format!("{base}/api/v1/hours"))
+        .json(&hours)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    b.goto(&format!(
+        "{base}/screens/{counter}/preview?date={tomorrow}&time=03:00"
+    ))
+    .await;
+    b.wait_player("a dark screen at night", |s| {
+        (s["mode"] == "playing" && s["panel"]["on"] == false).then_some(())
+    })
+    .await;
+    let night = b.screenshot("browser-player-preview-night").await;
+    let image = image::open(&night).unwrap().to_rgb8();
+    let lit = image
+        .pixels()
+        .filter(|p| p.0.iter().any(|&c| c > 24))
+        .count();
+    assert!(
+        lit * 1000 < image.pixels().len(),
+        "{lit} lit pixels at 03:00 in {}",
+        night.display()
+    );
+    b.goto(&format!(
+        "{base}/screens/{counter}/preview?date={tomorrow}&time=08:30"
+    ))
+    .await;
+    b.wait_player("the panel on at breakfast", |s| {
+        (main_layout(s) == Some(breakfast) && s["panel"]["on"] == true).then_some(())
+    })
+    .await;
+    let response = admin
+        .put(format!("{base}/api/v1/hours"))
+        .json(&json!({"hours": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
     // A portrait screen: the page turns the stage (a browser cannot turn the display) and the
     // player lays out for a tall screen.
     let screen = get_json(&admin, &format!("{base}/api/v1/screens/{counter}")).await;

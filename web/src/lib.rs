@@ -209,6 +209,7 @@ pub fn vitrin_state() -> String {
         let Some(engine) = engine.as_ref() else {
             return "null".to_owned();
         };
+        let plan = engine.panel_plan();
         let state = engine.state.borrow();
         let (mode, code) = match &state.mode {
             Mode::Waiting => ("waiting", None),
@@ -225,6 +226,7 @@ pub fn vitrin_state() -> String {
             "persistent_media": engine.media.is_persistent(),
             "last_error": state.last_error,
             "pending_plays": store::pending_plays().len(),
+            "panel": {"on": plan.on, "asleep_by_schedule": plan.asleep_by_schedule},
         })
         .to_string()
     })

@@ -201,6 +201,23 @@ pub async fn set_store(
     for_store(state, principal, store).await
 }
 
+/// The stores the principal sees, by name, and whether each has opening hours of its own.
+pub async fn stores_with_own_hours(
+    state: &AppState,
+    principal: &Principal,
+) -> ApiResult<Vec<(i64, String, bool)>> {
+    let rows: Vec<(i64, String, Option<String>)> =
+        sql("SELECT id, name, hours FROM stores WHERE org_id = $1 ORDER BY name")
+            .bind(principal.org.0)
+            .fetch_all(&state.db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(id, _, _)| principal.sees_store(StoreId(*id)))
+        .map(|(id, name, hours)| (id, name, hours.is_some()))
+        .collect())
+}
+
 /// An official holiday of a Solar Hijri year, and whether the organization's hours already
 /// have it as an exception.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -95,6 +95,8 @@ struct HoursPage<'a> {
     holidays: Vec<HolidayRow>,
     /// The Ramadan that begins in `year`, as the form's default dates.
     ramadan: Option<(String, String)>,
+    /// On the organization's page: each store, and whether it has hours of its own.
+    stores: Vec<(i64, String, bool)>,
     form: Pairs,
     errors: FormErrors,
 }
@@ -280,6 +282,10 @@ async fn show(
             offer,
         })
         .collect();
+    let stores = match owner {
+        Owner::Store(_) => Vec::new(),
+        Owner::Org => store_time::stores_with_own_hours(state, &signed.principal).await?,
+    };
     let ramadan = vitrin_shared::holidays::ramadan(year)
         .map(|(from, until)| (from.to_string(), until.to_string()));
     let mode = match (owner, &time.own.hours) {
@@ -312,6 +318,7 @@ async fn show(
             year,
             holidays,
             ramadan,
+            stores,
             form,
             errors,
         },
@@ -645,6 +652,9 @@ pub const TEXT: &[Entry] = &[
     ),
     ("hours.year", "Year", "سال"),
     ("hours.show", "Show", "نمایش"),
+    ("hours.stores", "Stores", "فروشگاه‌ها"),
+    ("hours.store_own", "its own hours", "ساعت کاری خودش"),
+    ("hours.store_follows", "follows these hours", "همین ساعت‌ها"),
     (
         "err.overlap",
         "Overlaps another interval",

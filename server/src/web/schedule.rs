@@ -722,6 +722,7 @@ impl RuleForm {
                 "end" => form.end = v,
                 "cron" => form.cron = v,
                 "duration_minutes" => form.duration_minutes = v,
+                "daypart" => form.daypart = v,
                 "date_from" => form.date_from = v,
                 "date_until" => form.date_until = v,
                 "seconds_per_hour" => form.seconds_per_hour = v,
@@ -914,6 +915,8 @@ struct RulePage<'a> {
     targets: Vec<Choice>,
     scopes: Vec<Choice>,
     days: Vec<(String, String)>,
+    /// The organization's dayparts (value: the name; label: as shown), for a daypart window.
+    dayparts: Vec<Choice>,
     /// The cron line in words, when there is a valid one.
     cron_words: String,
 }
@@ -921,6 +924,11 @@ struct RulePage<'a> {
 impl RulePage<'_> {
     fn weekday_checked(&self, key: &str) -> bool {
         self.form.has_weekday(key)
+    }
+
+    /// Whether the rule's daypart is one of the organization's (else it is listed as is).
+    fn knows_daypart(&self) -> bool {
+        self.dayparts.iter().any(|d| d.value == self.form.daypart)
     }
 
     /// The text of `<prefix>.<choice>`, for the kind and window choices.
@@ -955,6 +963,22 @@ async fn rule_page<'a>(
                     weekday_key(*d).to_owned(),
                     lang.t(&format!("weekday.{}", weekday_key(*d))).to_owned(),
                 )
+            })
+            .collect(),
+        dayparts: grid_dayparts(state, principal, None)
+            .await?
+            .iter()
+            .map(|d| Choice {
+                value: d.name.clone(),
+                label: format!(
+                    "{} ({})",
+                    daypart_label(lang, &d.name),
+                    lang.digits_in(&format!(
+                        "{}–{}",
+                        d.start.strftime("%H:%M"),
+                        d.end.strftime("%H:%M")
+                    ))
+                ),
             })
             .collect(),
         form,
@@ -1061,6 +1085,7 @@ fn to_form_fields(errors: ValidationErrors) -> ValidationErrors {
         match field {
             "when.window.expr" => "cron",
             "when.window.duration_secs" => "duration_minutes",
+            "when.window.daypart" => "daypart",
             "when.window.start" => "start",
             "when.window.end" => "end",
             "when.dates.from" => "date_from",
@@ -1415,8 +1440,8 @@ pub const TEXT: &[Entry] = &[
     ("schedule.when.while_open", "while open", "در ساعت کاری"),
     (
         "schedule.field.daypart",
-        "Daypart (its name, for “during a daypart”)",
-        "وعده (نام آن، برای «در یک وعده»)",
+        "Daypart (for “during a daypart”)",
+        "وعده (برای «در یک وعده»)",
     ),
     ("schedule.window.all_day", "All day", "تمام روز"),
     (

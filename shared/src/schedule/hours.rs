@@ -288,6 +288,14 @@ impl StoreHours {
 /// Checks one day's intervals: none empty, none overlapping another, in the order given or
 /// not; only the last may run past midnight, and not into `next` (the following day's).
 fn check_day(field: &str, day: &[Interval], next: &[Interval], errors: &mut ValidationErrors) {
+    if day.len() > MAX_INTERVALS_PER_DAY {
+        errors.add(
+            field,
+            "too_many",
+            format!("at most {MAX_INTERVALS_PER_DAY} intervals a day"),
+        );
+        return;
+    }
     let mut sorted: Vec<(usize, &Interval)> = day.iter().enumerate().collect();
     sorted.sort_by_key(|(_, i)| i.open);
     for (i, interval) in day.iter().enumerate() {
@@ -337,9 +345,21 @@ fn check_day(field: &str, day: &[Interval], next: &[Interval], errors: &mut Vali
     }
 }
 
+/// More than this is a mistake, not a shop (and every screen's manifest carries it all).
+const MAX_INTERVALS_PER_DAY: usize = 8;
+const MAX_EXCEPTIONS: usize = 400;
+const MAX_DAYPARTS: usize = 24;
+
 impl Validate for StoreHours {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        if self.exceptions.len() > MAX_EXCEPTIONS {
+            errors.add(
+                "exceptions",
+                "too_many",
+                format!("at most {MAX_EXCEPTIONS} exceptions"),
+            );
+        }
         for (n, day) in WEEK_FROM_SATURDAY.iter().enumerate() {
             let next = WEEK_FROM_SATURDAY[(n + 1) % 7];
             check_day(
@@ -403,6 +423,13 @@ pub fn validate_dayparts(
     hours: Option<&StoreHours>,
 ) -> Result<(), ValidationErrors> {
     let mut errors = ValidationErrors::new();
+    if dayparts.len() > MAX_DAYPARTS {
+        errors.add(
+            "dayparts",
+            "too_many",
+            format!("at most {MAX_DAYPARTS} dayparts"),
+        );
+    }
     for (n, part) in dayparts.iter().enumerate() {
         let field = format!("dayparts.{n}");
         let name = part.name.trim();
