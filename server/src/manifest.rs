@@ -37,8 +37,9 @@ struct ScreenRow {
     manifest_version: i64,
     manifest_hash: String,
     timezone: String,
-    /// JSON: the store's hours, else the organization's.
-    hours: Option<String>,
+    /// JSON: the store's own hours, and the organization's.
+    store_hours: Option<String>,
+    org_hours: Option<String>,
     /// JSON: the store's dayparts, else the organization's.
     dayparts: Option<String>,
     sleep_when_closed: bool,
@@ -79,7 +80,8 @@ pub struct OrgSnapshot {
 
 const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default_layout_id, \
      s.heartbeat_secs, s.manifest_version, s.manifest_hash, st.timezone, \
-     COALESCE(st.hours, o.hours) AS hours, COALESCE(st.dayparts, o.dayparts) AS dayparts, \
+     st.hours AS store_hours, o.hours AS org_hours, \
+     COALESCE(st.dayparts, o.dayparts) AS dayparts, \
      s.sleep_when_closed, s.wake_minutes_before";
 
 impl OrgSnapshot {
@@ -281,7 +283,10 @@ impl OrgSnapshot {
             orientation: parse_orientation(&screen.orientation),
             default_layout: screen.default_layout_id.map(LayoutId),
             heartbeat_secs: screen.heartbeat_secs as u32,
-            hours: screen.hours.as_deref().and_then(store_time::parse_hours),
+            hours: store_time::in_force_json(
+                screen.store_hours.as_deref(),
+                screen.org_hours.as_deref(),
+            ),
             dayparts: store_time::parse_dayparts(screen.dayparts.as_deref()),
             power: PowerSchedule {
                 sleep_when_closed: screen.sleep_when_closed,

@@ -120,6 +120,13 @@ async fn hours_reach_the_screens_and_bad_hours_change_nothing() {
         assert_eq!(body["dayparts"][1]["name"], "Dinner");
         let m = manifest(&env, &auth, window).await;
         assert_eq!(m["screen"]["hours"]["weekly"]["friday"][0]["close"], "01:00:00");
+        // Its own week keeps the franchise's confirmed holiday.
+        assert_eq!(m["screen"]["hours"]["exceptions"][0]["holiday"], "ashura", "{m}");
+        let mut web = WebClient::login(&env, OWNER).await;
+        web.get(&format!("/stores/{vanak}/hours"))
+            .await
+            .assert_contains("From the organization (every store keeps them)")
+            .assert_contains("Ashura");
         let m = manifest(&env, &auth, counter).await;
         assert_eq!(m["screen"]["hours"]["weekly"]["friday"][0]["close"], "23:00:00");
 
@@ -176,7 +183,6 @@ async fn hours_reach_the_screens_and_bad_hours_change_nothing() {
         assert_eq!(field_codes(&problem, "power.wake_minutes_before"), ["out_of_range"]);
 
         // The organization's page lists the stores, saying which have hours of their own.
-        let mut web = WebClient::login(&env, OWNER).await;
         web.get("/hours")
             .await
             .assert_contains(&format!("<a href=\"/stores/{vanak}/hours\">Vanak</a> · its own hours"))

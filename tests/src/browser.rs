@@ -129,6 +129,17 @@ impl Browser {
         })
     }
 
+    /// Signs in through the login page of `base` and waits for the dashboard (not merely
+    /// for a heading, which the login page has too).
+    pub async fn sign_in(&self, base: &str, email: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.fill("#f-email", email).await;
+        self.fill("#f-password", password).await;
+        self.click("main button[type=submit]").await;
+        self.wait_script("return location.pathname === '/dashboard'")
+            .await;
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("the page loads");
     }

@@ -42,11 +42,8 @@ async fn an_owner_sets_hours_and_a_holiday_in_persian_and_sees_them_on_the_grid_
         )
         .await;
 
-    b.goto(&format!("{base}/login")).await;
-    b.fill("#f-email", "owner@cafe.test").await;
-    b.fill("#f-password", "a long test password").await;
-    b.click("main button[type=submit]").await;
-    b.find("main h1").await;
+    b.sign_in(&base, "owner@cafe.test", "a long test password")
+        .await;
     b.select("#lang-select", "fa").await;
     b.wait_script("return document.documentElement.lang === 'fa'")
         .await;

@@ -139,6 +139,8 @@ async fn seed(admin: &Admin) -> Vec<(String, String)> {
         ("screens".to_owned(), "/screens".to_owned()),
         ("tokens".to_owned(), "/account/tokens".to_owned()),
         ("audit".to_owned(), "/audit".to_owned()),
+        ("hours".to_owned(), "/hours?year=1405".to_owned()),
+        ("store-hours".to_owned(), format!("/stores/{store}/hours")),
     ]);
     pages
 }
@@ -156,11 +158,8 @@ async fn every_content_page_fits_a_phone_and_is_photographed_in_both_languages()
     let admin = Admin::setup(&base).await;
     let pages = seed(&admin).await;
 
-    b.goto(&format!("{base}/login")).await;
-    b.fill("#f-email", "owner@cafe.test").await;
-    b.fill("#f-password", "a long test password").await;
-    b.click("main button[type=submit]").await;
-    b.wait_text("h1", "Dashboard").await;
+    b.sign_in(&base, "owner@cafe.test", "a long test password")
+        .await;
 
     for (lang, dir) in [("en", "ltr"), ("fa", "rtl")] {
         b.select("#lang-select", lang).await;

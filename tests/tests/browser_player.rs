@@ -277,11 +277,8 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 
-    b.goto(&format!("{base}/login")).await;
-    b.fill("#f-email", demo::OWNER_EMAIL).await;
-    b.fill("#f-password", demo::OWNER_PASSWORD).await;
-    b.click("main button[type=submit]").await;
-    b.find("main h1").await;
+    b.sign_in(&base, demo::OWNER_EMAIL, demo::OWNER_PASSWORD)
+        .await;
 
     // Tomorrow at 19:00 in Tehran, typed as a Solar Hijri day: the dinner daypart.
     let tomorrow = jiff::Zoned::now()

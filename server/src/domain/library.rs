@@ -609,8 +609,10 @@ async fn refuse_ties(tx: &mut Tx, org: OrgId, rule: &ScheduleRule) -> ApiResult<
     let others = rules_in(tx, org, rule.id).await?;
     // Every distinct store context: its zone, hours and dayparts ("while open" and daypart
     // rules occur where a store says).
-    let contexts: Vec<(String, Option<String>, Option<String>)> = sql(
-        "SELECT DISTINCT st.timezone, COALESCE(st.hours, o.hours), COALESCE(st.dayparts, o.dayparts) \
+    // (zone, the store's hours, the organization's, the dayparts in force), as JSON.
+    type Context = (String, Option<String>, Option<String>, Option<String>);
+    let contexts: Vec<Context> = sql(
+        "SELECT DISTINCT st.timezone, st.hours, o.hours, COALESCE(st.dayparts, o.dayparts) \
          FROM stores st JOIN orgs o ON o.id = st.org_id WHERE st.org_id = $1",
     )
     .bind(org.0)
@@ -618,8 +620,8 @@ async fn refuse_ties(tx: &mut Tx, org: OrgId, rule: &ScheduleRule) -> ApiResult<
     .await?;
     let mut contexts: Vec<(TimeZone, StoreTime)> = contexts
         .iter()
-        .filter_map(|(name, hours, dayparts)| {
-            let hours = hours.as_deref().and_then(store_time::parse_hours);
+        .filter_map(|(name, own, org, dayparts)| {
+            let hours = store_time::in_force_json(own.as_deref(), org.as_deref());
             let dayparts = store_time::parse_dayparts(dayparts.as_deref());
             Some((
                 TimeZone::get(name).ok()?,

@@ -1,13 +1,19 @@
 //! Store hours and dayparts: set once for the organization (the franchise), overridden per
 //! store. They reach every screen of a store in its manifest, where rules that say "while
 //! open" or name a daypart are evaluated and the panel sleeps outside opening hours.
+//!
+//! A store with hours of its own keeps the organization's exceptions too: a holiday confirmed
+//! once for the franchise closes every store, whatever its week (a store's own exception for
+//! the same days comes first).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 use vitrin_shared::ids::StoreId;
 use vitrin_shared::input::{check_line, normalize_line};
-use vitrin_shared::schedule::hours::{Daypart, StoreHours, default_dayparts, validate_dayparts};
+use vitrin_shared::schedule::hours::{
+    Daypart, HoursException, StoreHours, default_dayparts, validate_dayparts,
+};
 use vitrin_shared::validate::Validate;
 
 use crate::auth::Principal;
@@ -42,6 +48,23 @@ pub struct EffectiveTime {
 
 pub(crate) fn parse_hours(json: &str) -> Option<StoreHours> {
     serde_json::from_str(json).ok()
+}
+
+/// The hours in force for a store: its own week (else the organization's), its own
+/// exceptions and then the organization's.
+pub(crate) fn in_force(store: Option<StoreHours>, org: Option<StoreHours>) -> Option<StoreHours> {
+    match (store, org) {
+        (Some(mut own), Some(org)) => {
+            own.exceptions.extend(org.exceptions);
+            Some(own)
+        }
+        (own, org) => own.or(org),
+    }
+}
+
+/// [`in_force`] of the stored JSON columns (`stores.hours`, `orgs.hours`).
+pub(crate) fn in_force_json(store: Option<&str>, org: Option<&str>) -> Option<StoreHours> {
+    in_force(store.and_then(parse_hours), org.and_then(parse_hours))
 }
 
 /// The dayparts stored as JSON; the built-in ones where none are.
@@ -130,7 +153,7 @@ pub async fn for_store(
         dayparts: dayparts.and_then(|d| serde_json::from_str(&d).ok()),
     };
     Ok(EffectiveTime {
-        hours: own.hours.clone().or(org.hours),
+        hours: in_force(own.hours.clone(), org.hours),
         dayparts: own
             .dayparts
             .clone()
@@ -233,12 +256,21 @@ pub struct HolidayOffer {
     pub confirmed: bool,
 }
 
-/// Iran's official holidays of Solar Hijri `year`, offered for confirmation.
+/// Iran's official holidays of Solar Hijri `year`, offered for confirmation against the
+/// organization's exceptions.
 pub async fn holidays(
     state: &AppState,
     principal: &Principal,
     year: i32,
 ) -> ApiResult<Vec<HolidayOffer>> {
+    let org = org_settings(state, principal).await?;
+    let exceptions = org.hours.map(|h| h.exceptions).unwrap_or_default();
+    offers(year, &exceptions)
+}
+
+/// Iran's official holidays of Solar Hijri `year`, each confirmed when `exceptions` hold it
+/// (by its key, within a few days of the computed date).
+pub fn offers(year: i32, exceptions: &[HoursException]) -> ApiResult<Vec<HolidayOffer>> {
     if !(1300..=1500).contains(&year) {
         let mut errors = ValidationErrors::new();
         errors.add(
@@ -248,8 +280,6 @@ pub async fn holidays(
         );
         return Err(errors.into());
     }
-    let org = org_settings(state, principal).await?;
-    let exceptions = org.hours.map(|h| h.exceptions).unwrap_or_default();
     Ok(vitrin_shared::holidays::iran_holidays(year)
         .into_iter()
         .map(|h| HolidayOffer {

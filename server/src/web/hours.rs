@@ -88,6 +88,8 @@ struct HoursPage<'a> {
     mode: String,
     days: Vec<DayRow>,
     exceptions: Vec<ExceptionRow>,
+    /// A store's page: the organization's exceptions, which it keeps.
+    inherited: Vec<ExceptionRow>,
     parts_mode: String,
     /// name, start, end; one blank row more for a new daypart.
     parts: Vec<(String, String, String)>,
@@ -221,32 +223,33 @@ async fn show(
             value: week.map_or_else(String::new, |w| intervals_text(lang, w.day(day))),
         })
         .collect();
-    let exceptions = time
+    // Exceptions set here (removable), then those of the organization a store keeps.
+    let in_force: &[HoursException] = time
         .hours
         .as_ref()
         .map(|h| h.exceptions.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(index, e)| ExceptionRow {
-            index,
-            name: e.name.clone(),
-            dates: if e.dates.from == e.dates.until {
-                day_text(lang, e.dates.from)
-            } else {
-                format!(
-                    "{} – {}",
-                    day_text(lang, e.dates.from),
-                    day_text(lang, e.dates.until)
-                )
-            },
-            hours: if e.hours.is_empty() {
-                lang.t("hours.closed").to_owned()
-            } else {
-                intervals_text(lang, &e.hours)
-            },
-        })
-        .collect();
+        .unwrap_or_default();
+    let own = time.own.hours.as_ref().map_or(0, |h| h.exceptions.len());
+    let row = |(index, e): (usize, &HoursException)| ExceptionRow {
+        index,
+        name: e.name.clone(),
+        dates: if e.dates.from == e.dates.until {
+            day_text(lang, e.dates.from)
+        } else {
+            format!(
+                "{} – {}",
+                day_text(lang, e.dates.from),
+                day_text(lang, e.dates.until)
+            )
+        },
+        hours: if e.hours.is_empty() {
+            lang.t("hours.closed").to_owned()
+        } else {
+            intervals_text(lang, &e.hours)
+        },
+    };
+    let exceptions = in_force[..own].iter().enumerate().map(row).collect();
+    let inherited = in_force[own..].iter().enumerate().map(row).collect();
     let mut parts: Vec<(String, String, String)> = time
         .dayparts
         .iter()
@@ -273,8 +276,7 @@ async fn show(
             .collect();
     }
     parts.push(Default::default());
-    let holidays = store_time::holidays(state, &signed.principal, year)
-        .await?
+    let holidays = store_time::offers(year, in_force)?
         .into_iter()
         .map(|offer| HolidayRow {
             day_text: day_text(lang, offer.date),
@@ -313,6 +315,7 @@ async fn show(
             mode: mode.into(),
             days,
             exceptions,
+            inherited,
             parts_mode: parts_mode.into(),
             parts,
             year,
@@ -375,17 +378,17 @@ async fn store_post(
     post(&state, &signed, Owner::Store(id), Pairs(pairs)).await
 }
 
-/// The hours a change starts from: those set here, else those in force, else open around
-/// the clock (an exception needs a week to be an exception to).
+/// The hours a change starts from: those set here, else the week in force (a store keeps
+/// the organization's exceptions anyway), else open around the clock (an exception needs a
+/// week to be an exception to).
 fn hours_to_edit(time: &EffectiveTime) -> StoreHours {
-    time.own
-        .hours
-        .clone()
-        .or_else(|| time.hours.clone())
-        .unwrap_or_else(|| StoreHours {
-            weekly: WeeklyHours::every_day(&[Interval::new(Time::midnight(), Time::midnight())]),
-            exceptions: Vec::new(),
-        })
+    time.own.hours.clone().unwrap_or_else(|| StoreHours {
+        weekly: time.hours.as_ref().map_or_else(
+            || WeeklyHours::every_day(&[Interval::new(Time::midnight(), Time::midnight())]),
+            |h| h.weekly.clone(),
+        ),
+        exceptions: Vec::new(),
+    })
 }
 
 /// Applies one form of the page to the settings, or the form's own field errors.
@@ -653,6 +656,11 @@ pub const TEXT: &[Entry] = &[
     ("hours.year", "Year", "سال"),
     ("hours.show", "Show", "نمایش"),
     ("hours.stores", "Stores", "فروشگاه‌ها"),
+    (
+        "hours.inherited",
+        "From the organization (every store keeps them)",
+        "از سازمان (همه‌ی فروشگاه‌ها دارند)",
+    ),
     ("hours.store_own", "its own hours", "ساعت کاری خودش"),
     ("hours.store_follows", "follows these hours", "همین ساعت‌ها"),
     (

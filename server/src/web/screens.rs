@@ -156,8 +156,10 @@ pub async fn statuses(
 ) -> ApiResult<Vec<ScreenStatus>> {
     let screens = api::list(state, principal).await?;
     let org = principal.org.0;
-    let rows: Vec<(i64, String, String, Option<String>)> = sql(
-        "SELECT st.id, st.name, st.timezone, COALESCE(st.hours, o.hours) FROM stores st \
+    // (id, name, zone, its own hours, the organization's)
+    type StoreRow = (i64, String, String, Option<String>, Option<String>);
+    let rows: Vec<StoreRow> = sql(
+        "SELECT st.id, st.name, st.timezone, st.hours, o.hours FROM stores st \
          JOIN orgs o ON o.id = st.org_id WHERE st.org_id = $1",
     )
     .bind(org)
@@ -167,8 +169,8 @@ pub async fn statuses(
     let mut stores: HashMap<i64, String> = HashMap::new();
     // Stores closed right now by their opening hours: their screens may sleep.
     let mut closed: HashSet<i64> = HashSet::new();
-    for (id, name, timezone, hours) in rows {
-        let hours = hours.as_deref().and_then(store_time::parse_hours);
+    for (id, name, timezone, own, org) in rows {
+        let hours = store_time::in_force_json(own.as_deref(), org.as_deref());
         if let (Some(hours), Ok(tz)) = (hours, jiff::tz::TimeZone::get(&timezone))
             && !hours.is_open(&tz, now)
         {
