@@ -397,6 +397,35 @@ async fn the_hours_page_reads_hours_as_written_and_explains_mistakes() {
             .get("/hours?year=1405")
             .await
             .assert_contains("تأیید شده");
+        // Confirmed again on the computed day: it moves back, not doubled. The same key
+        // months away (a lunar year repeats within a Gregorian one) is another holiday.
+        let tasua_day = tasua["date"].as_str().unwrap().to_owned();
+        let later: jiff::civil::Date = tasua_day.parse().unwrap();
+        let later = (later + jiff::SignedDuration::from_hours(24 * 200)).to_string();
+        for day in [tasua_day.as_str(), later.as_str()] {
+            owner
+                .post_form(
+                    "/hours",
+                    &[
+                        ("action", "holiday"),
+                        ("holiday", "tasua"),
+                        ("year", "1405"),
+                        ("name", "تاسوعا"),
+                        ("from", day),
+                    ],
+                )
+                .await
+                .assert_redirect("/hours?year=1405");
+        }
+        let (_, saved) = env.get(&auth, "/api/v1/hours").await;
+        let days: Vec<&str> = saved["hours"]["exceptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["holiday"] == "tasua")
+            .map(|e| e["dates"]["from"].as_str().unwrap())
+            .collect();
+        assert_eq!(days, [tasua_day.as_str(), later.as_str()]);
     })
     .await;
 }

@@ -256,6 +256,14 @@ pub struct HolidayOffer {
     pub confirmed: bool,
 }
 
+/// Whether a confirmed date is the computed one, moved by the sighting of the moon (a few
+/// days at most; the same holiday a lunar year later is 354 days away).
+pub(crate) fn near(confirmed: jiff::civil::Date, computed: jiff::civil::Date) -> bool {
+    confirmed
+        .since(computed)
+        .is_ok_and(|d| d.get_days().abs() <= 3)
+}
+
 /// Iran's official holidays of Solar Hijri `year`, offered for confirmation against the
 /// organization's exceptions.
 pub async fn holidays(
@@ -283,13 +291,9 @@ pub fn offers(year: i32, exceptions: &[HoursException]) -> ApiResult<Vec<Holiday
     Ok(vitrin_shared::holidays::iran_holidays(year)
         .into_iter()
         .map(|h| HolidayOffer {
-            confirmed: exceptions.iter().any(|e| {
-                e.holiday.as_deref() == Some(h.key)
-                    && e.dates
-                        .from
-                        .since(h.date)
-                        .is_ok_and(|d| d.get_days().abs() <= 3)
-            }),
+            confirmed: exceptions
+                .iter()
+                .any(|e| e.holiday.as_deref() == Some(h.key) && near(e.dates.from, h.date)),
             key: h.key.to_owned(),
             name_fa: h.name_fa.to_owned(),
             name_en: h.name_en.to_owned(),

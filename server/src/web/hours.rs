@@ -433,10 +433,11 @@ fn apply(lang: Lang, time: &EffectiveTime, form: &Pairs) -> Result<TimeSettings,
             }
             if let (Some(from), Some(until), Some(intervals)) = (from, until, intervals) {
                 let holiday = Some(form.one("holiday")).filter(|k| !k.is_empty());
-                // A holiday confirmed again (on another day) replaces its earlier date.
+                // A holiday confirmed again a day or two off replaces its earlier date (the
+                // same lunar holiday may come twice in a year, months apart: both stay).
                 if let Some(key) = &holiday {
                     hours.exceptions.retain(|e| {
-                        e.holiday.as_ref() != Some(key) || e.dates.from.year() != from.year()
+                        e.holiday.as_ref() != Some(key) || !store_time::near(e.dates.from, from)
                     });
                 }
                 hours.exceptions.push(HoursException {
