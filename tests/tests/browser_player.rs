@@ -434,3 +434,95 @@ async fn an_admin_previews_a_screen_at_any_instant_and_an_item_alone() {
     );
     b.close().await;
 }
+
+/// A video item plays in the page's own `<video>` element laid over its zone (muted autoplay),
+/// decoded by the browser, from the media the page stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_video_plays_in_its_own_element_over_its_zone() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let Some(b) = Browser::start_with(&PLAYER_ARGS).await else {
+        return;
+    };
+    b.viewport(1280, 720).await;
+    let data = tempfile::tempdir().unwrap();
+    let server = vitrin_tests::TestServer::start(vitrin_tests::test_state(data.path()).await)
+        .await
+        .unwrap();
+    let base = server.url("");
+    let admin = vitrin_tests::Admin::setup(&base).await;
+    // Four seconds of VP8: a white square crossing a blue picture.
+    let clip = data.path().join("clip.webm");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("color=c=0x1e78dc:s=320x240:r=30:d=4")
+        .args(["-f", "lavfi", "-i", "color=c=white:s=48x48:r=30:d=4"])
+        .args(["-filter_complex", "[0][1]overlay=x='16+t*60':y=96"])
+        .args(["-c:v", "libvpx", "-b:v", "400k"])
+        .arg(&clip)
+        .status()
+        .expect("ffmpeg runs (CI installs it)");
+    assert!(status.success(), "ffmpeg made no clip");
+    let sha = admin
+        .upload("clip.webm", std::fs::read(&clip).unwrap())
+        .await;
+    let video = admin
+        .create(
+            "/api/v1/content",
+            json!({"name": "Clip", "type": "video", "media": {"sha256": sha}}),
+        )
+        .await;
+
+    b.sign_in(&base, "owner@cafe.test", "a long test password")
+        .await;
+    b.goto(&format!("{base}/play/?preview=content:{video}"))
+        .await;
+    b.wait_player("the clip", |s| {
+        (s["showing"]["main"]["zones"]["main"] == video).then_some(())
+    })
+    .await;
+    // The element exists, covers the zone (the whole page here), and its time moves.
+    b.wait_script(
+        "const v = document.querySelector('video.vitrin-video'); \
+         return !!v && v.readyState >= 2 && v.muted && v.currentTime > 0.5;",
+    )
+    .await;
+    let cover = b
+        .run(
+            "const r = document.querySelector('video.vitrin-video').getBoundingClientRect(); \
+             return [Math.round(r.width), Math.round(r.height)];",
+        )
+        .await;
+    assert_eq!(cover, json!([1280, 720]), "the video's box is its zone");
+    let first = b
+        .run("return document.querySelector('video.vitrin-video').currentTime;")
+        .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let later = b
+        .run("return document.querySelector('video.vitrin-video').currentTime;")
+        .await;
+    assert!(
+        later.as_f64().unwrap() > first.as_f64().unwrap(),
+        "the video plays: {first} then {later}"
+    );
+    // And it is seen: the clip's blue fills the middle of the page (over the canvas).
+    let shot = image::open(b.screenshot("browser-player-video").await)
+        .unwrap()
+        .to_rgb8();
+    let middle: Vec<_> = (200..520)
+        .step_by(8)
+        .flat_map(|y| (300..980).step_by(8).map(move |x| (x, y)))
+        .collect();
+    let blue = middle
+        .iter()
+        .filter(|&&(x, y)| {
+            let p = shot.get_pixel(x, y).0;
+            p[0] < 70 && (90..160).contains(&p[1]) && p[2] > 180
+        })
+        .count();
+    assert!(
+        blue * 2 > middle.len(),
+        "the clip is not on the page: {blue} of {} sampled pixels blue",
+        middle.len()
+    );
+    b.close().await;
+}
