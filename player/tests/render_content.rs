@@ -9,11 +9,12 @@ use std::rc::Rc;
 use egui::{Rect, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use vitrin_player::render::text::TextCache;
+use vitrin_player::render::text::{Palette, TextCache};
 use vitrin_player::render::{
     Env, ImageState, MediaTextures, Outcome, clock, currency, menu, pairing, qr, slide, status,
     ticker, weather,
 };
+use vitrin_shared::brand::BrandKit;
 use vitrin_shared::content::{
     CalendarKind, DigitStyle, Lang, MediaRef, Menu, MenuCategory, MenuItem, MoneyUnit, TickerSource,
 };
@@ -51,6 +52,7 @@ struct Scene {
     text: TextCache,
     media: FakeMedia,
     feeds: BTreeMap<FeedId, FeedSnapshot>,
+    brand: BrandKit,
     now: jiff::Zoned,
     shown_for: f64,
     outcome: Option<Outcome>,
@@ -62,6 +64,7 @@ impl Scene {
             text: TextCache::new(),
             media: FakeMedia::default(),
             feeds: BTreeMap::new(),
+            brand: BrandKit::default(),
             now: "2026-11-22T10:15:30+03:30[Asia/Tehran]".parse().unwrap(),
             shown_for: 0.0,
             outcome: None,
@@ -92,6 +95,8 @@ fn harness<'a>(
                 text: &mut scene.text,
                 media: &mut scene.media,
                 feeds: &scene.feeds,
+                brand: &scene.brand,
+                palette: Palette::of(&scene.brand),
             };
             scene.outcome = Some((draw.borrow_mut())(ui, rect, &mut env));
         },

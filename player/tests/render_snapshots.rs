@@ -244,7 +244,11 @@ fn persian_menu_lines_match_harfbuzz_and_reversed_or_unjoined_text_does_not() {
 
 #[test]
 fn fonts_dir_holds_the_bundled_vazirmatn() {
-    for face in ["Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf", "OFL.txt"] {
+    for face in [
+        "Vazirmatn-Regular.ttf",
+        "Vazirmatn-Bold.ttf",
+        "OFL-Vazirmatn.txt",
+    ] {
         assert!(fonts_dir().join(face).is_file(), "{face}");
     }
 }

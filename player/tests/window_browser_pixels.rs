@@ -12,7 +12,7 @@ use support::{
     Process, artifacts, events, have, pairing_code, player_command, screenshot_until, share, shop,
     start_xvfb, until_event,
 };
-use vitrin_player::render::text::palette;
+use vitrin_player::render::text::Palette;
 use vitrin_tests::browser::{Browser, PLAYER_ARGS};
 
 const WIDTH: u32 = 1280;
@@ -23,7 +23,7 @@ const TOLERANCE: u8 = 24;
 const MAX_DIFFERENT: f64 = 0.005;
 
 fn background() -> [u8; 3] {
-    let c = palette::BACKGROUND;
+    let c = Palette::default().background;
     [c.r(), c.g(), c.b()]
 }
 

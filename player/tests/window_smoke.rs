@@ -14,7 +14,7 @@ use support::{
     Process, events, have, pairing_code, player_command, screenshot_until, share, shop, start_xvfb,
     until_event,
 };
-use vitrin_player::render::text::palette;
+use vitrin_player::render::text::Palette;
 
 const WIDTH: u32 = 1024;
 const HEIGHT: u32 = 576;
@@ -122,11 +122,11 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
     let side = (0.72, 0.02, 0.26, 0.86);
     let shot = screenshot_until(&display, "window_smoke.png", |shot| {
         share(shot, (0.02, 0.02, 0.66, 0.86), ORANGE) > 0.95
-            && share(shot, side, rgb(palette::BACKGROUND)) > 0.5
-            && share(shot, side, rgb(palette::ACCENT)) > 0.002
-            && share(shot, side, rgb(palette::TEXT)) > 0.002
+            && share(shot, side, rgb(Palette::default().background)) > 0.5
+            && share(shot, side, rgb(Palette::default().accent)) > 0.002
+            && share(shot, side, rgb(Palette::default().text)) > 0.002
             // The ticker strip (bottom 10 %) scrolls its light text in.
-            && share(shot, (0.0, 0.91, 1.0, 0.08), rgb(palette::TEXT)) > 0.001
+            && share(shot, (0.0, 0.91, 1.0, 0.08), rgb(Palette::default().text)) > 0.001
     });
     assert_eq!((shot.width(), shot.height()), (WIDTH, HEIGHT));
     assert!(

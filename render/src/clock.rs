@@ -9,7 +9,7 @@ use jiff::Zoned;
 use vitrin_shared::calendar::{Digits, format_jalali_long, persian_weekday_name, to_jalali};
 use vitrin_shared::content::{CalendarKind, DigitStyle};
 
-use super::text::{Align, Direction, Flow, TextStyle, palette};
+use super::text::{Align, Direction, Flow, TextStyle};
 use super::{Env, Outcome};
 
 /// Gregorian month names as Persian speakers write them (January first).
@@ -93,13 +93,13 @@ pub fn show(
         DigitStyle::Persian => Direction::Rtl,
         DigitStyle::Latin => Direction::Ltr,
     };
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    crate::paint_background(ui, rect, env);
     let area = rect.shrink(rect.width().min(rect.height()) * 0.05);
     // The time takes the upper part, each date line a share of the rest.
     let time_share = if dates.len() > 1 { 0.5 } else { 0.6 };
     let (time_area, date_area) = area.split_top_bottom_at_fraction(time_share);
     // Digits and colons read left to right in both languages.
-    let time_style = TextStyle::new(time_area.height() * 0.75, palette::TEXT, Direction::Ltr)
+    let time_style = TextStyle::new(time_area.height() * 0.75, env.palette.text, Direction::Ltr)
         .bold()
         .align(Align::Center);
     env.text
@@ -111,9 +111,9 @@ pub fn show(
             Vec2::new(date_area.width(), line_height),
         );
         let colour = if i == 0 {
-            palette::ACCENT
+            env.palette.accent
         } else {
-            palette::MUTED
+            env.palette.muted
         };
         let style = TextStyle::new(line_height * 0.55, colour, dir).align(Align::Center);
         env.text.paint(ui, line, date, &style, Flow::Line);

@@ -7,7 +7,7 @@ use vitrin_shared::content::MoneyUnit;
 use vitrin_shared::feed::{FeedData, Rate};
 use vitrin_shared::ids::FeedId;
 
-use super::text::{Align, Direction, Flow, TextStyle, paint_stale_mark, palette};
+use super::text::{Align, Direction, Flow, Palette, TextStyle, paint_stale_mark};
 use super::{Env, Outcome};
 
 /// Rows shown at most; a longer list would be unreadable on one screen.
@@ -39,11 +39,11 @@ impl Trend {
         }
     }
 
-    fn colour(self) -> Color32 {
+    fn colour(self, palette: &Palette) -> Color32 {
         match self {
-            Trend::Up => palette::UP,
-            Trend::Down => palette::DOWN,
-            Trend::Flat => palette::MUTED,
+            Trend::Up => palette.up,
+            Trend::Down => palette.down,
+            Trend::Flat => palette.muted,
         }
     }
 }
@@ -93,7 +93,7 @@ pub fn show(
     let dir = Direction::Rtl;
     let digits = Digits::Persian;
 
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    crate::paint_background(ui, rect, env);
     let margin = rect.width().min(rect.height()) * 0.04;
     let area = rect.shrink(margin);
     // A header row with the unit, then the rates.
@@ -103,7 +103,7 @@ pub fn show(
         MoneyUnit::Toman => "نرخ\u{200c}ها به تومان",
         MoneyUnit::Rial => "نرخ\u{200c}ها به ریال",
     };
-    let header_style = TextStyle::new(row_height * 0.5, palette::ACCENT, dir).bold();
+    let header_style = TextStyle::new(row_height * 0.5, env.palette.accent, dir).bold();
     env.text
         .paint(ui, header, unit_label, &header_style, Flow::Line);
 
@@ -114,7 +114,7 @@ pub fn show(
         );
         if i % 2 == 0 {
             ui.painter()
-                .rect_filled(row, row_height * 0.1, palette::BAND);
+                .rect_filled(row, row_height * 0.1, env.palette.band);
         }
         paint_rate(
             ui,
@@ -126,7 +126,7 @@ pub fn show(
         );
     }
     if stale {
-        paint_stale_mark(ui, env.text, rect, dir);
+        paint_stale_mark(ui, env.text, rect, dir, &env.palette);
     }
     Outcome::Shown
 }
@@ -153,7 +153,7 @@ fn paint_rate(
         row.min,
         egui::pos2(row.right() - width * 0.75, row.bottom()),
     );
-    let text = TextStyle::new(height * 0.5, palette::TEXT, dir);
+    let text = TextStyle::new(height * 0.5, env.palette.text, dir);
     env.text
         .paint(ui, name_area.shrink(height * 0.1), name, &text, Flow::Line);
     let value = format_number(rate.value_in(unit), digits);
@@ -170,13 +170,13 @@ fn paint_rate(
         egui::pos2(change_area.left() + height * 0.5, row.center().y),
         Vec2::splat(height * 0.5),
     );
-    paint_arrow(ui, arrow, trend, &rate.symbol);
+    paint_arrow(ui, arrow, trend, &rate.symbol, &env.palette);
     if let Some(change) = rate.change_in(unit).filter(|c| *c != 0) {
         let change_text = Rect::from_min_max(
             egui::pos2(arrow.right() + height * 0.2, row.top()),
             change_area.max,
         );
-        let style = TextStyle::new(height * 0.4, trend.colour(), dir).align(Align::End);
+        let style = TextStyle::new(height * 0.4, trend.colour(&env.palette), dir).align(Align::End);
         env.text.paint(
             ui,
             change_text.shrink(height * 0.1),
@@ -189,9 +189,9 @@ fn paint_rate(
 
 /// A triangle pointing up or down, or a bar for no change, drawn in code. Its accessible name
 /// is the trend and the rate's symbol (`up USD`).
-fn paint_arrow(ui: &mut egui::Ui, rect: Rect, trend: Trend, symbol: &str) {
+fn paint_arrow(ui: &mut egui::Ui, rect: Rect, trend: Trend, symbol: &str, palette: &Palette) {
     let painter = ui.painter();
-    let colour = trend.colour();
+    let colour = trend.colour(palette);
     match trend {
         Trend::Up => painter.add(egui::Shape::convex_polygon(
             vec![rect.center_top(), rect.right_bottom(), rect.left_bottom()],

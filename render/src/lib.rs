@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use vitrin_shared::content::{ContentItem, ContentKind, MediaRef};
+use vitrin_shared::brand::BrandKit;
+use vitrin_shared::content::{ContentItem, ContentKind, Fit, MediaRef};
 use vitrin_shared::feed::FeedSnapshot;
 use vitrin_shared::ids::FeedId;
 
@@ -41,6 +42,9 @@ pub struct Env<'a> {
     pub media: &'a mut dyn MediaTextures,
     /// The manifest's feed snapshots.
     pub feeds: &'a BTreeMap<FeedId, FeedSnapshot>,
+    /// The screen's brand kit (its logo and background picture) and its colours.
+    pub brand: &'a BrandKit,
+    pub palette: text::Palette,
 }
 
 impl<'a> Env<'a> {
@@ -50,6 +54,34 @@ impl<'a> Env<'a> {
         self.feeds
             .get(&feed)
             .ok_or_else(|| format!("feed {feed} has no snapshot in the manifest"))
+    }
+}
+
+/// How much of the brand's background colour veils its background picture, so text on it stays
+/// readable whatever the picture.
+const BACKGROUND_VEIL: f32 = 0.55;
+
+/// Fills `rect` with the brand's background: its picture covering the rect under a veil of
+/// its colour, or the colour alone (also while the picture is decoding or missing).
+pub fn paint_background(ui: &mut egui::Ui, rect: egui::Rect, env: &mut Env) {
+    ui.painter().rect_filled(rect, 0.0, env.palette.background);
+    let Some(media) = &env.brand.background_image else {
+        return;
+    };
+    let want = picture::request_size(media, rect.size() * ui.pixels_per_point(), Fit::Cover);
+    match env.media.image(ui.ctx(), media, want) {
+        ImageState::Ready(texture) => {
+            picture::paint_covering(ui, rect, &texture);
+            ui.painter().rect_filled(
+                rect,
+                0.0,
+                env.palette.background.gamma_multiply(BACKGROUND_VEIL),
+            );
+        }
+        ImageState::Loading => {}
+        ImageState::Failed(reason) => {
+            tracing::warn!(%reason, "the brand's background picture is not shown");
+        }
     }
 }
 

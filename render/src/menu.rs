@@ -8,7 +8,7 @@ use vitrin_shared::calendar::Digits;
 use vitrin_shared::content::{Menu, MenuItem};
 
 use super::currency::format_money;
-use super::text::{Align, Direction, Flow, TextStyle, palette};
+use super::text::{Align, Direction, Flow, TextStyle};
 use super::{Env, ImageState, Outcome};
 
 /// Automatic layouts use at most this many columns.
@@ -40,14 +40,14 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, menu: &Menu, env: &mut Env) -> 
         Direction::Rtl => Digits::Persian,
         Direction::Ltr => Digits::Latin,
     };
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    crate::paint_background(ui, rect, env);
     let margin = rect.width().min(rect.height()) * 0.03;
     let mut area = rect.shrink(margin);
 
     if !menu.title.trim().is_empty() {
         let title_height = (area.height() * 0.12).min(160.0);
         let title = Rect::from_min_size(area.min, Vec2::new(area.width(), title_height));
-        let style = TextStyle::new(title_height * 0.7, palette::ACCENT, dir)
+        let style = TextStyle::new(title_height * 0.7, env.palette.accent, dir)
             .bold()
             .align(Align::Center);
         env.text.paint(ui, title, &menu.title, &style, Flow::Line);
@@ -72,7 +72,7 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, menu: &Menu, env: &mut Env) -> 
                 Rect::from_min_size(egui::pos2(left, top), Vec2::new(column_width, row_height));
             match row {
                 Row::Category(name) => {
-                    let style = TextStyle::new(row_height * 0.6, palette::ACCENT, dir).bold();
+                    let style = TextStyle::new(row_height * 0.6, env.palette.accent, dir).bold();
                     env.text.paint(
                         ui,
                         row_rect.shrink2(Vec2::new(0.0, row_height * 0.1)),
@@ -184,9 +184,9 @@ fn paint_item(
         ),
     };
     let (name_colour, price_colour) = if item.sold_out {
-        (palette::MUTED, palette::WARN)
+        (env.palette.muted, env.palette.warn)
     } else {
-        (palette::TEXT, palette::TEXT)
+        (env.palette.text, env.palette.text)
     };
     let name_style = TextStyle::new(height * 0.5, name_colour, dir);
     if item.description.trim().is_empty() {
@@ -201,7 +201,7 @@ fn paint_item(
             &name_style.size(height * 0.4),
             Flow::Line,
         );
-        let description_style = TextStyle::new(height * 0.26, palette::MUTED, dir);
+        let description_style = TextStyle::new(height * 0.26, env.palette.muted, dir);
         env.text.paint(
             ui,
             description_line,

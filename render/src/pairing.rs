@@ -4,7 +4,7 @@
 use vitrin_shared::pin::Pin;
 
 use super::Outcome;
-use super::text::{Align, Direction, Flow, TextCache, TextStyle, palette};
+use super::text::{Align, Direction, Flow, Palette, TextCache, TextStyle};
 
 /// The address the QR code leads to.
 pub fn pairing_url(server: &str, code: &str) -> String {
@@ -21,7 +21,9 @@ pub fn show(
     pins: &[Pin],
     text: &mut TextCache,
 ) -> Outcome {
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    // Before pairing there is no brand kit: Vitrin's own colours.
+    let palette = Palette::default();
+    ui.painter().rect_filled(rect, 0.0, palette.background);
     let unit = rect.height().min(rect.width()) / 12.0;
     // The start half (or top, on a tall screen): the code; the other half: the QR code.
     let wide = rect.width() >= rect.height();
@@ -44,14 +46,14 @@ pub fn show(
         ui,
         line(-2.6, 1.0),
         "این نمایشگر را با این کد جفت کنید",
-        &centred(0.6, palette::TEXT, Direction::Rtl),
+        &centred(0.6, palette.text, Direction::Rtl),
         Flow::Line,
     );
     text.paint(
         ui,
         line(-1.6, 0.8),
         "Pair this screen with this code",
-        &centred(0.45, palette::MUTED, Direction::Ltr),
+        &centred(0.45, palette.muted, Direction::Ltr),
         Flow::Line,
     );
     text.paint(
@@ -66,7 +68,7 @@ pub fn show(
         ui,
         line(2.0, 0.7),
         &url,
-        &centred(0.4, palette::MUTED, Direction::Ltr),
+        &centred(0.4, palette.muted, Direction::Ltr),
         Flow::Line,
     );
     // The key this screen trusts, to compare with the one the admin's screens page shows.
@@ -75,7 +77,7 @@ pub fn show(
             ui,
             line(2.8, 0.6),
             &format!("server key {}…", pin.short()),
-            &centred(0.32, palette::MUTED, Direction::Ltr),
+            &centred(0.32, palette.muted, Direction::Ltr),
             Flow::Line,
         );
     }
@@ -98,7 +100,9 @@ pub fn untrusted(
     reason: &str,
     text: &mut TextCache,
 ) {
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    // Before pairing there is no brand kit: Vitrin's own colours.
+    let palette = Palette::default();
+    ui.painter().rect_filled(rect, 0.0, palette.background);
     let unit = rect.height().min(rect.width()) / 12.0;
     let line = |row: f32, height: f32| {
         egui::Rect::from_center_size(
@@ -113,28 +117,28 @@ pub fn untrusted(
         ui,
         line(-3.0, 1.0),
         "به سرور اعتماد نمی‌شود؛ جفت‌سازی متوقف است",
-        &centred(0.6, palette::TEXT, Direction::Rtl),
+        &centred(0.6, palette.text, Direction::Rtl),
         Flow::Line,
     );
     text.paint(
         ui,
         line(-2.0, 0.8),
         "The server is not trusted; pairing is stopped",
-        &centred(0.45, palette::TEXT, Direction::Ltr),
+        &centred(0.45, palette.text, Direction::Ltr),
         Flow::Line,
     );
     text.paint(
         ui,
         line(0.6, 3.6),
         reason,
-        &centred(0.36, palette::MUTED, Direction::Ltr),
+        &centred(0.36, palette.muted, Direction::Ltr),
         Flow::Wrapped,
     );
     text.paint(
         ui,
         line(3.4, 0.7),
         server,
-        &centred(0.36, palette::MUTED, Direction::Ltr),
+        &centred(0.36, palette.muted, Direction::Ltr),
         Flow::Line,
     );
     let response = ui.allocate_rect(rect, egui::Sense::hover());

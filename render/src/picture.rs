@@ -44,6 +44,14 @@ pub fn show(
     }
 }
 
+/// Paints `texture` filling `rect`, its middle cropped to the rect's shape.
+pub fn paint_covering(ui: &egui::Ui, rect: egui::Rect, texture: &egui::TextureHandle) {
+    let (dest, uv) = placement(texture.size_vec2(), rect, Fit::Cover);
+    ui.painter()
+        .with_clip_rect(rect)
+        .image(texture.id(), dest, uv, egui::Color32::WHITE);
+}
+
 /// The pixel size to decode to: the zone for `Contain`; for `Cover`, large enough that the
 /// picture still covers the zone after the crop (from the size the server measured, when known).
 pub fn request_size(media: &MediaRef, zone_pixels: egui::Vec2, fit: Fit) -> egui::Vec2 {

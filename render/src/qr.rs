@@ -7,7 +7,7 @@ use qrcode::QrCode;
 use vitrin_shared::content::MediaRef;
 
 use super::menu::paint_contained;
-use super::text::{Align, Direction, Flow, TextStyle, palette};
+use super::text::{Align, Direction, Flow, TextStyle};
 use super::{Env, ImageState, Outcome};
 
 /// Light modules around the code, as the QR specification asks for.
@@ -26,11 +26,11 @@ pub fn show(
         Err(reason) => return Outcome::Failed(reason),
     };
     let dir = Direction::of_text(headline);
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    crate::paint_background(ui, rect, env);
     let margin = rect.width().min(rect.height()) * 0.05;
     let area = rect.shrink(margin);
     let (headline_area, body) = area.split_top_bottom_at_fraction(0.25);
-    let style = TextStyle::new(headline_area.height() * 0.6, palette::ACCENT, dir)
+    let style = TextStyle::new(headline_area.height() * 0.6, env.palette.accent, dir)
         .bold()
         .align(Align::Center);
     env.text

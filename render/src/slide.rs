@@ -4,7 +4,7 @@
 use egui::{Rect, Vec2};
 use vitrin_shared::content::Lang;
 
-use super::text::{Direction, Flow, TextStyle, palette};
+use super::text::{Direction, Flow, TextStyle};
 use super::{Env, Outcome};
 
 pub fn show(
@@ -19,7 +19,7 @@ pub fn show(
         return Outcome::Failed("the text slide has neither title nor body".to_owned());
     }
     let dir = Direction::from(lang);
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    crate::paint_background(ui, rect, env);
     let margin = rect.width().min(rect.height()) * 0.06;
     let mut area = rect.shrink(margin);
     if !title.trim().is_empty() {
@@ -29,12 +29,12 @@ pub fn show(
             area.height() * 0.28
         };
         let title_area = Rect::from_min_size(area.min, Vec2::new(area.width(), title_height));
-        let style = TextStyle::new((rect.height() * 0.1).max(8.0), palette::ACCENT, dir).bold();
+        let style = TextStyle::new((rect.height() * 0.1).max(8.0), env.palette.accent, dir).bold();
         let painted = env.text.paint(ui, title_area, title, &style, Flow::Wrapped);
         area.min.y = painted.bottom() + margin * 0.5;
     }
     if !body.trim().is_empty() && area.height() > 1.0 {
-        let style = TextStyle::new((rect.height() * 0.055).max(8.0), palette::TEXT, dir);
+        let style = TextStyle::new((rect.height() * 0.055).max(8.0), env.palette.text, dir);
         env.text.paint(ui, area, body, &style, Flow::Wrapped);
     }
     Outcome::Shown

@@ -15,7 +15,7 @@ use vitrin_shared::schedule::Target;
 use vitrin_shared::showing::{LayerView, Showing};
 use web_time::Instant;
 
-use crate::text::TextCache;
+use crate::text::{Palette, TextCache};
 use crate::{Env, MediaTextures, Outcome, emergency, render};
 
 /// Animation (fades) is capped at about this frame rate.
@@ -67,6 +67,8 @@ pub struct Stage {
     zones: HashMap<String, ZoneSlot>,
     pub text: TextCache,
     feeds: BTreeMap<FeedId, FeedSnapshot>,
+    /// The colours of the manifest's brand kit.
+    palette: Palette,
     /// The manifest version the zones and feeds were checked against.
     checked_version: Option<u64>,
 }
@@ -84,6 +86,8 @@ impl Stage {
             slot.failed.clear();
         }
         self.feeds = manifest.feeds.iter().map(|f| (f.feed, f.clone())).collect();
+        self.palette = Palette::of(&manifest.screen.brand);
+        self.text.set_typeface(manifest.screen.brand.typeface);
         for layout in &manifest.layouts {
             for binding in &layout.zones {
                 if !layout.template.has_zone(&binding.zone) {
@@ -97,6 +101,12 @@ impl Stage {
             }
         }
         true
+    }
+
+    /// The colours of the last manifest checked (Vitrin's own before any): the window clears
+    /// to its background, so an empty zone or a gap is never black.
+    pub fn palette(&self) -> Palette {
+        self.palette
     }
 
     /// Draws every layer of `showing` (and an emergency pushed ahead of its manifest) over
@@ -146,6 +156,8 @@ impl Stage {
                 text: &mut self.text,
                 media: host,
                 feeds: &self.feeds,
+                brand: &manifest.screen.brand,
+                palette: self.palette,
             };
             emergency::show(ui, screen, text, &mut env);
             any_shown = true;
@@ -314,6 +326,8 @@ impl Stage {
             text: &mut self.text,
             media: host,
             feeds: &self.feeds,
+            brand: &manifest.screen.brand,
+            palette: self.palette,
         };
         match &item.kind {
             // An emergency message keeps its red field whatever zone it lands in.

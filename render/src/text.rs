@@ -3,8 +3,8 @@
 //! egui's own text has no bidi (Latin words and numbers inside Persian come out reversed), so
 //! every string a customer reads goes through here.
 //!
-//! Only the bundled Vazirmatn Regular and Bold are loaded (no system fonts), so every screen
-//! draws the same pixels. Textures are cached by everything that changes their pixels and
+//! Only the bundled typefaces are loaded (no system fonts), so every screen draws the same
+//! pixels; the screen's brand kit chooses among them (`TextCache::set_typeface`). Textures are cached by everything that changes their pixels and
 //! evicted least-recently-used past a bound, so a static slide costs nothing per frame.
 //!
 //! Painting a text adds an egui `Image` widget whose `alt_text` is the text, which is how
@@ -18,12 +18,19 @@ use cosmic_text::{
 };
 use egui::emath::GuiRounding;
 use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
+use vitrin_shared::brand::{BrandKit, Colour, Typeface};
 use vitrin_shared::calendar::normalize_persian_text;
 use vitrin_shared::content::Lang;
 
-const REGULAR: &[u8] = include_bytes!("../assets/fonts/Vazirmatn-Regular.ttf");
-const BOLD: &[u8] = include_bytes!("../assets/fonts/Vazirmatn-Bold.ttf");
-const FAMILY: &str = "Vazirmatn";
+/// The bundled font files, regular and bold of every `Typeface`.
+const FONTS: [&[u8]; 6] = [
+    include_bytes!("../assets/fonts/Vazirmatn-Regular.ttf"),
+    include_bytes!("../assets/fonts/Vazirmatn-Bold.ttf"),
+    include_bytes!("../assets/fonts/Sahel.ttf"),
+    include_bytes!("../assets/fonts/Sahel-Bold.ttf"),
+    include_bytes!("../assets/fonts/Parastoo.ttf"),
+    include_bytes!("../assets/fonts/Parastoo-Bold.ttf"),
+];
 
 /// Line height as a multiple of the font size. Persian needs room for dots and marks above
 /// and below the baseline that Latin text does not.
@@ -185,6 +192,7 @@ impl RenderedText {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TextureKey {
     text: String,
+    typeface: Typeface,
     size: u32,
     color: Color32,
     bold: bool,
@@ -201,6 +209,7 @@ struct TextureKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct FitKey {
     text: String,
+    typeface: Typeface,
     size: u32,
     bold: bool,
     dir: Direction,
@@ -216,6 +225,8 @@ struct Cached<T> {
 /// Shaped and rasterised text, cached.
 pub struct TextCache {
     fonts: FontSystem,
+    /// The typeface every text is drawn in: the screen's brand kit's.
+    typeface: Typeface,
     swash: SwashCache,
     textures: HashMap<TextureKey, Cached<RenderedText>>,
     fits: HashMap<FitKey, Fitted>,
@@ -237,11 +248,13 @@ impl TextCache {
     /// Loads the bundled fonts (and only those).
     pub fn new() -> TextCache {
         let mut db = fontdb::Database::new();
-        db.load_font_data(REGULAR.to_vec());
-        db.load_font_data(BOLD.to_vec());
-        db.set_sans_serif_family(FAMILY);
+        for font in FONTS {
+            db.load_font_data(font.to_vec());
+        }
+        db.set_sans_serif_family(Typeface::default().family());
         TextCache {
             fonts: FontSystem::new_with_locale_and_db("fa-IR".to_owned(), db),
+            typeface: Typeface::default(),
             swash: SwashCache::new(),
             textures: HashMap::new(),
             fits: HashMap::new(),
@@ -249,6 +262,16 @@ impl TextCache {
             pixels: 0,
             clock: 0,
         }
+    }
+
+    /// Draws every following text in `typeface` (the stage sets the screen's on each manifest).
+    /// Cached texts of other typefaces stay cached: a preview may switch back and forth.
+    pub fn set_typeface(&mut self, typeface: Typeface) {
+        self.typeface = typeface;
+    }
+
+    pub fn typeface(&self) -> Typeface {
+        self.typeface
     }
 
     /// Textures currently cached (for tests and diagnostics).
@@ -265,6 +288,7 @@ impl TextCache {
         };
         let key = FitKey {
             text: text.to_owned(),
+            typeface: self.typeface,
             size: style.size.to_bits(),
             bold: style.bold,
             dir: style.dir,
@@ -289,6 +313,7 @@ impl TextCache {
     pub fn fit(&mut self, text: &str, style: &TextStyle, flow: Flow, bounds: Vec2) -> Fitted {
         let key = FitKey {
             text: text.to_owned(),
+            typeface: self.typeface,
             size: style.size.to_bits(),
             bold: style.bold,
             dir: style.dir,
@@ -339,6 +364,7 @@ impl TextCache {
         let ppp = ctx.pixels_per_point();
         let key = TextureKey {
             text: text.to_owned(),
+            typeface: self.typeface,
             size: style.size.to_bits(),
             color: style.color,
             bold: style.bold,
@@ -467,7 +493,9 @@ impl TextCache {
         } else {
             Weight::NORMAL
         };
-        let attrs = Attrs::new().family(Family::Name(FAMILY)).weight(weight);
+        let attrs = Attrs::new()
+            .family(Family::Name(self.typeface.family()))
+            .weight(weight);
         // A line's texture is exactly as wide as the line (the caller places it), so its
         // glyphs start at the left edge whatever the direction; a wrapped text aligns its
         // lines inside the wrapping width.
@@ -604,27 +632,56 @@ pub fn glyph_positions(cache: &mut TextCache, text: &str, style: &TextStyle) -> 
     glyphs
 }
 
-/// The colours the content renderers share, so every board looks like one family.
-pub mod palette {
-    use egui::Color32;
-
-    pub const BACKGROUND: Color32 = Color32::from_rgb(0x16, 0x1a, 0x22);
-    /// A band set off from the background (ticker strip, forecast row).
-    pub const BAND: Color32 = Color32::from_rgb(0x22, 0x28, 0x33);
-    pub const TEXT: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xea);
+/// The colours the content renderers draw with: the screen's brand kit, plus the fixed marks
+/// for up, down and warnings (their meaning must not change with a brand).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub background: Color32,
+    /// A band set off from the background (ticker strip, forecast row, card).
+    pub band: Color32,
+    pub text: Color32,
     /// Secondary text: descriptions, units, sold-out items.
-    pub const MUTED: Color32 = Color32::from_rgb(0x9a, 0xa3, 0xaf);
-    /// Titles and category names.
-    pub const ACCENT: Color32 = Color32::from_rgb(0xf2, 0xb1, 0x34);
-    pub const UP: Color32 = Color32::from_rgb(0x3c, 0xc4, 0x6e);
-    pub const DOWN: Color32 = Color32::from_rgb(0xe5, 0x48, 0x4d);
+    pub muted: Color32,
+    /// Titles, category names, badges.
+    pub accent: Color32,
+    pub up: Color32,
+    pub down: Color32,
     /// Marks that warn: sold out, stale data.
-    pub const WARN: Color32 = Color32::from_rgb(0xe5, 0x48, 0x4d);
+    pub warn: Color32,
+}
+
+impl Palette {
+    pub fn of(kit: &BrandKit) -> Palette {
+        let colour = |c: Colour| Color32::from_rgb(c.r, c.g, c.b);
+        Palette {
+            background: colour(kit.background),
+            band: colour(kit.surface),
+            text: colour(kit.text),
+            muted: colour(kit.muted),
+            accent: colour(kit.accent),
+            up: Color32::from_rgb(0x3c, 0xc4, 0x6e),
+            down: Color32::from_rgb(0xe5, 0x48, 0x4d),
+            warn: Color32::from_rgb(0xe5, 0x48, 0x4d),
+        }
+    }
+}
+
+impl Default for Palette {
+    /// Vitrin's own dark board.
+    fn default() -> Palette {
+        Palette::of(&BrandKit::default())
+    }
 }
 
 /// A small "not up to date" mark in the top end corner of `rect`, for feed data the server
 /// could not refresh within the source's freshness limit.
-pub fn paint_stale_mark(ui: &mut egui::Ui, cache: &mut TextCache, rect: Rect, dir: Direction) {
+pub fn paint_stale_mark(
+    ui: &mut egui::Ui,
+    cache: &mut TextCache,
+    rect: Rect,
+    dir: Direction,
+    palette: &Palette,
+) {
     let label = match dir {
         Direction::Rtl => "به\u{200c}روز نیست",
         Direction::Ltr => "Not up to date",
@@ -639,6 +696,6 @@ pub fn paint_stale_mark(ui: &mut egui::Ui, cache: &mut TextCache, rect: Rect, di
             Vec2::new(width, height),
         ),
     };
-    let style = TextStyle::new(height * 0.6, palette::WARN, dir).align(Align::End);
+    let style = TextStyle::new(height * 0.6, palette.warn, dir).align(Align::End);
     cache.paint(ui, corner.shrink(height * 0.15), label, &style, Flow::Line);
 }

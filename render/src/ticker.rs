@@ -10,7 +10,7 @@ use egui::{Pos2, Rect, UiBuilder};
 use vitrin_shared::content::{Lang, TickerSource};
 use vitrin_shared::feed::FeedData;
 
-use super::text::{Direction, Flow, TextStyle, paint_stale_mark, palette};
+use super::text::{Direction, Flow, TextStyle, paint_stale_mark};
 use super::{Env, Outcome};
 
 /// Repaints per second while a ticker moves: smooth enough to read, a third of the CPU of an
@@ -120,8 +120,8 @@ pub fn show(
         Err(reason) => return Outcome::Failed(reason),
     };
     let dir = Direction::from(lang);
-    ui.painter().rect_filled(rect, 0.0, palette::BAND);
-    let style = TextStyle::new(rect.height() * 0.55, palette::TEXT, dir);
+    ui.painter().rect_filled(rect, 0.0, env.palette.band);
+    let style = TextStyle::new(rect.height() * 0.55, env.palette.text, dir);
     // The texture also carries a margin for overhanging ink of about half the size.
     let max_width =
         ui.ctx().input(|i| i.max_texture_side) as f32 / ui.pixels_per_point() - style.size;
@@ -154,7 +154,7 @@ pub fn show(
     let min = Pos2::new(left, top).round_to_pixels(ui.pixels_per_point());
     rendered.paint(&mut strip, min);
     if stale {
-        paint_stale_mark(ui, env.text, rect, dir);
+        paint_stale_mark(ui, env.text, rect, dir, &env.palette);
     }
     ui.ctx()
         .request_repaint_after(Duration::from_secs_f64(1.0 / FPS));

@@ -10,7 +10,7 @@ use vitrin_shared::content::Lang;
 use vitrin_shared::feed::{FeedData, WeatherDay, WeatherIcon};
 use vitrin_shared::ids::FeedId;
 
-use super::text::{Align, Direction, Flow, TextStyle, paint_stale_mark, palette};
+use super::text::{Align, Direction, Flow, TextStyle, paint_stale_mark};
 use super::{Env, Outcome};
 
 /// Forecast days shown after today, at most.
@@ -52,7 +52,7 @@ pub fn show(
         Lang::En => c.en.clone(),
     };
 
-    ui.painter().rect_filled(rect, 0.0, palette::BACKGROUND);
+    crate::paint_background(ui, rect, env);
     let margin = rect.width().min(rect.height()) * 0.04;
     let area = rect.shrink(margin);
     let forecast: Vec<&WeatherDay> = weather.days.iter().skip(1).take(FORECAST_DAYS).collect();
@@ -101,14 +101,14 @@ pub fn show(
         ui,
         row(0.0, 2.0),
         &temperature,
-        &TextStyle::new(line * 1.6, palette::TEXT, dir).bold(),
+        &TextStyle::new(line * 1.6, env.palette.text, dir).bold(),
         Flow::Line,
     );
     env.text.paint(
         ui,
         row(2.0, 1.0),
         &label(&weather.current.condition),
-        &TextStyle::new(line * 0.6, palette::ACCENT, dir),
+        &TextStyle::new(line * 0.6, env.palette.accent, dir),
         Flow::Line,
     );
     let mut details = weather.place.clone().unwrap_or_default();
@@ -128,14 +128,15 @@ pub fn show(
         ui,
         row(3.0, 1.0),
         &details,
-        &TextStyle::new(line * 0.5, palette::MUTED, dir),
+        &TextStyle::new(line * 0.5, env.palette.muted, dir),
         Flow::Line,
     );
 
     // Forecast: one cell per day, in reading order.
     if !forecast.is_empty() {
         let band = days_area.shrink2(Vec2::new(0.0, margin * 0.25));
-        ui.painter().rect_filled(band, margin * 0.5, palette::BAND);
+        ui.painter()
+            .rect_filled(band, margin * 0.5, env.palette.band);
         let cell_width = band.width() / forecast.len() as f32;
         for (i, day) in forecast.iter().enumerate() {
             let slot = match dir {
@@ -154,7 +155,7 @@ pub fn show(
                 Lang::En => day.date.strftime("%a").to_string(),
             };
             let centred =
-                TextStyle::new(name_row.height() * 0.7, palette::TEXT, dir).align(Align::Center);
+                TextStyle::new(name_row.height() * 0.7, env.palette.text, dir).align(Align::Center);
             env.text.paint(ui, name_row, &weekday, &centred, Flow::Line);
             let side = icon_row.height().min(icon_row.width());
             paint_icon(
@@ -172,13 +173,15 @@ pub fn show(
                 ui,
                 range_row,
                 &range,
-                &centred.size(range_row.height() * 0.7).color(palette::MUTED),
+                &centred
+                    .size(range_row.height() * 0.7)
+                    .color(env.palette.muted),
                 Flow::Line,
             );
         }
     }
     if stale {
-        paint_stale_mark(ui, env.text, rect, dir);
+        paint_stale_mark(ui, env.text, rect, dir, &env.palette);
     }
     Outcome::Shown
 }
@@ -288,8 +291,8 @@ pub fn paint_icon(ui: &mut egui::Ui, rect: Rect, icon: WeatherIcon, is_day: bool
             }
         }
         Unknown => {
-            painter.circle_stroke(c, s * 0.35, Stroke::new(s * 0.06, palette::MUTED));
-            painter.circle_filled(c, s * 0.06, palette::MUTED);
+            painter.circle_stroke(c, s * 0.35, Stroke::new(s * 0.06, CLOUD));
+            painter.circle_filled(c, s * 0.06, CLOUD);
         }
     }
     let name = icon_name(icon);

@@ -292,6 +292,7 @@ impl OrgSnapshot {
                 sleep_when_closed: screen.sleep_when_closed,
                 wake_minutes_before: screen.wake_minutes_before.clamp(0, 120) as u16,
             },
+            brand: Default::default(),
         }
     }
 
@@ -587,6 +588,7 @@ pub async fn for_preview(
         hours: None,
         dayparts: Vec::new(),
         power: PowerSchedule::default(),
+        brand: Default::default(),
     };
     let manifest = |settings: ScreenSettings, body: Body| Manifest {
         api_version: vitrin_shared::API_VERSION,

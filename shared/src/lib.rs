@@ -3,6 +3,7 @@
 //! Everything both sides must agree on lives here and only here: the wire types, the schedule
 //! engine that decides what plays, and the calendars used to show dates. No I/O.
 
+pub mod brand;
 pub mod calendar;
 pub mod clock;
 pub mod content;

@@ -1,5 +1,6 @@
 //! The manifest: everything a screen needs to play on its own for days.
 
+use crate::brand::BrandKit;
 use crate::content::{ContentItem, MediaRef};
 use crate::feed::FeedSnapshot;
 use crate::ids::{LayoutId, ScreenId, StoreId};
@@ -59,6 +60,9 @@ pub struct ScreenSettings {
     /// What the panel does outside opening hours.
     #[serde(default)]
     pub power: PowerSchedule,
+    /// The colours, typeface, logo and background the screen's content is drawn with.
+    #[serde(default)]
+    pub brand: BrandKit,
 }
 
 impl ScreenSettings {
@@ -129,12 +133,14 @@ impl Manifest {
         )
     }
 
-    /// Every blob the screen needs, each once, in the order the content lists them.
+    /// Every blob the screen needs, each once: the brand kit's, then the content's in the order
+    /// the content lists them.
     pub fn media(&self) -> Vec<&MediaRef> {
         let mut seen = std::collections::HashSet::new();
-        self.content
-            .iter()
-            .flat_map(|c| c.media())
+        self.screen
+            .brand
+            .media()
+            .chain(self.content.iter().flat_map(|c| c.media()))
             .filter(|m| seen.insert(m.sha256.as_str()))
             .collect()
     }

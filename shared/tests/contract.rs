@@ -24,6 +24,7 @@ fn screen(timezone: &str) -> ScreenSettings {
         hours: None,
         dayparts: Vec::new(),
         power: Default::default(),
+        brand: Default::default(),
     }
 }
 

@@ -701,6 +701,7 @@ fn manifest() -> Manifest {
             hours: None,
             dayparts: Vec::new(),
             power: Default::default(),
+            brand: Default::default(),
         },
         layouts: vec![
             Layout {

@@ -196,7 +196,7 @@ impl eframe::App for WebApp {
         if self.asleep {
             egui::Rgba::BLACK.to_array()
         } else {
-            egui::Rgba::from(vitrin_render::text::palette::BACKGROUND).to_array()
+            egui::Rgba::from(self.stage.palette().background).to_array()
         }
     }
 }

@@ -26,8 +26,6 @@ use super::{ImageState, MediaTextures, Outcome, install_fonts, pairing, status};
 use crate::Event;
 use crate::engine::{Engine, Showing};
 
-/// Behind every zone: the renderers' dark slate, so an empty zone or a gap is never black.
-pub const BACKGROUND: egui::Color32 = super::text::palette::BACKGROUND;
 /// How long the `identify` command shows the screen's name.
 const IDENTIFY_FOR: Duration = Duration::from_secs(15);
 
@@ -242,7 +240,7 @@ impl PlayerApp {
     }
 
     fn draw(&mut self, ui: &mut egui::Ui, screen: egui::Rect) {
-        // No full-screen fill: the frame is cleared to BACKGROUND (`clear_color`). On a software
+        // No full-screen fill: the frame is cleared to the brand's background (`clear_color`). On a software
         // renderer a screen-sized quad is a real share of every frame (the window bench saw
         // three quarters of a playing video's CPU in Mesa's rasteriser).
         // Until the server is trusted there is no code to show: say why, where the code would be.
@@ -365,7 +363,7 @@ impl eframe::App for PlayerApp {
         if self.asleep {
             egui::Rgba::BLACK.to_array()
         } else {
-            egui::Rgba::from(BACKGROUND).to_array()
+            egui::Rgba::from(self.stage.palette().background).to_array()
         }
     }
 }

@@ -600,6 +600,7 @@ mod tests {
                 hours: None,
                 dayparts: Vec::new(),
                 power: Default::default(),
+                brand: Default::default(),
             },
             layouts: Vec::new(),
             playlists: vec![Playlist {
