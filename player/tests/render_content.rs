@@ -117,6 +117,7 @@ fn item(name: &str, price: i64) -> MenuItem {
         price,
         sold_out: false,
         image: None,
+        ..MenuItem::default()
     }
 }
 
@@ -154,6 +155,7 @@ fn cafe_menu() -> Menu {
         ],
         unit: MoneyUnit::Toman,
         columns: 0,
+        theme: Default::default(),
     }
 }
 
@@ -201,6 +203,7 @@ fn menu_fits_many_items_into_columns_inside_the_zone() {
         }],
         unit: MoneyUnit::Toman,
         columns: 0,
+        theme: Default::default(),
     };
     let size = Vec2::new(1920.0, 1080.0);
     let harness = harness(size, Scene::new(), |ui, rect, env| {

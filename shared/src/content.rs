@@ -98,7 +98,60 @@ pub struct Menu {
     /// 0 lets the player choose columns to fit the zone.
     #[serde(default)]
     pub columns: u8,
+    /// How the board is designed; its colours and typeface come from the brand kit.
+    #[serde(default)]
+    pub theme: MenuTheme,
 }
+
+/// The designed looks of a menu board.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MenuTheme {
+    /// Rows of name, leader dots and price, in columns.
+    #[default]
+    List,
+    /// A card per item with its photo above its name and price.
+    Cards,
+    /// The featured item large with its photo beside the list of the rest.
+    Hero,
+}
+
+/// Marks shown beside an item's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    New,
+    ChefsPick,
+    Spicy,
+    Vegetarian,
+    Vegan,
+}
+
+impl Badge {
+    pub const ALL: [Badge; 5] = [
+        Badge::New,
+        Badge::ChefsPick,
+        Badge::Spicy,
+        Badge::Vegetarian,
+        Badge::Vegan,
+    ];
+}
+
+/// One size or kind of an item with its own price (small/large, single/double).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MenuVariant {
+    pub name: String,
+    /// In `Menu::unit`, like `MenuItem::price`.
+    pub price: i64,
+}
+
+/// Most variants an item may have (a board row has room for about this many prices).
+pub const MAX_VARIANTS: usize = 4;
+/// Above this an item's calories are surely a typing mistake.
+pub const MAX_CALORIES: u32 = 10_000;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -119,6 +172,22 @@ pub struct MenuItem {
     pub sold_out: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<MediaRef>,
+    /// The item's code (a SKU), stable across renames: per-store prices and CSV rows find the
+    /// item by it. Empty: found by name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+    /// Sizes or kinds with their own prices; when there are any they are shown instead of
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<MenuVariant>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub badges: Vec<Badge>,
+    /// Kilocalories, shown on a line of their own when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calories: Option<u32>,
+    /// The item the hero theme shows large (the first featured one).
+    #[serde(default)]
+    pub featured: bool,
 }
 
 /// Where a ticker's lines come from.
@@ -301,6 +370,48 @@ impl Validate for ContentItem {
                         if let Some(image) = &item.image {
                             check_media(&format!("{field}.image"), image, &mut errors);
                         }
+                        if item.variants.len() > MAX_VARIANTS {
+                            errors.add(
+                                format!("{field}.variants"),
+                                "too_many",
+                                format!("an item has at most {MAX_VARIANTS} variants"),
+                            );
+                        }
+                        for (v, variant) in item.variants.iter().enumerate() {
+                            if variant.name.trim().is_empty() {
+                                errors.add(
+                                    format!("{field}.variants.{v}.name"),
+                                    "required",
+                                    "a variant needs a name (small, large...)",
+                                );
+                            }
+                            if variant.price < 0 {
+                                errors.add(
+                                    format!("{field}.variants.{v}.price"),
+                                    "negative",
+                                    "a price cannot be negative",
+                                );
+                            }
+                        }
+                        if item.calories.is_some_and(|c| c > MAX_CALORIES) {
+                            errors.add(
+                                format!("{field}.calories"),
+                                "out_of_range",
+                                format!("at most {MAX_CALORIES} kcal"),
+                            );
+                        }
+                        if item
+                            .badges
+                            .iter()
+                            .enumerate()
+                            .any(|(b, badge)| item.badges[..b].contains(badge))
+                        {
+                            errors.add(
+                                format!("{field}.badges"),
+                                "duplicate",
+                                "each badge at most once",
+                            );
+                        }
                     }
                 }
             }
@@ -379,6 +490,14 @@ impl ContentItem {
                         let field = format!("{field}.items.{i}");
                         texts.push((format!("{field}.name"), false, &mut item.name));
                         texts.push((format!("{field}.description"), true, &mut item.description));
+                        texts.push((format!("{field}.code"), false, &mut item.code));
+                        for (v, variant) in item.variants.iter_mut().enumerate() {
+                            texts.push((
+                                format!("{field}.variants.{v}.name"),
+                                false,
+                                &mut variant.name,
+                            ));
+                        }
                     }
                 }
             }

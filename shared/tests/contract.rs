@@ -37,6 +37,7 @@ fn menu_item() -> ContentItem {
                 title: "صبحانه".into(),
                 unit: MoneyUnit::Toman,
                 columns: 0,
+                theme: Default::default(),
                 categories: vec![MenuCategory {
                     name: "نوشیدنی".into(),
                     items: vec![MenuItem {
@@ -45,6 +46,7 @@ fn menu_item() -> ContentItem {
                         price: 45_000,
                         sold_out: false,
                         image: None,
+                        ..MenuItem::default()
                     }],
                 }],
             },

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use utoipa::OpenApi;
 use vitrin_shared::content::{
-    CalendarKind, ContentItem, ContentKind, DigitStyle, Fit, Lang, MediaRef, Menu, MenuCategory,
-    MenuItem, MoneyUnit, TickerSource,
+    Badge, CalendarKind, ContentItem, ContentKind, DigitStyle, Fit, Lang, MediaRef, Menu,
+    MenuCategory, MenuItem, MenuTheme, MenuVariant, MoneyUnit, TickerSource,
 };
 use vitrin_shared::events::{
     Command, CommandAck, Heartbeat, NowShowing, PanelReport, PowerControl, ProofOfPlay,
@@ -532,6 +532,7 @@ fn every_kind_of_content() -> Vec<ContentItem> {
         title: "صبحانه".into(),
         unit: MoneyUnit::Rial,
         columns: 2,
+        theme: MenuTheme::Hero,
         categories: vec![MenuCategory {
             name: "نوشیدنی".into(),
             items: vec![
@@ -541,6 +542,20 @@ fn every_kind_of_content() -> Vec<ContentItem> {
                     price: 45_000,
                     sold_out: true,
                     image: Some(media(3)),
+                    code: "TEA-1".into(),
+                    variants: vec![
+                        MenuVariant {
+                            name: "کوچک".into(),
+                            price: 40_000,
+                        },
+                        MenuVariant {
+                            name: "بزرگ".into(),
+                            price: 60_000,
+                        },
+                    ],
+                    badges: vec![Badge::New, Badge::Vegan],
+                    calories: Some(5),
+                    featured: true,
                 },
                 MenuItem {
                     name: "قهوه".into(),

@@ -212,6 +212,7 @@ impl MenuForm {
                     height: None,
                     duration_ms: None,
                 }),
+                ..MenuItem::default()
             });
             rows_of[c].push(n);
         }
@@ -227,6 +228,7 @@ impl MenuForm {
                 MoneyUnit::Toman
             },
             columns: 0,
+            theme: Default::default(),
         };
         Ok((menu, rows_of))
     }
