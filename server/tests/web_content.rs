@@ -232,6 +232,89 @@ async fn menus_are_saved_through_the_library_and_bad_rows_keep_what_was_typed() 
 }
 
 #[tokio::test]
+async fn menus_carry_sizes_badges_calories_a_featured_item_and_a_design() {
+    each_backend(|env| async move {
+        let (mut client, auth) = owner(&env).await;
+        let form = [
+            ("name", "Drinks"),
+            ("title", "نوشیدنی‌ها"),
+            ("unit", "toman"),
+            ("theme", "hero"),
+            ("sizes", "کوچک، بزرگ"),
+            ("row.0.category", "قهوه"),
+            ("row.0.name", "لاته"),
+            ("row.0.size.0", "۸۵٬۰۰۰"),
+            ("row.0.size.1", "110000"),
+            ("row.0.calories", "۱۹۰"),
+            ("row.0.badge.new", "1"),
+            ("row.0.badge.vegetarian", "1"),
+            ("row.0.featured", "1"),
+            ("row.0.code", "LAT-01"),
+            // Only the large size: the item has one variant.
+            ("row.1.name", "موکا"),
+            ("row.1.size.1", "125000"),
+            // No sizes: the single price.
+            ("row.2.name", "چای"),
+            ("row.2.price", "45000"),
+            ("action", "save"),
+        ];
+        let saved = client.post_form("/menus/new", &form).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let id: i64 = saved.location.clone().unwrap()["/menus/".len()..]
+            .parse()
+            .unwrap();
+        let (_, item) = env.get(&auth, &format!("/api/v1/content/{id}")).await;
+        let menu = &item["menu"];
+        assert_eq!(menu["theme"], "hero");
+        let items = menu["categories"][0]["items"].as_array().unwrap();
+        assert_eq!(
+            items[0]["variants"],
+            json!([{"name": "کوچک", "price": 85000}, {"name": "بزرگ", "price": 110000}])
+        );
+        // Players that know no sizes show the first size's price.
+        assert_eq!(items[0]["price"], 85000);
+        assert_eq!(items[0]["calories"], 190);
+        assert_eq!(items[0]["badges"], json!(["new", "vegetarian"]));
+        assert_eq!(items[0]["featured"], true);
+        assert_eq!(items[0]["code"], "LAT-01");
+        assert_eq!(items[1]["variants"], json!([{"name": "بزرگ", "price": 125000}]));
+        assert!(items[2].get("variants").is_none(), "{}", items[2]);
+        assert_eq!(items[2]["price"], 45000);
+        assert_eq!(items[2]["featured"], false);
+
+        // The page shows it all again: a column per size, each price in its cell.
+        let page = client.get(&format!("/menus/{id}")).await;
+        page.assert_contains("<th scope=\"col\">کوچک</th>")
+            .assert_contains("<th scope=\"col\">بزرگ</th>")
+            .assert_contains("name=\"row.1.size.1\" value=\"125,000\"")
+            .assert_contains("name=\"row.0.badge.new\" value=\"1\" checked")
+            .assert_contains("<option value=\"hero\" selected>");
+
+        // A row with neither a price nor a size price, and an unreadable size price: the
+        // errors stand next to their cells and nothing is saved.
+        let bad = client
+            .post_form(
+                &format!("/menus/{id}"),
+                &[
+                    ("name", "Drinks"),
+                    ("sizes", "small, large"),
+                    ("row.0.category", "Coffee"),
+                    ("row.0.name", "Latte"),
+                    ("row.0.size.1", "lots"),
+                    ("row.1.name", "Mocha"),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_contains("value=\"lots\"");
+        let (_, after) = env.get(&auth, &format!("/api/v1/content/{id}")).await;
+        assert_eq!(after, item, "nothing saved");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_viewer_reads_the_pages_but_saving_is_a_clear_403_page() {
     each_backend(|env| async move {
         let (mut client, auth) = owner(&env).await;

@@ -1,9 +1,12 @@
 //! Menu boards: categories of items with prices (typed in Persian or Latin digits), pictures
 //! from the media library and sold-out marks, with a preview as the board will read.
 //!
-//! The form is one table of rows (category, item, description, price, sold out, picture),
-//! posted as indexed fields `row.<n>.<field>`, so it works without JavaScript; blank rows are
-//! ignored and a few are always offered for new items. Saving goes through the content
+//! The form is one table of rows (category, item, description, price, sold out, picture, and
+//! on a second line code, calories, badges, featured), posted as indexed fields
+//! `row.<n>.<field>`, so it works without JavaScript; blank rows are ignored and a few are
+//! always offered for new items. Sizes (variants) are columns, as on a printed menu: the menu
+//! names them once ("small, large") and each row has a price per size, so an item has the
+//! sizes whose price is filled in. Saving goes through the content
 //! library (`domain::library`), so validation, references and manifest versions are the API's.
 //! A new menu also gets a playlist of its own (unless unticked), which is what the schedule
 //! shows.
@@ -18,7 +21,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use vitrin_shared::calendar::{self, parse_number};
 use vitrin_shared::content::{
-    ContentItem, ContentKind, MediaRef, Menu, MenuCategory, MenuItem, MoneyUnit,
+    Badge, ContentItem, ContentKind, MAX_VARIANTS, MediaRef, Menu, MenuCategory, MenuItem,
+    MenuTheme, MenuVariant, MoneyUnit,
 };
 use vitrin_shared::ids::ContentId;
 use vitrin_shared::{FieldError, ValidationErrors};
@@ -46,6 +50,8 @@ pub fn routes() -> Router<AppState> {
 const MENU_ENTRY_MS: i64 = 60_000;
 /// Blank rows offered below the items, for new ones.
 const BLANK_ROWS: usize = 3;
+/// Size columns the form offers at most (an item has at most `MAX_VARIANTS` of them).
+const MAX_SIZES: usize = 8;
 
 /// One row of the menu table as typed.
 #[derive(Debug, Clone, Default)]
@@ -57,14 +63,38 @@ pub struct RowForm {
     pub sold_out: bool,
     /// sha256 of a picture from the library, or empty.
     pub image: String,
+    pub code: String,
+    /// The price of each of the menu's sizes, as typed; blank: the item has no such size.
+    pub sizes: Vec<String>,
+    pub calories: String,
+    /// Badge keys ticked (`new`, `chefs_pick`...).
+    pub badges: Vec<String>,
+    pub featured: bool,
 }
 
 impl RowForm {
     fn is_blank(&self) -> bool {
-        [&self.category, &self.name, &self.description, &self.price]
-            .iter()
-            .all(|s| s.trim().is_empty())
+        [
+            &self.category,
+            &self.name,
+            &self.description,
+            &self.price,
+            &self.code,
+            &self.calories,
+        ]
+        .into_iter()
+        .chain(&self.sizes)
+        .all(|s| s.trim().is_empty())
             && self.image.is_empty()
+    }
+
+    /// The price typed for the `k`th size.
+    pub fn size_price(&self, k: usize) -> &str {
+        self.sizes.get(k).map_or("", String::as_str)
+    }
+
+    pub fn has_badge(&self, key: &str) -> bool {
+        self.badges.iter().any(|b| b == key)
     }
 }
 
@@ -75,6 +105,10 @@ pub struct MenuForm {
     pub title: String,
     /// `toman` or `rial`.
     pub unit: String,
+    /// `list`, `cards` or `hero`.
+    pub theme: String,
+    /// The sizes' names, comma-separated ("small, large").
+    pub sizes: String,
     pub make_playlist: bool,
     pub rows: Vec<RowForm>,
 }
@@ -89,6 +123,8 @@ impl MenuForm {
                 "name" => form.name = value.clone(),
                 "title" => form.title = value.clone(),
                 "unit" => form.unit = value.clone(),
+                "theme" => form.theme = value.clone(),
+                "sizes" => form.sizes = value.clone(),
                 "make_playlist" => form.make_playlist = true,
                 _ => {
                     let Some((index, field)) = key
@@ -106,7 +142,23 @@ impl MenuForm {
                         "price" => row.price = value.clone(),
                         "sold_out" => row.sold_out = true,
                         "image" => row.image = value.clone(),
-                        _ => {}
+                        "code" => row.code = value.clone(),
+                        "calories" => row.calories = value.clone(),
+                        "featured" => row.featured = true,
+                        _ => {
+                            if let Some(badge) = field.strip_prefix("badge.") {
+                                row.badges.push(badge.to_owned());
+                            } else if let Some(k) = field
+                                .strip_prefix("size.")
+                                .and_then(|k| k.parse::<usize>().ok())
+                                .filter(|k| *k < MAX_SIZES)
+                            {
+                                if row.sizes.len() <= k {
+                                    row.sizes.resize(k + 1, String::new());
+                                }
+                                row.sizes[k] = value.clone();
+                            }
+                        }
                     }
                 }
             }
@@ -119,10 +171,27 @@ impl MenuForm {
         let ContentKind::MenuBoard { menu } = &item.kind else {
             return MenuForm::default();
         };
+        // Every size any item has, in the order they first appear.
+        let mut sizes: Vec<&str> = Vec::new();
+        for variant in menu
+            .categories
+            .iter()
+            .flat_map(|c| &c.items)
+            .flat_map(|i| &i.variants)
+        {
+            if !sizes.contains(&variant.name.as_str()) {
+                sizes.push(&variant.name);
+            }
+        }
         MenuForm {
             name: item.name.clone(),
             title: menu.title.clone(),
             unit: unit_code(menu.unit).to_owned(),
+            theme: theme_code(menu.theme).to_owned(),
+            sizes: sizes.join(match lang {
+                Lang::Fa => "، ",
+                Lang::En => ", ",
+            }),
             make_playlist: false,
             rows: menu
                 .categories
@@ -132,17 +201,45 @@ impl MenuForm {
                         category: c.name.clone(),
                         name: i.name.clone(),
                         description: i.description.clone(),
-                        price: lang.num(i.price),
+                        // An item with sizes is priced by them.
+                        price: if i.variants.is_empty() {
+                            lang.num(i.price)
+                        } else {
+                            String::new()
+                        },
                         sold_out: i.sold_out,
                         image: i
                             .image
                             .as_ref()
                             .map(|m| m.sha256.clone())
                             .unwrap_or_default(),
+                        code: i.code.clone(),
+                        sizes: sizes
+                            .iter()
+                            .map(|size| {
+                                i.variants
+                                    .iter()
+                                    .find(|v| v.name == *size)
+                                    .map(|v| lang.num(v.price))
+                                    .unwrap_or_default()
+                            })
+                            .collect(),
+                        calories: i.calories.map(|c| lang.num(i64::from(c))).unwrap_or_default(),
+                        badges: i.badges.iter().map(|b| badge_code(*b).to_owned()).collect(),
+                        featured: i.featured,
                     })
                 })
                 .collect(),
         }
+    }
+
+    /// The sizes' names as typed: split at commas (Latin or Persian), blanks dropped.
+    pub fn size_names(&self) -> Vec<String> {
+        self.sizes
+            .split([',', '،'])
+            .map(|s| calendar::normalize_persian_text(s.trim()))
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 
     /// The rows shown: the typed ones and a few blank ones.
@@ -160,6 +257,15 @@ impl MenuForm {
         let mut categories: Vec<MenuCategory> = Vec::new();
         let mut rows_of: Vec<Vec<usize>> = Vec::new();
         let mut current: Option<usize> = None;
+        let sizes = self.size_names();
+        if sizes.len() > MAX_SIZES {
+            errors.add("sizes", &lang.tf("menus.err.sizes", &[("max", &lang.num(MAX_SIZES as i64))]));
+        }
+        for (s, size) in sizes.iter().enumerate() {
+            if sizes[..s].contains(size) {
+                errors.add("sizes", lang.t("menus.err.size_twice"));
+            }
+        }
         for (n, row) in self.rows.iter().enumerate() {
             if row.is_blank() {
                 continue;
@@ -190,15 +296,43 @@ impl MenuForm {
                 }
             };
             current = Some(c);
-            let price = if row.price.trim().is_empty() {
-                errors.add(&format!("row.{n}.price"), lang.t("err.required"));
-                0
-            } else {
-                parse_number(&row.price).unwrap_or_else(|_| {
-                    errors.add(&format!("row.{n}.price"), lang.t("menus.err.price"));
+            let number = |field: String, text: &str, errors: &mut FormErrors| {
+                parse_number(text).unwrap_or_else(|_| {
+                    errors.add(&field, lang.t("menus.err.price"));
                     0
                 })
             };
+            let variants: Vec<MenuVariant> = sizes
+                .iter()
+                .zip(&row.sizes)
+                .enumerate()
+                .filter(|(_, (_, price))| !price.trim().is_empty())
+                .map(|(k, (size, price))| MenuVariant {
+                    name: size.clone(),
+                    price: number(format!("row.{n}.size.{k}"), price, &mut errors),
+                })
+                .collect();
+            let price = if !row.price.trim().is_empty() {
+                number(format!("row.{n}.price"), &row.price, &mut errors)
+            } else if let Some(first) = variants.first() {
+                // Players that know no sizes show the first size's price.
+                first.price
+            } else {
+                errors.add(&format!("row.{n}.price"), lang.t("err.required"));
+                0
+            };
+            let calories = if row.calories.trim().is_empty() {
+                None
+            } else {
+                let value = number(format!("row.{n}.calories"), &row.calories, &mut errors);
+                u32::try_from(value).ok()
+            };
+            if variants.len() > MAX_VARIANTS {
+                errors.add(
+                    &format!("row.{n}.price"),
+                    &lang.tf("menus.err.variants", &[("max", &lang.num(MAX_VARIANTS as i64))]),
+                );
+            }
             categories[c].items.push(MenuItem {
                 name: row.name.trim().to_owned(),
                 description: row.description.trim().to_owned(),
@@ -212,7 +346,14 @@ impl MenuForm {
                     height: None,
                     duration_ms: None,
                 }),
-                ..MenuItem::default()
+                code: row.code.trim().to_owned(),
+                variants,
+                badges: Badge::ALL
+                    .into_iter()
+                    .filter(|b| row.badges.iter().any(|key| key == badge_code(*b)))
+                    .collect(),
+                calories,
+                featured: row.featured,
             });
             rows_of[c].push(n);
         }
@@ -228,9 +369,32 @@ impl MenuForm {
                 MoneyUnit::Toman
             },
             columns: 0,
-            theme: Default::default(),
+            theme: match self.theme.as_str() {
+                "cards" => MenuTheme::Cards,
+                "hero" => MenuTheme::Hero,
+                _ => MenuTheme::List,
+            },
         };
         Ok((menu, rows_of))
+    }
+}
+
+fn theme_code(theme: MenuTheme) -> &'static str {
+    match theme {
+        MenuTheme::List => "list",
+        MenuTheme::Cards => "cards",
+        MenuTheme::Hero => "hero",
+    }
+}
+
+/// A badge's form key, also its key in the API (`chefs_pick`).
+pub fn badge_code(badge: Badge) -> &'static str {
+    match badge {
+        Badge::New => "new",
+        Badge::ChefsPick => "chefs_pick",
+        Badge::Spicy => "spicy",
+        Badge::Vegetarian => "vegetarian",
+        Badge::Vegan => "vegan",
     }
 }
 
@@ -308,6 +472,19 @@ struct EditPage<'a> {
     used: Vec<UsedLink>,
 }
 
+impl EditPage<'_> {
+    /// The badges a row can tick, by key.
+    fn badges(&self) -> Vec<&'static str> {
+        Badge::ALL.into_iter().map(badge_code).collect()
+    }
+
+    /// The size columns: the sizes named in the menu's field (typing a new name and pressing
+    /// "more rows" adds its column).
+    fn sizes(&self) -> Vec<String> {
+        self.form.size_names()
+    }
+}
+
 async fn menus_of(state: &AppState, principal: &Principal) -> ApiResult<Vec<ContentItem>> {
     let items = library::list::<ContentItem>(state, principal).await?;
     Ok(items
@@ -362,6 +539,7 @@ async fn new_form(State(state): State<AppState>, signed: Signed) -> ApiResult<Re
     let Signed { principal, page } = signed;
     let form = MenuForm {
         unit: "toman".into(),
+        theme: "list".into(),
         make_playlist: true,
         ..MenuForm::default()
     }
@@ -551,6 +729,53 @@ pub const TEXT: &[Entry] = &[
     ("menus.image", "Picture", "تصویر"),
     ("menus.no_image", "No picture", "بدون تصویر"),
     ("menus.more_rows", "More rows", "ردیف‌های بیشتر"),
+    ("menus.theme", "Design", "طرح"),
+    (
+        "menus.theme.list",
+        "List: names, dotted leaders, prices",
+        "فهرست: نام، نقطه‌چین، قیمت",
+    ),
+    (
+        "menus.theme.cards",
+        "Cards: a photo card per item",
+        "کارت: کارتی با عکس برای هر قلم",
+    ),
+    (
+        "menus.theme.hero",
+        "Hero: the featured item large beside the list",
+        "ویژه: قلم ویژه بزرگ کنار فهرست",
+    ),
+    ("menus.sizes", "Sizes", "اندازه‌ها"),
+    (
+        "menus.sizes_hint",
+        "Optional, comma-separated (e.g. small, large): each row then has a price per size; an item has the sizes you price.",
+        "اختیاری، با ویرگول جدا (مثلاً کوچک، بزرگ): هر ردیف برای هر اندازه قیمتی دارد؛ هر قلم اندازه‌هایی را دارد که قیمتشان را بنویسید.",
+    ),
+    ("menus.details", "Details", "جزئیات"),
+    ("menus.code", "Code", "کد"),
+    ("menus.calories", "Calories (kcal)", "کالری (کیلوکالری)"),
+    ("menus.featured", "Featured", "ویژه"),
+    ("menus.badges", "Badges", "نشان‌ها"),
+    ("menus.badge.new", "New", "جدید"),
+    ("menus.badge.chefs_pick", "Chef's pick", "پیشنهاد سرآشپز"),
+    ("menus.badge.spicy", "Spicy", "تند"),
+    ("menus.badge.vegetarian", "Vegetarian", "گیاهی"),
+    ("menus.badge.vegan", "Vegan", "وگان"),
+    (
+        "menus.err.sizes",
+        "At most {max} sizes.",
+        "حداکثر {max} اندازه.",
+    ),
+    (
+        "menus.err.size_twice",
+        "Each size once.",
+        "هر اندازه یک بار.",
+    ),
+    (
+        "menus.err.variants",
+        "An item has at most {max} sizes.",
+        "هر قلم حداکثر {max} اندازه دارد.",
+    ),
     (
         "menus.make_playlist",
         "Also make a playlist of it, to schedule it",
