@@ -37,6 +37,8 @@ const PLAYER_WAIT: Duration = Duration::from_secs(40);
 
 pub struct Browser {
     pub client: Client,
+    /// chromedriver's address, for the WebDriver extensions fantoccini does not speak.
+    driver_url: String,
     driver: Child,
     _profile: TempDir,
 }
@@ -124,6 +126,7 @@ impl Browser {
         };
         Some(Browser {
             client,
+            driver_url: url,
             driver,
             _profile: profile,
         })
@@ -195,6 +198,28 @@ impl Browser {
             chosen,
             json!(true),
             "no option {label} in {css}; there are: {chosen}"
+        );
+    }
+
+    /// Grants the current page's origin a permission (`screen-wake-lock`), as a kiosk's
+    /// browser is set up to, through the WebDriver Permissions extension.
+    pub async fn grant(&self, permission: &str) {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("a session")
+            .expect("a session id");
+        let answer = reqwest::Client::new()
+            .post(format!("{}/session/{session}/permissions", self.driver_url))
+            .json(&json!({"descriptor": {"name": permission}, "state": "granted"}))
+            .send()
+            .await
+            .expect("chromedriver answers");
+        assert!(
+            answer.status().is_success(),
+            "granting {permission}: {}",
+            answer.text().await.unwrap_or_default()
         );
     }
 

@@ -163,12 +163,14 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
     // Timed by the page's own clock: from just before the publish to the moment the engine
     // changed what shows (the test's polling through WebDriver adds its own delay).
     let before = b.run("return performance.now();").await.as_f64().unwrap();
+    let put = Instant::now();
     let response = admin
         .put(format!("{base}/api/v1/rules/{rule_id}"))
         .json(&rule)
         .send()
         .await
         .unwrap();
+    let put_ms = put.elapsed().as_millis();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let published = Instant::now();
     b.wait_player("the published lunch layout", |s| {
@@ -181,17 +183,30 @@ async fn a_browser_pairs_plays_the_demo_cafe_follows_a_publish_and_survives_the_
         .as_f64()
         .unwrap();
     let switched = changed - before;
+    let phase = |name: &str| {
+        let name = name.to_owned();
+        let b = &b;
+        async move {
+            b.run(&format!("return window.{name};"))
+                .await
+                .as_f64()
+                .map_or(f64::NAN, |t| t - before)
+        }
+    };
     println!(
-        "publish to browser screen: {switched:.0} ms by the page's clock ({} ms seen by the test)",
-        published.elapsed().as_millis()
+        "publish to browser screen: {switched:.0} ms by the page's clock ({} ms seen by the \
+         test); the server answered the PUT after {put_ms} ms, the push arrived at {:.0} ms, \
+         the manifest at {:.0} ms",
+        published.elapsed().as_millis(),
+        phase("vitrinPushedMs").await,
+        phase("vitrinManifestFetchedMs").await,
     );
-    // Here Chromium draws with SwiftShader on the same two cores as the (debug) server and
-    // takes both of them while the ticker moves: 0.5–1.2 s were seen, against the second
-    // the issue asks for on a real screen (BENCHMARKS.md). Two seconds still tell the push
-    // (the fallback poll comes once a minute).
+    // The second the issue asks for, on SwiftShader sharing two cores with the (debug)
+    // server. Measured 45–290 ms here while other builds ran (BENCHMARKS.md); it was 0.5–1.2 s
+    // while the sync asked the Cache Storage about every blob of the manifest one by one.
     assert!(
-        switched < 2000.0,
-        "a publish reaches the browser screen by push, not by the minute's poll: {switched:.0} ms"
+        switched < 1000.0,
+        "a publish reaches the browser screen by push within a second: {switched:.0} ms"
     );
 
     // Proof of play reaches the server.
@@ -524,5 +539,48 @@ async fn a_video_plays_in_its_own_element_over_its_zone() {
         "the clip is not on the page: {blue} of {} sampled pixels blue",
         middle.len()
     );
+    b.close().await;
+}
+
+/// Kiosk manners: with the permission a kiosk browser is set up with, the page holds a screen
+/// wake lock; the first tap makes it fullscreen; there is no cursor; and it can be added to a
+/// home screen as a fullscreen app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_player_page_keeps_the_screen_awake_goes_fullscreen_on_a_tap_and_hides_the_cursor() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let Some(b) = Browser::start_with(&PLAYER_ARGS).await else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let server = vitrin_tests::TestServer::start(vitrin_tests::test_state(data.path()).await)
+        .await
+        .unwrap();
+    let base = server.url("");
+    // Permissions belong to an origin: grant on a page of the server, then open the player.
+    b.goto(&format!("{base}/login")).await;
+    b.grant("screen-wake-lock").await;
+    b.goto(&format!("{base}/play/")).await;
+    b.wait_script("return window.vitrinWakeLock !== undefined;")
+        .await;
+    let wake_lock = b.run("return window.vitrinWakeLock;").await;
+    assert_eq!(wake_lock, "held", "the screen wake lock: {wake_lock}");
+    let cursor = b
+        .run("return getComputedStyle(document.getElementById('vitrin')).cursor;")
+        .await;
+    assert_eq!(cursor, "none");
+    // Chromium refuses fullscreen without a gesture; the first tap (a real click) asks again.
+    assert_eq!(b.run("return document.fullscreenElement === null;").await, true);
+    b.click("#vitrin").await;
+    b.wait_script("return document.fullscreenElement === document.documentElement;")
+        .await;
+    // "Add to home screen" opens it fullscreen.
+    let manifest: serde_json::Value = reqwest::get(format!("{base}/play/manifest.webmanifest"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(manifest["display"], "fullscreen");
+    assert_eq!(manifest["start_url"], "./");
     b.close().await;
 }

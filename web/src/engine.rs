@@ -224,8 +224,9 @@ impl Engine {
     async fn load_preview(&self, path: &str) -> Result<(), ApiError> {
         let manifest = self.api.preview_manifest(path).await?;
         let loaded = Loaded::new(manifest, String::new()).map_err(ApiError::Decode)?;
+        let stored = self.media.stored().await;
         for m in loaded.manifest.media() {
-            if !self.media.contains(&m.sha256).await {
+            if !stored.contains(&m.sha256) {
                 let bytes = self.api.preview_media(&m.sha256).await?;
                 self.media
                     .put(&m.sha256, &bytes)
@@ -349,14 +350,15 @@ impl Engine {
         let Some((manifest, etag)) = api.manifest(etag.as_deref()).await? else {
             return Ok(());
         };
+        crate::set_page_time("vitrinManifestFetchedMs");
         let loaded = Loaded::new(manifest, etag).map_err(ApiError::Decode)?;
         let media = loaded.manifest.media();
-        let mut missing = Vec::new();
-        for m in &media {
-            if !self.media.contains(&m.sha256).await {
-                missing.push(*m);
-            }
-        }
+        let stored = self.media.stored().await;
+        let missing: Vec<_> = media
+            .iter()
+            .copied()
+            .filter(|m| !stored.contains(&m.sha256))
+            .collect();
         self.state.borrow_mut().progress = Progress {
             files_total: missing.len(),
             bytes_total: missing.iter().map(|m| m.size).sum(),
@@ -442,6 +444,7 @@ impl Engine {
     async fn on_push(&self, api: &Api, event: PushEvent) {
         match event {
             PushEvent::Manifest { version } => {
+                crate::set_page_time("vitrinPushedMs");
                 if self.current().is_none_or(|l| l.manifest.version != version) {
                     let _ = self.sync_now.unbounded_send(());
                 }

@@ -168,12 +168,21 @@ impl MediaStore {
         format!("{}{sha}", self.prefix)
     }
 
-    pub async fn contains(&self, sha: &str) -> bool {
+    /// The blobs stored, by sha256: one question to the Cache Storage however many blobs a
+    /// manifest names (asking per blob cost a publish a round trip each).
+    pub async fn stored(&self) -> HashSet<String> {
         match &self.backend {
-            Backend::Cache(cache) => JsFuture::from(cache.match_with_str(&self.key(sha)))
-                .await
-                .is_ok_and(|v| !v.is_undefined()),
-            Backend::Memory(blobs) => blobs.borrow().contains_key(sha),
+            Backend::Cache(cache) => match promise::<Array>(cache.keys()).await {
+                Ok(keys) => keys
+                    .iter()
+                    .filter_map(|request| {
+                        let url = request.unchecked_into::<Request>().url();
+                        url.strip_prefix(&self.prefix).map(str::to_owned)
+                    })
+                    .collect(),
+                Err(_) => HashSet::new(),
+            },
+            Backend::Memory(blobs) => blobs.borrow().keys().cloned().collect(),
         }
     }
 
