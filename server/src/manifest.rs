@@ -24,6 +24,7 @@ use vitrin_shared::schedule::hours::PowerSchedule;
 use vitrin_shared::schedule::{ScheduleRule, Scope, Target};
 
 use crate::db::{Db, DbError, DbResult, Tx, sql};
+use crate::domain::store_prices::PriceOverride;
 use crate::domain::store_time;
 
 #[derive(sqlx::FromRow)]
@@ -76,6 +77,8 @@ pub struct OrgSnapshot {
     rules: Vec<ScheduleRule>,
     /// The last good data of every feed that has some.
     feeds: BTreeMap<FeedId, FeedSnapshot>,
+    /// Each store's own prices of menus (`domain::store_prices`), by store and menu.
+    prices: HashMap<i64, BTreeMap<ContentId, Vec<PriceOverride>>>,
 }
 
 const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default_layout_id, \
@@ -147,6 +150,7 @@ impl OrgSnapshot {
                 .into_values()
                 .collect(),
             feeds: crate::domain::feeds::snapshots(ex, org).await?,
+            prices: load_prices(ex, org).await?,
         })
     }
 
@@ -174,8 +178,9 @@ impl OrgSnapshot {
     }
 
     /// Everything a manifest holds besides the screen's own settings. Screens with the same
-    /// rules and default layout get the same body.
-    fn body(&self, rules: &[usize], default_layout: Option<LayoutId>) -> Body {
+    /// rules and default layout get the same body, unless their stores price menus their own
+    /// way: `store` is the screen's store when it has prices of its own.
+    fn body(&self, rules: &[usize], default_layout: Option<LayoutId>, store: Option<i64>) -> Body {
         let rules: Vec<ScheduleRule> = rules.iter().map(|&i| self.rules[i].clone()).collect();
         let mut layout_ids: BTreeSet<LayoutId> = default_layout.into_iter().collect();
         let mut playlist_ids = BTreeSet::new();
@@ -202,10 +207,19 @@ impl OrgSnapshot {
             .iter()
             .flat_map(|p| p.entries.iter().map(|e| e.content))
             .collect();
-        let content: Vec<ContentItem> = content_ids
+        let mut content: Vec<ContentItem> = content_ids
             .iter()
             .filter_map(|id| self.content.get(id).cloned())
             .collect();
+        if let Some(prices) = store.and_then(|s| self.prices.get(&s)) {
+            for item in &mut content {
+                if let (ContentKind::MenuBoard { menu }, Some(overrides)) =
+                    (&mut item.kind, prices.get(&item.id))
+                {
+                    crate::domain::store_prices::apply(menu, overrides);
+                }
+            }
+        }
         let feeds = self.feeds_for(&content);
         Body {
             layouts,
@@ -296,6 +310,13 @@ impl OrgSnapshot {
         }
     }
 
+    /// The screen's store when it has menu prices of its own.
+    fn priced_store(&self, screen: &ScreenRow) -> Option<i64> {
+        self.prices
+            .contains_key(&screen.store_id)
+            .then_some(screen.store_id)
+    }
+
     /// The manifest of one screen of this organization.
     /// QR promos get the screen's tracked link under `base` (`crate::promo`): the link is a
     /// function of the promo and screen ids, so the manifest hash already covers it.
@@ -303,6 +324,7 @@ impl OrgSnapshot {
         let mut body = self.body(
             &self.rules_for(screen),
             screen.default_layout_id.map(LayoutId),
+            self.priced_store(screen),
         );
         crate::domain::promo::track(&mut body.content, base, ScreenId(screen.id));
         Manifest {
@@ -322,15 +344,22 @@ impl OrgSnapshot {
     /// are hashed once per distinct (rules, default layout): a franchise's screens mostly
     /// share them, so a write costs one serialization per variant, not per screen.
     fn hashes(&self) -> Vec<String> {
-        let mut bodies: HashMap<(Vec<usize>, Option<i64>), [u8; 32]> = HashMap::new();
+        type BodyKey = (Vec<usize>, Option<i64>, Option<i64>);
+        let mut bodies: HashMap<BodyKey, [u8; 32]> = HashMap::new();
         self.screens
             .iter()
             .map(|screen| {
-                let key = (self.rules_for(screen), screen.default_layout_id);
-                let body = *bodies.entry(key).or_insert_with_key(|(rules, layout)| {
-                    let body = self.body(rules, layout.map(LayoutId));
-                    Sha256::digest(serde_json::to_vec(&body).expect("bodies serialize")).into()
-                });
+                let key = (
+                    self.rules_for(screen),
+                    screen.default_layout_id,
+                    self.priced_store(screen),
+                );
+                let body = *bodies
+                    .entry(key)
+                    .or_insert_with_key(|(rules, layout, store)| {
+                        let body = self.body(rules, layout.map(LayoutId), *store);
+                        Sha256::digest(serde_json::to_vec(&body).expect("bodies serialize")).into()
+                    });
                 let settings = serde_json::to_vec(&Self::settings(screen)).expect("serializes");
                 let mut hasher = Sha256::new();
                 hasher.update(vitrin_shared::API_VERSION.to_be_bytes());
@@ -354,6 +383,36 @@ struct Body {
 
 pub fn parse_orientation(s: &str) -> Orientation {
     serde_json::from_value(serde_json::Value::String(s.to_owned())).unwrap_or_default()
+}
+
+/// Every store's own menu prices in `org`, by store and menu.
+async fn load_prices(
+    ex: &mut Tx,
+    org: OrgId,
+) -> DbResult<HashMap<i64, BTreeMap<ContentId, Vec<PriceOverride>>>> {
+    let rows: Vec<(i64, i64, String, String, Option<i64>, bool)> = sql(
+        "SELECT p.store_id, p.content_id, p.item_key, p.variant, p.price, p.sold_out \
+         FROM store_prices p JOIN stores st ON st.id = p.store_id WHERE st.org_id = $1 \
+         ORDER BY p.store_id, p.content_id, p.item_key, p.variant",
+    )
+    .bind(org.0)
+    .fetch_all(&mut *ex)
+    .await?;
+    let mut prices: HashMap<i64, BTreeMap<ContentId, Vec<PriceOverride>>> = HashMap::new();
+    for (store, content, item, variant, price, sold_out) in rows {
+        prices
+            .entry(store)
+            .or_default()
+            .entry(ContentId(content))
+            .or_default()
+            .push(PriceOverride {
+                item,
+                variant,
+                price,
+                sold_out,
+            });
+    }
+    Ok(prices)
 }
 
 async fn load_docs<T: DeserializeOwned, K: Ord>(
@@ -602,10 +661,12 @@ pub async fn for_preview(
         feeds: body.feeds,
     };
     Ok(match what {
-        Preview::Layout(id) => snapshot
-            .layouts
-            .get(&id)
-            .map(|layout| manifest(settings(&layout.name, id), snapshot.body(&[], Some(id)))),
+        Preview::Layout(id) => snapshot.layouts.get(&id).map(|layout| {
+            manifest(
+                settings(&layout.name, id),
+                snapshot.body(&[], Some(id), None),
+            )
+        }),
         Preview::Content(id) => snapshot.content.get(&id).map(|item| {
             // A layout and playlist of its own (id 0: no stored one has it).
             let (layout, playlist) = (LayoutId(0), PlaylistId(0));

@@ -106,6 +106,9 @@ struct World {
     b_layout: i64,
     b_rule: i64,
     b_media: i64,
+    /// A menu board of A shown nowhere (per-store prices), and one of B.
+    menu: i64,
+    b_menu: i64,
 }
 
 impl World {
@@ -122,6 +125,11 @@ impl World {
 
 fn text_json(name: &str) -> Value {
     json!({"name": name, "type": "text", "title": name, "body": "text"})
+}
+
+fn menu_json(name: &str) -> Value {
+    json!({"name": name, "type": "menu_board",
+           "menu": {"title": name, "categories": [{"name": "Tea", "items": [{"name": "Tea", "price": 10}]}]}})
 }
 
 fn playlist_json(name: &str, content: i64) -> Value {
@@ -295,6 +303,8 @@ async fn build_world(env: &TestEnv) -> World {
         .await;
     let org_b = me_json(env, b).await["organization_id"].as_i64().unwrap();
     let b_media = insert_media(env, org_b, SHA_B).await;
+    let menu = env.create(o, "/api/v1/content", menu_json("M1")).await;
+    let b_menu = env.create(b, "/api/v1/content", menu_json("MB")).await;
     for screen in [screen1, screen2, b_screen] {
         put_screenshot(env, screen).await;
     }
@@ -329,6 +339,8 @@ async fn build_world(env: &TestEnv) -> World {
         b_layout,
         b_rule,
         b_media,
+        menu,
+        b_menu,
     }
 }
 
@@ -701,6 +713,10 @@ fn new_store(_: &World, _: i64, n: u64) -> Value {
 fn edit_store(name: &str, n: u64) -> Value {
     json!({"name": name, "address": format!("case{n}"), "timezone": "Asia/Tehran"})
 }
+/// A store's own price for the menu's Tea, told apart per case.
+fn tea_price(_: &World, _: i64, n: u64) -> Value {
+    json!({"overrides": [{"item": "Tea", "price": n}]})
+}
 /// Hours and dayparts as the organization's (or the store's) again.
 fn no_hours(_: &World, _: i64, _: u64) -> Value {
     json!({"hours": null, "dayparts": null})
@@ -950,6 +966,18 @@ fn matrix() -> Vec<Row> {
         row(PUT,     "/api/v1/stores/{id}/hours",        "S1",                                Fixed(|w| w.s1),                       b(no_hours),              [200,   200,   403,   403,   401]),
         row(PUT,     "/api/v1/stores/{id}/hours",        "S2",                                Fixed(|w| w.s2),                       b(no_hours),              [200,   404,   403,   403,   401]),
         row(PUT,     "/api/v1/stores/{id}/hours",        "org B's store",                     Fixed(|w| w.b_store),                  b(no_hours),              [404,   404,   404,   404,   401]),
+        // --- a store's own prices of a menu: read by all who see the store, set by who manages it
+        row(GET,     "/api/v1/stores/{id}/prices/{menu}", "S1, menu M1",                      Fixed(|w| w.s1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}/prices/{menu}", "S2, menu M1",                      Fixed(|w| w.s2),                       NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}/prices/{menu}", "org B's store, menu M1",           Fixed(|w| w.b_store),                  NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/stores/{id}/prices/{b_menu}", "S1, org B's menu",               Fixed(|w| w.s1),                       NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(PUT,     "/api/v1/stores/{id}/prices/{menu}", "S1, menu M1",                      Fixed(|w| w.s1),                       b(tea_price),             [200,   200,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}/prices/{menu}", "S2, menu M1",                      Fixed(|w| w.s2),                       b(tea_price),             [200,   404,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}/prices/{menu}", "org B's store, menu M1",           Fixed(|w| w.b_store),                  b(tea_price),             [404,   404,   404,   404,   401]),
+        row(PUT,     "/api/v1/stores/{id}/prices/{b_menu}", "S1, org B's menu",               Fixed(|w| w.s1),                       b(tea_price),             [404,   404,   404,   404,   401]),
+        // --- a menu as CSV (imports are tested in menu_csv.rs: their body is no JSON)
+        row(GET,     "/api/v1/content/{id}/menu.csv",    "menu M1",                           Fixed(|w| w.menu),                     NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/content/{id}/menu.csv",    "org B's menu",                      Fixed(|w| w.b_menu),                   NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- screens
         row(GET,     "/api/v1/screens",                  "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/screens/{id}",             "screen 1 (in S1)",                  Fixed(|w| w.screen1),                  NO_BODY,                  [200,   200,   200,   200,   401]),
@@ -1108,7 +1136,7 @@ const LISTS: [&str; 10] = [
     "/api/v1/rules",
     "/api/v1/tokens",
 ];
-const TABLES: [&str; 21] = [
+const TABLES: [&str; 22] = [
     "orgs",
     "users",
     "user_stores",
@@ -1130,6 +1158,7 @@ const TABLES: [&str; 21] = [
     "pairings",
     "screen_events",
     "screenshots",
+    "store_prices",
 ];
 /// What row counts and lists do not show (the lists do show whether a screen is paired).
 const CLAIMED_CODES: &str = "SELECT COUNT(*) FROM pairings WHERE screen_id IS NOT NULL";
@@ -1182,7 +1211,11 @@ async fn run_case(
     n: u64,
 ) -> Vec<String> {
     let prepared = prepare(env, w, row.fx, role, n).await;
-    let path = row.path.replace("{id}", &prepared.id.to_string());
+    let path = row
+        .path
+        .replace("{id}", &prepared.id.to_string())
+        .replace("{menu}", &w.menu.to_string())
+        .replace("{b_menu}", &w.b_menu.to_string());
     let auth = prepared.auth.clone().unwrap_or_else(|| w.auth(role));
     let mut body = row.body.map(|f| f(w, prepared.id, n));
     if let (Some(body), Some(code)) = (body.as_mut(), &prepared.code) {

@@ -8,8 +8,10 @@ pub mod groups;
 pub mod hours;
 pub mod library_routes;
 pub mod media;
+pub mod menu_csv;
 pub mod preview;
 pub mod screens;
+pub mod store_prices;
 pub mod stores;
 pub mod users;
 
@@ -87,6 +89,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(hours::get_org, hours::put_org))
         .routes(routes!(hours::get_store, hours::put_store))
         .routes(routes!(hours::holidays))
+        .routes(routes!(store_prices::get, store_prices::put))
         .routes(routes!(screens::list, screens::create))
         .routes(routes!(screens::get, screens::update, screens::delete))
         .routes(routes!(screens::manifest))
@@ -103,6 +106,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(media::thumbnail))
         .routes(routes!(content::list, content::create))
         .routes(routes!(content::get, content::update, content::delete))
+        .routes(routes!(menu_csv::export, menu_csv::import))
         .routes(routes!(playlists::list, playlists::create))
         .routes(routes!(
             playlists::get,

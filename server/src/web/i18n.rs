@@ -23,6 +23,8 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::media::TEXT,
     super::screens::TEXT,
     super::menus::TEXT,
+    super::menu_csv::TEXT,
+    super::store_prices::TEXT,
     super::playlists::TEXT,
     super::layouts::TEXT,
     super::schedule::TEXT,

@@ -19,6 +19,7 @@ pub mod hours;
 pub mod i18n;
 pub mod layouts;
 pub mod media;
+pub mod menu_csv;
 pub mod menus;
 pub mod page;
 pub mod play;
@@ -26,6 +27,7 @@ pub mod playlists;
 pub mod reports;
 pub mod schedule;
 pub mod screens;
+pub mod store_prices;
 pub mod timeline;
 pub mod tokens;
 pub mod used;
@@ -45,6 +47,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(media::routes(state))
         .merge(screens::routes())
         .merge(menus::routes())
+        .merge(menu_csv::routes())
+        .merge(store_prices::routes())
         .merge(playlists::routes())
         .merge(layouts::routes())
         .merge(schedule::routes())
