@@ -989,6 +989,21 @@ mod tests {
     }
 
     #[test]
+    fn excel_encodings() {
+        let text = "دسته,نام,قیمت\nگرم,چای,۱۰\n";
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&utf16), text);
+        // Excel's "CSV" on a Persian Windows: Windows-1256, which has the Arabic yeh (ي) for
+        // the Persian one and no Persian digits; headers still match.
+        let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode("دسته,نام,قيمت\nگرم,چاي,10\n");
+        let parsed = parse(&decode(&cp1256)).unwrap();
+        assert_eq!(parsed.categories[0].name, "گرم");
+        assert_eq!(parsed.categories[0].items[0].name, "چاي");
+        assert_eq!(parsed.categories[0].items[0].price, 10);
+    }
+
+    #[test]
     fn semicolons_and_tabs() {
         assert_eq!(delimiter("a;b;c\n1,5;2;3"), b';');
         assert_eq!(delimiter("a\tb\tc"), b'\t');
