@@ -224,7 +224,10 @@ impl MenuForm {
                                     .unwrap_or_default()
                             })
                             .collect(),
-                        calories: i.calories.map(|c| lang.num(i64::from(c))).unwrap_or_default(),
+                        calories: i
+                            .calories
+                            .map(|c| lang.num(i64::from(c)))
+                            .unwrap_or_default(),
                         badges: i.badges.iter().map(|b| badge_code(*b).to_owned()).collect(),
                         featured: i.featured,
                     })
@@ -259,7 +262,10 @@ impl MenuForm {
         let mut current: Option<usize> = None;
         let sizes = self.size_names();
         if sizes.len() > MAX_SIZES {
-            errors.add("sizes", &lang.tf("menus.err.sizes", &[("max", &lang.num(MAX_SIZES as i64))]));
+            errors.add(
+                "sizes",
+                lang.tf("menus.err.sizes", &[("max", &lang.num(MAX_SIZES as i64))]),
+            );
         }
         for (s, size) in sizes.iter().enumerate() {
             if sizes[..s].contains(size) {
@@ -330,7 +336,10 @@ impl MenuForm {
             if variants.len() > MAX_VARIANTS {
                 errors.add(
                     &format!("row.{n}.price"),
-                    &lang.tf("menus.err.variants", &[("max", &lang.num(MAX_VARIANTS as i64))]),
+                    lang.tf(
+                        "menus.err.variants",
+                        &[("max", &lang.num(MAX_VARIANTS as i64))],
+                    ),
                 );
             }
             categories[c].items.push(MenuItem {
