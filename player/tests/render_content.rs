@@ -16,7 +16,8 @@ use vitrin_player::render::{
 };
 use vitrin_shared::brand::BrandKit;
 use vitrin_shared::content::{
-    CalendarKind, DigitStyle, Lang, MediaRef, Menu, MenuCategory, MenuItem, MoneyUnit, TickerSource,
+    CalendarKind, DigitStyle, Lang, MediaRef, Menu, MenuCategory, MenuItem, MenuTheme, MoneyUnit,
+    TickerSource,
 };
 use vitrin_shared::feed::{
     Condition, FeedData, FeedSnapshot, NewsItem, Rate, TemperatureUnit, Weather, WeatherDay,
@@ -162,7 +163,7 @@ fn cafe_menu() -> Menu {
 #[test]
 fn menu_shows_persian_items_prices_in_toman_and_sold_out_marks() {
     let menu = cafe_menu();
-    let mut harness = harness(Vec2::new(1280.0, 720.0), Scene::new(), |ui, rect, env| {
+    let harness = harness(Vec2::new(1280.0, 720.0), Scene::new(), |ui, rect, env| {
         menu::show(ui, rect, &menu, env)
     });
     assert_eq!(outcome(&harness), Outcome::Shown);
@@ -177,17 +178,25 @@ fn menu_shows_persian_items_prices_in_toman_and_sold_out_marks() {
     // Arabic yeh is shown as the Persian one.
     harness.get_by_label("کیک شکلاتی");
 
-    // The picture is still decoding: text is there, the picture is not, yet.
+    // Persian menus read from the right: the item name is right of its price.
+    let name = harness.get_by_label("قهوه").rect();
+    let price = harness.get_by_label("۱۲۰٬۰۰۰ تومان").rect();
+    assert!(name.center().x > price.center().x, "{name:?} vs {price:?}");
+
+    // The list theme has no pictures; the cards show them once decoded, text first.
+    let cards = Menu {
+        theme: MenuTheme::Cards,
+        ..cafe_menu()
+    };
+    let mut harness = self::harness(Vec2::new(1280.0, 720.0), Scene::new(), |ui, rect, env| {
+        menu::show(ui, rect, &cards, env)
+    });
+    harness.get_by_label("کیک شکلاتی");
     assert!(harness.query_by_label("picture: کيک شکلاتی").is_none());
     assert!(harness.state().media.asked.contains(&sha(7)));
     harness.state_mut().media.ready = true;
     harness.run_steps(1);
     harness.get_by_label("picture: کيک شکلاتی");
-
-    // Persian menus read from the right: the item name is right of its price.
-    let name = harness.get_by_label("قهوه").rect();
-    let price = harness.get_by_label("۱۲۰٬۰۰۰ تومان").rect();
-    assert!(name.center().x > price.center().x, "{name:?} vs {price:?}");
 }
 
 #[test]
@@ -219,6 +228,8 @@ fn menu_fits_many_items_into_columns_inside_the_zone() {
     // More than one column: the last item is left of the first (RTL column order).
     assert!(last.center().x < first.left(), "{first:?} {last:?}");
 
+    // One column, as asked: 30 rows do not fit at a readable size, so it pages, every row
+    // of the page in that one column.
     let wanted = Menu {
         columns: 1,
         ..menu.clone()
@@ -227,12 +238,12 @@ fn menu_fits_many_items_into_columns_inside_the_zone() {
         menu::show(ui, rect, &wanted, env)
     });
     let first = harness.get_by_label("غذای شماره 1").rect();
-    let last = harness.get_by_label("غذای شماره 30").rect();
-    assert!(screen.contains_rect(last), "{last:?}");
-    assert!(
-        (last.right() - first.right()).abs() < first.width().max(last.width()),
-        "one column"
-    );
+    let second = harness.get_by_label("غذای شماره 2").rect();
+    assert!(harness.query_by_label("غذای شماره 30").is_none(), "paged");
+    harness.get_by_label_contains("۱/");
+    assert!(screen.contains_rect(first), "{first:?}");
+    assert!((second.right() - first.right()).abs() < 1.0, "one column");
+    assert!(second.top() > first.top());
 }
 
 #[test]

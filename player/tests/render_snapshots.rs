@@ -1,7 +1,7 @@
 //! Persian menu lines drawn by the player's text engine (cosmic-text, rasterised into a texture
 //! and rendered by egui's wgpu renderer on the CPU, Mesa lavapipe) against a reference drawing
-//! of the same strings by HarfBuzz through Debian's `pango-view`, using the same bundled
-//! Vazirmatn file.
+//! of the same strings by HarfBuzz through Debian's `pango-view`, using the same bundled font
+//! file, for every bundled typeface (Vazirmatn, Sahel, Parastoo).
 //!
 //! The two rasterisers differ in antialiasing and subpixel placement, so the images are not
 //! compared exactly: both are binarised, cropped to their ink's bounding box, and compared by
@@ -16,13 +16,23 @@ use egui::{Color32, Pos2, Vec2};
 use egui_kittest::Harness;
 use image::{GrayImage, RgbaImage};
 use vitrin_player::render::text::{Direction, Flow, TextCache, TextStyle};
+use vitrin_shared::brand::Typeface;
 
 /// Pixels per em for both renderers.
 const SIZE: f32 = 48.0;
-/// Share of ink within a pixel of the other rendering's ink that a correct rendering reaches
-/// (measured on these lines: 0.99–1.00 when correct, 0.41–0.50 with the words reversed,
-/// 0.50–0.84 with the letters unjoined).
-const SAME: f64 = 0.90;
+/// Per typeface, the share of ink within a pixel of the other rendering's ink that a correct
+/// rendering reaches. Measured on these lines (correct / words reversed / letters unjoined):
+/// - Vazirmatn: 0.990–1.000 / 0.415–0.499 / 0.501–0.837;
+/// - Sahel: 0.987–0.999 / 0.368–0.441 / 0.446–0.823;
+/// - Parastoo (a Naskh face: more overhangs and swashes, so a little lower when correct):
+///   0.973–0.988 / 0.336–0.422 / 0.415–0.827.
+///
+/// Each threshold lies about midway between the worst correct line and the best wrong one.
+const SAME: [(Typeface, f64); 3] = [
+    (Typeface::Vazirmatn, 0.90),
+    (Typeface::Sahel, 0.90),
+    (Typeface::Parastoo, 0.90),
+];
 
 /// The lines of a Persian menu, with Latin words and numbers inside.
 const LINES: [(&str, Direction); 4] = [
@@ -70,12 +80,18 @@ fn fontconfig(dir: &Path) -> PathBuf {
 }
 
 /// The reference: HarfBuzz shaping and pango's bidi, white on black.
-fn pango_render(pango: &Path, work: &Path, text: &str, dir: Direction) -> GrayImage {
+fn pango_render(
+    pango: &Path,
+    work: &Path,
+    face: Typeface,
+    text: &str,
+    dir: Direction,
+) -> GrayImage {
     let out = work.join("reference.png");
     let mut command = Command::new(pango);
     command
         .env("FONTCONFIG_FILE", fontconfig(work))
-        .arg(format!("--font=Vazirmatn {SIZE}"))
+        .arg(format!("--font={} {SIZE}", face.family()))
         .args(["--pixels", "--hinting=none", "--antialias=gray"])
         .args([
             "--foreground=white",
@@ -102,9 +118,10 @@ const BAND: f32 = 160.0;
 
 /// The engine under test, through egui and wgpu like on a screen: each text white on black
 /// in its own band of one frame (one GPU setup for all of them), cut apart again.
-fn engine_render(texts: &[(String, Direction)]) -> Vec<GrayImage> {
+fn engine_render(face: Typeface, texts: &[(String, Direction)]) -> Vec<GrayImage> {
     let owned = texts.to_vec();
     let mut cache = TextCache::new();
+    cache.set_typeface(face);
     let mut harness = Harness::builder()
         .with_size(Vec2::new(1400.0, BAND * texts.len() as f32))
         .build_ui(move |ui| {
@@ -207,9 +224,9 @@ fn unjoined(text: &str) -> String {
         .collect::<String>()
 }
 
-#[test]
-fn persian_menu_lines_match_harfbuzz_and_reversed_or_unjoined_text_does_not() {
-    let Some(pango) = pango_view() else { return };
+/// Compares every line in `face` with pango's drawing; returns a failure per line that
+/// does not match, or whose reversed or unjoined forms still match.
+fn compare_face(pango: &Path, face: Typeface, same: f64) -> Vec<String> {
     let work = tempfile::tempdir().unwrap();
     // Per line: the text, its words reversed, its letters unjoined.
     let variants: Vec<(String, Direction)> = LINES
@@ -218,36 +235,66 @@ fn persian_menu_lines_match_harfbuzz_and_reversed_or_unjoined_text_does_not() {
             [text.to_string(), reversed_words(text), unjoined(text)].map(|t| (t, *dir))
         })
         .collect();
-    let ours = engine_render(&variants);
+    let ours = engine_render(face, &variants);
+    let mut failures = Vec::new();
     for (i, (text, dir)) in LINES.iter().enumerate() {
-        let reference = pango_render(&pango, work.path(), text, *dir);
-        let [same, reversed, unjoined] = [0, 1, 2].map(|v| ink(&ours[i * 3 + v]));
+        let reference = pango_render(pango, work.path(), face, text, *dir);
+        let [correct, reversed, unjoined] = [0, 1, 2].map(|v| ink(&ours[i * 3 + v]));
         let reference_ink = ink(&reference);
-        let [same, reversed, unjoined] =
-            [same, reversed, unjoined].map(|ours| near_overlap(&reference_ink, &ours));
-        eprintln!("{text:?}: same {same:.3}, reversed {reversed:.3}, unjoined {unjoined:.3}");
-        if same < SAME {
-            let a = save_for_inspection(&format!("{i}-pango"), &reference);
-            let b = save_for_inspection(&format!("{i}-ours"), &ours[i * 3]);
-            panic!("{text:?}: ink overlap {same:.3} < {SAME} (see {a:?} and {b:?})");
+        let [correct, reversed, unjoined] =
+            [correct, reversed, unjoined].map(|ours| near_overlap(&reference_ink, &ours));
+        eprintln!(
+            "{face:?} {text:?}: same {correct:.3}, reversed {reversed:.3}, unjoined {unjoined:.3}"
+        );
+        if correct < same {
+            let name = format!("{face:?}-{i}");
+            let a = save_for_inspection(&format!("{name}-pango"), &reference);
+            let b = save_for_inspection(&format!("{name}-ours"), &ours[i * 3]);
+            failures.push(format!(
+                "{face:?} {text:?}: ink overlap {correct:.3} < {same} (see {a:?} and {b:?})"
+            ));
         }
-        assert!(
-            reversed < SAME,
-            "{text:?}: reversed word order still overlaps {reversed:.3}"
-        );
-        assert!(
-            unjoined < SAME,
-            "{text:?}: unjoined letters still overlap {unjoined:.3}"
-        );
+        if reversed >= same {
+            failures.push(format!(
+                "{face:?} {text:?}: reversed word order still overlaps {reversed:.3}"
+            ));
+        }
+        if unjoined >= same {
+            failures.push(format!(
+                "{face:?} {text:?}: unjoined letters still overlap {unjoined:.3}"
+            ));
+        }
     }
+    failures
 }
 
 #[test]
-fn fonts_dir_holds_the_bundled_vazirmatn() {
+fn persian_menu_lines_match_harfbuzz_and_reversed_or_unjoined_text_does_not() {
+    let Some(pango) = pango_view() else { return };
+    assert_eq!(
+        SAME.map(|(face, _)| face),
+        Typeface::ALL,
+        "a threshold for every bundled typeface"
+    );
+    let failures: Vec<String> = SAME
+        .iter()
+        .flat_map(|(face, same)| compare_face(&pango, *face, *same))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn fonts_dir_holds_the_bundled_typefaces() {
     for face in [
         "Vazirmatn-Regular.ttf",
         "Vazirmatn-Bold.ttf",
         "OFL-Vazirmatn.txt",
+        "Sahel.ttf",
+        "Sahel-Bold.ttf",
+        "OFL-Sahel.txt",
+        "Parastoo.ttf",
+        "Parastoo-Bold.ttf",
+        "OFL-Parastoo.txt",
     ] {
         assert!(fonts_dir().join(face).is_file(), "{face}");
     }
