@@ -25,7 +25,7 @@ use vitrin_shared::schedule::{ScheduleRule, Scope, Target};
 
 use crate::db::{Db, DbError, DbResult, Tx, sql};
 use crate::domain::store_prices::PriceOverride;
-use crate::domain::store_time;
+use crate::domain::{brand, store_time};
 
 #[derive(sqlx::FromRow)]
 struct ScreenRow {
@@ -45,6 +45,8 @@ struct ScreenRow {
     dayparts: Option<String>,
     sleep_when_closed: bool,
     wake_minutes_before: i64,
+    /// JSON: the store's brand kit, else the organization's.
+    brand: Option<String>,
 }
 
 /// A named JSON document row (content, playlist, layout, rule).
@@ -85,7 +87,7 @@ const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default
      s.heartbeat_secs, s.manifest_version, s.manifest_hash, st.timezone, \
      st.hours AS store_hours, o.hours AS org_hours, \
      COALESCE(st.dayparts, o.dayparts) AS dayparts, \
-     s.sleep_when_closed, s.wake_minutes_before";
+     s.sleep_when_closed, s.wake_minutes_before, COALESCE(st.brand, o.brand) AS brand";
 
 impl OrgSnapshot {
     pub async fn load(ex: &mut Tx, org: OrgId) -> DbResult<OrgSnapshot> {
@@ -306,7 +308,7 @@ impl OrgSnapshot {
                 sleep_when_closed: screen.sleep_when_closed,
                 wake_minutes_before: screen.wake_minutes_before.clamp(0, 120) as u16,
             },
-            brand: Default::default(),
+            brand: brand::in_force_json(screen.brand.as_deref()),
         }
     }
 
@@ -633,6 +635,11 @@ pub async fn for_preview(
 ) -> DbResult<Option<Manifest>> {
     let mut tx = db.begin_read().await?;
     let snapshot = OrgSnapshot::load(&mut tx, org).await?;
+    // Previews draw with the organization's brand kit, as its screens mostly do.
+    let (org_brand,): (Option<String>,) = sql("SELECT brand FROM orgs WHERE id = $1")
+        .bind(org.0)
+        .fetch_one(&mut tx)
+        .await?;
     tx.commit().await?;
     let now = Timestamp::now();
     let settings = |name: &str, default_layout: LayoutId| ScreenSettings {
@@ -647,7 +654,7 @@ pub async fn for_preview(
         hours: None,
         dayparts: Vec::new(),
         power: PowerSchedule::default(),
-        brand: Default::default(),
+        brand: brand::in_force_json(org_brand.as_deref()),
     };
     let manifest = |settings: ScreenSettings, body: Body| Manifest {
         api_version: vitrin_shared::API_VERSION,
@@ -668,35 +675,124 @@ pub async fn for_preview(
             )
         }),
         Preview::Content(id) => snapshot.content.get(&id).map(|item| {
-            // A layout and playlist of its own (id 0: no stored one has it).
-            let (layout, playlist) = (LayoutId(0), PlaylistId(0));
-            let content = vec![item.clone()];
-            let body = Body {
-                layouts: vec![Layout {
-                    id: layout,
-                    name: item.name.clone(),
-                    template: Template::Fullscreen,
-                    zones: vec![ZoneBinding {
-                        zone: "main".into(),
-                        playlist,
-                    }],
-                }],
-                playlists: vec![Playlist {
-                    id: playlist,
-                    name: item.name.clone(),
-                    entries: vec![PlaylistEntry {
-                        content: id,
-                        duration_ms: 24 * 3600 * 1000,
-                        transition: Transition::Cut,
-                        valid_from: None,
-                        valid_until: None,
-                    }],
-                }],
-                feeds: snapshot.feeds_for(&content),
-                content,
-                rules: Vec::new(),
-            };
+            let (layout, body) = snapshot.alone(item.clone());
             manifest(settings(&item.name, layout), body)
         }),
     })
+}
+
+impl OrgSnapshot {
+    /// `item` alone, full screen: a layout and playlist of its own (id 0: no stored one has
+    /// it). Returns the layout's id and the body.
+    fn alone(&self, item: ContentItem) -> (LayoutId, Body) {
+        let (layout, playlist) = (LayoutId(0), PlaylistId(0));
+        let content = vec![item];
+        let item = &content[0];
+        let body = Body {
+            // Built from its wire form, whatever optional parts a layout grows.
+            layouts: vec![
+                serde_json::from_value(serde_json::json!({
+                    "id": layout,
+                    "name": item.name,
+                    "template": Template::Fullscreen,
+                    "zones": [ZoneBinding { zone: "main".into(), playlist }],
+                }))
+                .expect("a fullscreen layout"),
+            ],
+            playlists: vec![Playlist {
+                id: playlist,
+                name: item.name.clone(),
+                entries: vec![PlaylistEntry {
+                    content: item.id,
+                    duration_ms: 24 * 3600 * 1000,
+                    transition: Transition::Cut,
+                    valid_from: None,
+                    valid_until: None,
+                }],
+            }],
+            feeds: self.feeds_for(&content),
+            content,
+            rules: Vec::new(),
+        };
+        (layout, body)
+    }
+}
+
+/// The menu board the brand page previews when the organization has none (id 0).
+fn sample_menu() -> ContentItem {
+    serde_json::from_value(serde_json::json!({
+        "id": 0,
+        "name": "منوی امروز · Today's menu",
+        "type": "menu_board",
+        "menu": {
+            "title": "منوی امروز",
+            "unit": "toman",
+            "categories": [
+                {"name": "نوشیدنی گرم", "items": [
+                    {"name": "اسپرسو", "description": "دو شات، دانه‌ی عربیکا", "price": 65000},
+                    {"name": "کاپوچینو", "description": "شیر بخارپز و فوم", "price": 85000},
+                    {"name": "چای زعفرانی", "price": 45000}
+                ]},
+                {"name": "کیک و شیرینی", "items": [
+                    {"name": "چیزکیک", "description": "با سس توت‌فرنگی", "price": 120000},
+                    {"name": "کیک شکلاتی", "price": 110000},
+                    {"name": "Croissant", "price": 70000, "sold_out": true}
+                ]}
+            ]
+        }
+    }))
+    .expect("the sample menu is a menu board")
+}
+
+/// What the admin's brand page previews: a menu board (`menu`; else the organization's first
+/// one; else a sample) alone, full screen, drawn with `kit`. `None` when `menu` is not a menu
+/// board of `org`.
+pub async fn for_brand_preview(
+    db: &Db,
+    org: OrgId,
+    menu: Option<ContentId>,
+    kit: vitrin_shared::brand::BrandKit,
+    timezone: &str,
+) -> DbResult<Option<Manifest>> {
+    let mut tx = db.begin_read().await?;
+    let snapshot = OrgSnapshot::load(&mut tx, org).await?;
+    tx.commit().await?;
+    let is_menu = |item: &&ContentItem| matches!(item.kind, ContentKind::MenuBoard { .. });
+    let item = match menu {
+        Some(id) => match snapshot.content.get(&id).filter(is_menu) {
+            Some(item) => item.clone(),
+            None => return Ok(None),
+        },
+        None => snapshot
+            .content
+            .values()
+            .find(is_menu)
+            .cloned()
+            .unwrap_or_else(sample_menu),
+    };
+    let name = item.name.clone();
+    let (layout, body) = snapshot.alone(item);
+    Ok(Some(Manifest {
+        api_version: vitrin_shared::API_VERSION,
+        version: 1,
+        server_time: Timestamp::now(),
+        screen: ScreenSettings {
+            id: ScreenId(0),
+            name,
+            store: StoreId(0),
+            timezone: timezone.to_owned(),
+            orientation: Orientation::Landscape,
+            default_layout: Some(layout),
+            heartbeat_secs: 60,
+            hours: None,
+            dayparts: Vec::new(),
+            power: PowerSchedule::default(),
+            brand: kit,
+        },
+        layouts: body.layouts,
+        playlists: body.playlists,
+        content: body.content,
+        rules: body.rules,
+        feeds: body.feeds,
+    }))
 }

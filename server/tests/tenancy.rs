@@ -718,6 +718,10 @@ fn tea_price(_: &World, _: i64, n: u64) -> Value {
     json!({"overrides": [{"item": "Tea", "price": n}]})
 }
 /// Hours and dayparts as the organization's (or the store's) again.
+/// A brand kit whose accent tells the cases apart.
+fn a_kit(_: &World, _: i64, n: u64) -> Value {
+    json!({"background": "#101820", "text": "#ffffff", "accent": format!("#ff{:04x}", n % 0x10000)})
+}
 fn no_hours(_: &World, _: i64, _: u64) -> Value {
     json!({"hours": null, "dayparts": null})
 }
@@ -966,6 +970,22 @@ fn matrix() -> Vec<Row> {
         row(PUT,     "/api/v1/stores/{id}/hours",        "S1",                                Fixed(|w| w.s1),                       b(no_hours),              [200,   200,   403,   403,   401]),
         row(PUT,     "/api/v1/stores/{id}/hours",        "S2",                                Fixed(|w| w.s2),                       b(no_hours),              [200,   404,   403,   403,   401]),
         row(PUT,     "/api/v1/stores/{id}/hours",        "org B's store",                     Fixed(|w| w.b_store),                  b(no_hours),              [404,   404,   404,   404,   401]),
+        // --- brand kits: the organization's (owners write), a store's (who manages it)
+        row(GET,     "/api/v1/brand",                    "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(PUT,     "/api/v1/brand",                    "-",                                 Bare,                                  b(a_kit),                 [200,   403,   403,   403,   401]),
+        row(GET,     "/api/v1/stores/{id}/brand",        "S1 (the manager's)",                Fixed(|w| w.s1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}/brand",        "S2 (another store)",                Fixed(|w| w.s2),                       NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/stores/{id}/brand",        "org B's store",                     Fixed(|w| w.b_store),                  NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(PUT,     "/api/v1/stores/{id}/brand",        "S1",                                Fixed(|w| w.s1),                       b(a_kit),                 [200,   200,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}/brand",        "S2",                                Fixed(|w| w.s2),                       b(a_kit),                 [200,   404,   403,   403,   401]),
+        row(PUT,     "/api/v1/stores/{id}/brand",        "org B's store",                     Fixed(|w| w.b_store),                  b(a_kit),                 [404,   404,   404,   404,   401]),
+        row(DELETE,  "/api/v1/stores/{id}/brand",        "S1",                                Fixed(|w| w.s1),                       NO_BODY,                  [200,   200,   403,   403,   401]),
+        row(DELETE,  "/api/v1/stores/{id}/brand",        "S2",                                Fixed(|w| w.s2),                       NO_BODY,                  [200,   404,   403,   403,   401]),
+        row(DELETE,  "/api/v1/stores/{id}/brand",        "org B's store",                     Fixed(|w| w.b_store),                  NO_BODY,                  [404,   404,   404,   404,   401]),
+        // The brand page's preview: the first menu (a sample without one), or a menu by id.
+        row(GET,     "/api/v1/brand/preview/{id}",       "0: the first menu or a sample",     Fixed(|_| 0),                          NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/brand/preview/{id}",       "C1 (not a menu)",                   Fixed(|w| w.c1),                       NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(GET,     "/api/v1/brand/preview/{id}",       "org B's content",                   Fixed(|w| w.b_content),                NO_BODY,                  [404,   404,   404,   404,   401]),
         // --- a store's own prices of a menu: read by all who see the store, set by who manages it
         row(GET,     "/api/v1/stores/{id}/prices/{menu}", "S1, menu M1",                      Fixed(|w| w.s1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/stores/{id}/prices/{menu}", "S2, menu M1",                      Fixed(|w| w.s2),                       NO_BODY,                  [200,   404,   200,   200,   401]),
@@ -1407,6 +1427,15 @@ async fn check_effect(
         ("PUT", _) => {
             let (got, value) = env.get(&w.owner, path).await;
             if got != StatusCode::OK || &value != response {
+                problems.push(format!(
+                    "answered {response}, but GET {path} answers {got} {value}"
+                ));
+            }
+        }
+        ("DELETE", "/api/v1/stores/{id}/brand") => {
+            // The store follows the organization's kit again.
+            let (got, value) = env.get(&w.owner, path).await;
+            if got != StatusCode::OK || value["own"] != Value::Null || &value != response {
                 problems.push(format!(
                     "answered {response}, but GET {path} answers {got} {value}"
                 ));

@@ -109,7 +109,8 @@ pub(crate) fn show_problem(text: &str) {
     let _ = js_sys::Reflect::set(&window(), &"vitrinProblem".into(), &text.into());
 }
 
-/// `?preview=screen:1` (or `layout:2`, `content:3`) as the API path of its manifest.
+/// `?preview=screen:1` (or `layout:2`, `content:3`, `brand:4`) as the API path of its
+/// manifest.
 fn preview_path() -> Option<Result<String, String>> {
     let preview = param("preview")?;
     Some(match preview.split_once(':') {
@@ -117,6 +118,11 @@ fn preview_path() -> Option<Result<String, String>> {
             "screen" => Ok(format!("screens/{id}/manifest")),
             "layout" => Ok(format!("layouts/{id}/preview")),
             "content" => Ok(format!("content/{id}/preview")),
+            // The brand page's draft kit travels in the page's own query (`background=…`).
+            "brand" => Ok(format!(
+                "brand/preview/{id}{}",
+                window().location().search().unwrap_or_default()
+            )),
             _ => Err(preview_error(&preview)),
         },
         _ => Err(preview_error(&preview)),
@@ -124,7 +130,7 @@ fn preview_path() -> Option<Result<String, String>> {
 }
 
 fn preview_error(preview: &str) -> String {
-    format!("preview={preview:?}: say screen:ID, layout:ID or content:ID")
+    format!("preview={preview:?}: say screen:ID, layout:ID, content:ID or brand:ID")
 }
 
 /// The clock: the device's; from `?at=<RFC 3339>` for a preview of that instant; for tests

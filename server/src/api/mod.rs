@@ -2,6 +2,7 @@
 //! `/api/docs`). Errors are problem details (`crate::error`).
 
 pub mod account;
+pub mod brand;
 pub mod devices;
 pub mod document;
 pub mod groups;
@@ -89,6 +90,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(hours::get_org, hours::put_org))
         .routes(routes!(hours::get_store, hours::put_store))
         .routes(routes!(hours::holidays))
+        .routes(routes!(brand::get_org, brand::put_org))
+        .routes(routes!(
+            brand::get_store,
+            brand::put_store,
+            brand::delete_store
+        ))
+        .routes(routes!(brand::preview))
         .routes(routes!(store_prices::get, store_prices::put))
         .routes(routes!(screens::list, screens::create))
         .routes(routes!(screens::get, screens::update, screens::delete))

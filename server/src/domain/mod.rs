@@ -9,6 +9,7 @@
 //! whoever calls.
 
 pub mod account;
+pub mod brand;
 pub mod devices;
 pub mod feeds;
 pub mod groups;

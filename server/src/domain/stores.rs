@@ -177,6 +177,8 @@ pub async fn delete(state: &AppState, principal: &Principal, id: i64) -> ApiResu
         )));
     }
     refs::ensure_unused(&mut change.tx, principal.org, "store", &id.to_string()).await?;
+    // Its brand kit's pictures are no longer used by it.
+    refs::clear(&mut change.tx, "store_brand", id).await?;
     sql("DELETE FROM stores WHERE id = $1")
         .bind(id)
         .execute(change.ex())

@@ -22,7 +22,7 @@ struct Asset {
 }
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
-    let files: [(&str, &str, &[u8]); 4] = [
+    let files: [(&str, &str, &[u8]); 8] = [
         (
             "vitrin.css",
             "text/css; charset=utf-8",
@@ -42,6 +42,26 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             "Vazirmatn-Bold.ttf",
             "font/ttf",
             include_bytes!("../../../render/assets/fonts/Vazirmatn-Bold.ttf"),
+        ),
+        (
+            "Sahel.ttf",
+            "font/ttf",
+            include_bytes!("../../../render/assets/fonts/Sahel.ttf"),
+        ),
+        (
+            "Sahel-Bold.ttf",
+            "font/ttf",
+            include_bytes!("../../../render/assets/fonts/Sahel-Bold.ttf"),
+        ),
+        (
+            "Parastoo.ttf",
+            "font/ttf",
+            include_bytes!("../../../render/assets/fonts/Parastoo.ttf"),
+        ),
+        (
+            "Parastoo-Bold.ttf",
+            "font/ttf",
+            include_bytes!("../../../render/assets/fonts/Parastoo-Bold.ttf"),
         ),
     ];
     files

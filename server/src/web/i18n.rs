@@ -36,6 +36,7 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::content::TEXT,
     super::groups::TEXT,
     super::hours::TEXT,
+    super::brand::TEXT,
     super::tokens::TEXT,
     super::audit::TEXT,
 ];

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod brand;
 pub mod content;
 pub mod cron_text;
 pub mod dashboard;
@@ -59,6 +60,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(content::routes())
         .merge(groups::routes())
         .merge(hours::routes())
+        .merge(brand::routes())
         .merge(tokens::routes())
         .merge(audit::routes())
         .layer(axum::middleware::from_fn_with_state(
