@@ -1,6 +1,21 @@
 //! The stage: draws the layers and zones of what the schedule shows, each zone with its current
-//! item and the next one fading in once it is ready. The same on the native window and in the
+//! item and the next one coming in once it is ready. The same on the native window and in the
 //! browser; the host (`Host`) supplies decoded pictures and plays videos its own way.
+//!
+//! Zones are placed where the layout says ([`Layout::areas`]: a preset's zones or a free
+//! layout's own), exactly as stored, in every language (nothing is mirrored); overlay zones are
+//! drawn after the others.
+//!
+//! Transitions never show an empty zone: the outgoing item stays drawn until it is covered,
+//! and the incoming one starts moving only once its renderer reports `Shown`.
+//! - fade: the incoming item's opacity goes from 0 to 1 over the outgoing one;
+//! - slide: the incoming item slides in over the outgoing one, which stays still;
+//! - push: the incoming item pushes the outgoing one out; their edges touch all the way.
+//!
+//! Slides and pushes come in from the zone's left edge and move right. Vitrin's screens are
+//! Persian first: in a right-to-left row the next item lies to the left, as the next page of
+//! a Persian book does, so content moving rightwards reads as "next". Both are clipped to the
+//! zone and eased out ([`ease`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
@@ -8,7 +23,7 @@ use std::time::Duration;
 use vitrin_shared::content::{ContentKind, MediaRef};
 use vitrin_shared::feed::FeedSnapshot;
 use vitrin_shared::ids::FeedId;
-use vitrin_shared::layout::Template;
+use vitrin_shared::layout::{Layout, Template};
 use vitrin_shared::manifest::Manifest;
 use vitrin_shared::playlist::Transition;
 use vitrin_shared::schedule::Target;
@@ -56,9 +71,43 @@ struct Shown {
 struct Incoming {
     content: i64,
     since: Instant,
-    /// When the fade began (the item reported `Shown` for the first time).
+    /// When the transition began (the item reported `Shown` for the first time).
     fade_from: Option<Instant>,
     fade: Duration,
+    motion: Motion,
+    /// How far the transition had come when last drawn (0–1, before easing).
+    progress: f32,
+}
+
+/// How an incoming item replaces the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    Fade,
+    Slide,
+    Push,
+}
+
+/// The easing of slides and pushes: fast at first, settling gently (cubic ease-out).
+pub fn ease(t: f32) -> f32 {
+    let t = t.clamp(0.0, 1.0);
+    1.0 - (1.0 - t).powi(3)
+}
+
+/// Where the incoming and the outgoing item are laid out in `zone` when a slide or push has
+/// come `progress` (0–1, before easing) of the way: (incoming, outgoing). Offsets are whole
+/// pixels, and under a push the outgoing item reaches one pixel under the incoming one, so no
+/// seam of background shows between them.
+pub fn motion_rects(zone: egui::Rect, motion: Motion, progress: f32) -> (egui::Rect, egui::Rect) {
+    let w = zone.width();
+    // The incoming item's left edge is `w - covered` pixels right of the zone's left edge
+    // (it enters from the left, so it is placed at `covered - w`).
+    let covered = (ease(progress) * w).round();
+    let incoming = zone.translate(egui::vec2(covered - w, 0.0));
+    let outgoing = match motion {
+        Motion::Push => zone.translate(egui::vec2((covered - 1.0).max(0.0), 0.0)),
+        Motion::Slide | Motion::Fade => zone,
+    };
+    (incoming, outgoing)
 }
 
 #[derive(Default)]
@@ -71,6 +120,16 @@ pub struct Stage {
     palette: Palette,
     /// The manifest version the zones and feeds were checked against.
     checked_version: Option<u64>,
+}
+
+/// A zone's transition in progress, for diagnostics and tests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TransitionState {
+    pub from: i64,
+    pub to: i64,
+    pub motion: Motion,
+    /// 0–1, before easing, as of the last frame drawn.
+    pub progress: f32,
 }
 
 impl Stage {
@@ -90,17 +149,28 @@ impl Stage {
         self.text.set_typeface(manifest.screen.brand.typeface);
         for layout in &manifest.layouts {
             for binding in &layout.zones {
-                if !layout.template.has_zone(&binding.zone) {
+                if !layout.has_zone(&binding.zone) {
                     tracing::warn!(
-                        "layout {:?} binds zone {:?}, which its template {:?} lacks: ignored",
+                        "layout {:?} binds zone {:?}, which it lacks: ignored",
                         layout.name,
                         binding.zone,
-                        layout.template
                     );
                 }
             }
         }
         true
+    }
+
+    /// The transition under way in zone `key` ("main/side"), if any has started.
+    pub fn transition(&self, key: &str) -> Option<TransitionState> {
+        let slot = self.zones.get(key)?;
+        let incoming = slot.incoming.as_ref()?;
+        Some(TransitionState {
+            from: slot.current?.content,
+            to: incoming.content,
+            motion: incoming.motion,
+            progress: incoming.progress,
+        })
     }
 
     /// The colours of the last manifest checked (Vitrin's own before any): the window clears
@@ -186,24 +256,26 @@ impl Stage {
         touched: &mut HashSet<String>,
         host: &mut dyn Host,
     ) -> bool {
-        let template = layer
-            .layout
-            .and_then(|id| manifest.layouts.iter().find(|l| l.id.0 == id))
-            .map_or(Template::Fullscreen, |l| l.template);
+        let layout = layout_of(manifest, layer);
+        // The layout's own zones in drawing order (overlays last); a playlist fills the screen.
+        let areas = match layout {
+            Some(layout) => layout.areas_in_drawing_order(),
+            None => Template::Fullscreen.regions(),
+        };
+        for zone in layer.zones.keys() {
+            if !areas.iter().any(|a| &a.name == zone) {
+                tracing::warn!("zone {zone:?} is not in the layout: ignored");
+            }
+        }
         let mut any_shown = false;
-        for (zone, content) in &layer.zones {
-            let Some(spec) = template.zones().iter().find(|z| z.name == zone) else {
-                tracing::warn!("zone {zone:?} is not in the {template:?} template: ignored");
+        for area in &areas {
+            let Some(content) = layer.zones.get(&area.name) else {
                 continue;
             };
-            let r = spec.rect;
-            let rect = egui::Rect::from_min_size(
-                screen.min + egui::vec2(r.x * screen.width(), r.y * screen.height()),
-                egui::vec2(r.w * screen.width(), r.h * screen.height()),
-            );
-            let key = format!("{name}/{zone}");
+            let rect = zone_rect(screen, area.rect);
+            let key = format!("{name}/{}", area.name);
             touched.insert(key.clone());
-            let entries = zone_entries(manifest, layer, zone);
+            let entries = zone_entries(manifest, layer, &area.name);
             any_shown |= self.draw_zone(ui, rect, &key, *content, &entries, manifest, now, host);
         }
         any_shown
@@ -227,20 +299,42 @@ impl Stage {
         if target != slot.current.map(|c| c.content)
             && target != slot.incoming.as_ref().map(|i| i.content)
         {
-            slot.incoming = target.map(|content| Incoming {
-                content,
-                since: Instant::now(),
-                fade_from: None,
-                fade: fade_of(content, entries),
+            slot.incoming = target.map(|content| {
+                let (motion, fade) = motion_of(content, entries);
+                Incoming {
+                    content,
+                    since: Instant::now(),
+                    fade_from: None,
+                    fade,
+                    motion,
+                    progress: 0.0,
+                }
             });
         }
         if target.is_none() {
             slot.incoming = None;
             slot.current = None;
         }
+        // How far the incoming item has come: 0 until it is ready, 1 with nothing to replace.
+        if let Some(incoming) = slot.incoming.as_mut() {
+            incoming.progress = match incoming.fade_from {
+                _ if slot.current.is_none() => 1.0,
+                Some(from) if !incoming.fade.is_zero() => {
+                    (from.elapsed().as_secs_f32() / incoming.fade.as_secs_f32()).min(1.0)
+                }
+                Some(_) => 1.0,
+                None => 0.0,
+            };
+        }
+        let (motion, progress) = slot
+            .incoming
+            .as_ref()
+            .map_or((Motion::Fade, 0.0), |i| (i.motion, i.progress));
+        let (incoming_rect, outgoing_rect) = motion_rects(rect, motion, progress);
         if let Some(current) = slot.current {
             let outcome = self.draw_item(
                 ui,
+                outgoing_rect,
                 rect,
                 key,
                 current.content,
@@ -256,16 +350,16 @@ impl Stage {
             }
         }
         if let Some(incoming) = slot.incoming.as_mut() {
-            let opacity = match incoming.fade_from {
-                _ if slot.current.is_none() => 1.0,
-                Some(from) if !incoming.fade.is_zero() => {
-                    (from.elapsed().as_secs_f32() / incoming.fade.as_secs_f32()).min(1.0)
-                }
-                Some(_) => 1.0,
-                None => 0.0,
+            let (place, opacity) = match incoming.motion {
+                Motion::Fade => (rect, incoming.progress),
+                Motion::Slide | Motion::Push if slot.current.is_none() => (rect, 1.0),
+                // Not ready yet: laid out just outside the zone, clipped away, still loading.
+                Motion::Slide | Motion::Push => (incoming_rect, 1.0),
             };
             let (content, since) = (incoming.content, incoming.since);
-            match self.draw_item(ui, rect, key, content, since, opacity, manifest, now, host) {
+            match self.draw_item(
+                ui, place, rect, key, content, since, opacity, manifest, now, host,
+            ) {
                 Outcome::Shown => {
                     let fade_from = *incoming.fade_from.get_or_insert_with(Instant::now);
                     let done = slot.current.is_none() || fade_from.elapsed() >= incoming.fade;
@@ -297,12 +391,14 @@ impl Stage {
         slot.failed.insert(content);
     }
 
-    /// Dispatches one item to its renderer, at `opacity`.
+    /// Dispatches one item to its renderer, laid out in `rect`, clipped to the zone `clip`, at
+    /// `opacity`.
     #[allow(clippy::too_many_arguments)]
     fn draw_item(
         &mut self,
         ui: &mut egui::Ui,
         rect: egui::Rect,
+        clip: egui::Rect,
         key: &str,
         content: i64,
         since: Instant,
@@ -315,7 +411,7 @@ impl Stage {
             return Outcome::Failed(format!("content {content} is not in the manifest"));
         };
         let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect));
-        inner.set_clip_rect(rect.intersect(ui.clip_rect()));
+        inner.set_clip_rect(clip.intersect(ui.clip_rect()));
         inner.set_opacity(opacity);
         if let ContentKind::Video { media, muted } = &item.kind {
             return host.video(&mut inner, rect, key, content, media, *muted);
@@ -384,14 +480,30 @@ fn next_good(wanted: i64, entries: &[(i64, Transition)], failed: &HashSet<i64>) 
         .find(|c| !failed.contains(c))
 }
 
-/// How long `content` fades in, by its playlist entry (a cut is immediate; a slide fades).
-fn fade_of(content: i64, entries: &[(i64, Transition)]) -> Duration {
+/// A zone's place on `screen`, from its fractions of the screen.
+pub fn zone_rect(screen: egui::Rect, r: vitrin_shared::layout::Rect) -> egui::Rect {
+    egui::Rect::from_min_size(
+        screen.min + egui::vec2(r.x * screen.width(), r.y * screen.height()),
+        egui::vec2(r.w * screen.width(), r.h * screen.height()),
+    )
+}
+
+/// How `content` comes in and for how long, by its playlist entry (a cut is immediate).
+fn motion_of(content: i64, entries: &[(i64, Transition)]) -> (Motion, Duration) {
+    let ms = |ms: u32| Duration::from_millis(u64::from(ms));
     match entries.iter().find(|(c, _)| *c == content).map(|(_, t)| *t) {
-        Some(Transition::Fade { ms } | Transition::Slide { ms }) => {
-            Duration::from_millis(u64::from(ms))
-        }
-        Some(Transition::Cut) | None => Duration::ZERO,
+        Some(Transition::Fade { ms: m }) => (Motion::Fade, ms(m)),
+        Some(Transition::Slide { ms: m }) => (Motion::Slide, ms(m)),
+        Some(Transition::Push { ms: m }) => (Motion::Push, ms(m)),
+        Some(Transition::Cut) | None => (Motion::Fade, Duration::ZERO),
     }
+}
+
+/// The layout a layer shows, if it shows one.
+pub fn layout_of<'a>(manifest: &'a Manifest, layer: &LayerView) -> Option<&'a Layout> {
+    layer
+        .layout
+        .and_then(|id| manifest.layouts.iter().find(|l| l.id.0 == id))
 }
 
 /// The screen's name over everything (the `identify` command), so a person can tell which
@@ -431,7 +543,62 @@ mod tests {
         assert_eq!(next_good(2, &entries, &failed), Some(3));
         let all: HashSet<i64> = [1, 2, 3].into();
         assert_eq!(next_good(2, &entries, &all), None);
-        assert_eq!(fade_of(3, &entries), Duration::from_millis(400));
-        assert_eq!(fade_of(1, &entries), Duration::ZERO);
+        assert_eq!(
+            motion_of(3, &entries),
+            (Motion::Fade, Duration::from_millis(400))
+        );
+        assert_eq!(motion_of(1, &entries).1, Duration::ZERO);
+        let moving = [
+            (4, Transition::Slide { ms: 500 }),
+            (5, Transition::Push { ms: 300 }),
+        ];
+        assert_eq!(
+            motion_of(4, &moving),
+            (Motion::Slide, Duration::from_millis(500))
+        );
+        assert_eq!(
+            motion_of(5, &moving),
+            (Motion::Push, Duration::from_millis(300))
+        );
+    }
+
+    #[test]
+    fn slides_and_pushes_cover_the_zone_at_every_step() {
+        let zone = egui::Rect::from_min_size(egui::pos2(100.0, 50.0), egui::vec2(640.0, 360.0));
+        for motion in [Motion::Slide, Motion::Push] {
+            let (incoming, outgoing) = motion_rects(zone, motion, 0.0);
+            assert_eq!(
+                outgoing, zone,
+                "{motion:?} starts with the outgoing item in place"
+            );
+            assert_eq!(
+                incoming.max.x, zone.min.x,
+                "and the incoming one just outside"
+            );
+            let (incoming, _) = motion_rects(zone, motion, 1.0);
+            assert_eq!(
+                incoming, zone,
+                "{motion:?} ends with the incoming item in place"
+            );
+            for step in 0..=100 {
+                let p = step as f32 / 100.0;
+                let (incoming, outgoing) = motion_rects(zone, motion, p);
+                // Enters from the left, moving right.
+                assert!(incoming.min.x <= zone.min.x && incoming.max.x >= zone.min.x);
+                // Every column of the zone is covered by one of them.
+                assert!(
+                    outgoing.min.x <= incoming.max.x && outgoing.max.x >= zone.max.x,
+                    "{motion:?} at {p}: a gap between {incoming:?} and {outgoing:?}"
+                );
+                assert_eq!(incoming.height(), zone.height());
+            }
+        }
+        let (_, outgoing) = motion_rects(zone, Motion::Push, 0.5);
+        assert!(
+            outgoing.min.x > zone.min.x,
+            "a push moves the outgoing item along"
+        );
+        let (_, outgoing) = motion_rects(zone, Motion::Slide, 0.5);
+        assert_eq!(outgoing, zone, "a slide leaves it where it is");
     }
 }

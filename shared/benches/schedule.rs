@@ -90,6 +90,8 @@ fn schedule(n: usize) -> Schedule {
             id: LayoutId(i),
             name: format!("layout {i}"),
             template: Template::MainTicker,
+            regions: vec![],
+            aspect: None,
             zones: vec![
                 ZoneBinding {
                     zone: "main".into(),

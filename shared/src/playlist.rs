@@ -20,7 +20,12 @@ pub enum Transition {
     Fade {
         ms: u32,
     },
+    /// The incoming entry slides in over the outgoing one (from the zone's left edge).
     Slide {
+        ms: u32,
+    },
+    /// The incoming entry pushes the outgoing one out of the zone (moving right).
+    Push {
         ms: u32,
     },
 }

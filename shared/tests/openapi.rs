@@ -110,6 +110,8 @@ fn top_level_types_and_everything_they_use_are_components() {
         "Menu",
         "TickerSource",
         "Template",
+        "Region",
+        "Aspect",
         "ZoneBinding",
         "PlaylistEntry",
         "Transition",
@@ -219,7 +221,7 @@ fn content_kind_is_a_one_of_tagged_by_type() {
 fn other_tagged_enums_keep_their_serde_representation() {
     let spec = spec();
     let transition = tagged_variants(schema(&spec, "Transition"), "type");
-    assert_eq!(names(&transition), ["cut", "fade", "slide"]);
+    assert_eq!(names(&transition), ["cut", "fade", "slide", "push"]);
     let window = tagged_variants(schema(&spec, "Window"), "type");
     assert_eq!(
         names(&window),
@@ -251,7 +253,8 @@ fn other_tagged_enums_keep_their_serde_representation() {
             "portrait_fullscreen",
             "portrait_main_ticker",
             "portrait_main_side_ticker",
-            "ticker_bar"
+            "ticker_bar",
+            "free"
         ])
     );
     assert_eq!(
@@ -717,12 +720,15 @@ fn manifest() -> Manifest {
             dayparts: Vec::new(),
             power: Default::default(),
             brand: Default::default(),
+            wall: None,
         },
         layouts: vec![
             Layout {
                 id: LayoutId(1),
                 name: "breakfast".into(),
                 template: Template::Fullscreen,
+                regions: vec![],
+                aspect: None,
                 zones: vec![ZoneBinding {
                     zone: "main".into(),
                     playlist: PlaylistId(1),
@@ -732,6 +738,8 @@ fn manifest() -> Manifest {
                 id: LayoutId(2),
                 name: "all day".into(),
                 template: Template::MainSideTicker,
+                regions: vec![],
+                aspect: None,
                 zones: vec![
                     ZoneBinding {
                         zone: "main".into(),

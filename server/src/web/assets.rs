@@ -22,7 +22,7 @@ struct Asset {
 }
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
-    let files: [(&str, &str, &[u8]); 8] = [
+    let files: [(&str, &str, &[u8]); 9] = [
         (
             "vitrin.css",
             "text/css; charset=utf-8",
@@ -32,6 +32,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             "vitrin.js",
             "text/javascript; charset=utf-8",
             include_bytes!("../../static/vitrin.js"),
+        ),
+        (
+            "layout-editor.js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../static/layout-editor.js"),
         ),
         (
             "Vazirmatn-Regular.ttf",

@@ -73,6 +73,14 @@ impl FormErrors {
             .map(|(_, text)| text.as_str())
     }
 
+    /// The first message for exactly `field` (not its parts).
+    pub fn get_exact(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, text)| text.as_str())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.form.is_none()
     }

@@ -122,6 +122,7 @@ impl PlaylistForm {
                         Transition::Cut => "cut",
                         Transition::Fade { .. } => "fade",
                         Transition::Slide { .. } => "slide",
+                        Transition::Push { .. } => "push",
                     }
                     .into(),
                     from: day(e.valid_from, false),
@@ -185,6 +186,7 @@ impl PlaylistForm {
             let transition = match e.transition.as_str() {
                 "fade" => Transition::Fade { ms: 600 },
                 "slide" => Transition::Slide { ms: 600 },
+                "push" => Transition::Push { ms: 600 },
                 _ => Transition::Cut,
             };
             entries.push(PlaylistEntry {
@@ -547,6 +549,7 @@ pub const TEXT: &[Entry] = &[
     ("playlists.transition.cut", "Cut", "برش"),
     ("playlists.transition.fade", "Fade", "محو"),
     ("playlists.transition.slide", "Slide", "لغزش"),
+    ("playlists.transition.push", "Push", "هل‌دادن"),
     ("playlists.from", "Promo from", "تبلیغ از"),
     ("playlists.until", "Promo until", "تبلیغ تا"),
     ("playlists.remove", "Remove", "حذف"),

@@ -892,14 +892,14 @@ impl Schedule {
             }
             Target::Layout(id) => {
                 let zones = self.layouts.get(&id).map_or_else(Vec::new, |layout| {
+                    // The layout's own zones (free or its template's), overlays last.
                     layout
-                        .template
-                        .zones()
+                        .areas_in_drawing_order()
                         .iter()
-                        .filter_map(|spec| {
+                        .filter_map(|area| {
                             layout
-                                .playlist_of(spec.name)
-                                .map(|p| zone_play(spec.name, spec.rect, p))
+                                .playlist_of(&area.name)
+                                .map(|p| zone_play(&area.name, area.rect, p))
                         })
                         .collect()
                 });

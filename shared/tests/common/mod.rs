@@ -94,6 +94,8 @@ pub fn layout(id: i64, name: &str) -> Layout {
         id: LayoutId(id),
         name: name.into(),
         template: Template::Fullscreen,
+        regions: vec![],
+        aspect: None,
         zones: vec![ZoneBinding {
             zone: "main".into(),
             playlist: PlaylistId(id),
