@@ -206,6 +206,11 @@ impl Api {
         Self::check(request.send().await?).await
     }
 
+    /// The server's clock (no token needed).
+    pub async fn time(&self) -> ApiResult<vitrin_shared::clock::TimeReply> {
+        Self::json(self.request(reqwest::Method::GET, "/api/player/v1/time")).await
+    }
+
     pub async fn heartbeat(&self, beat: &Heartbeat) -> ApiResult<HeartbeatReply> {
         Self::json(
             self.request(reqwest::Method::POST, "/api/player/v1/heartbeat")

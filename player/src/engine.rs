@@ -74,6 +74,15 @@ const PLAYS_PER_BATCH: usize = 500;
 const JOURNAL_BYTES: u64 = 16 * 1024 * 1024;
 /// How long the `wake` command keeps the panel on while the store is closed.
 pub const WAKE_FOR: SignedDuration = SignedDuration::from_hours(1);
+/// Questions to the server's clock per synchronisation; the one with the shortest round trip
+/// counts (the first one often pays for a new connection).
+const CLOCK_SAMPLES: usize = 5;
+/// Pause between two of them.
+const CLOCK_SAMPLE_GAP: Duration = Duration::from_millis(50);
+/// How often the clock is set again: a device clock drifts by well under a millisecond a minute.
+const CLOCK_SYNC_EVERY: Duration = Duration::from_secs(5 * 60);
+/// After a failed synchronisation (the server away), the next try.
+const CLOCK_RETRY: Duration = Duration::from_secs(15);
 
 pub struct Settings {
     /// The server, with the pins to trust before pairing (`#pin=`, `--pin`).
@@ -386,6 +395,11 @@ impl Engine {
         self.clock.now()
     }
 
+    /// The device clock, without the server's correction.
+    pub fn device_now(&self) -> Timestamp {
+        self.clock.device_now()
+    }
+
     /// Whether the push stream to the server is connected (the window's offline mark).
     pub fn online(&self) -> bool {
         self.push_up.load(std::sync::atomic::Ordering::Relaxed)
@@ -470,7 +484,8 @@ impl Engine {
             tokio::spawn(self.clone().sync_loop(api.clone())),
             tokio::spawn(self.clone().push_loop(api.clone())),
             tokio::spawn(self.clone().heartbeat_loop(api.clone())),
-            tokio::spawn(self.clone().upload_loop(api)),
+            tokio::spawn(self.clone().upload_loop(api.clone())),
+            tokio::spawn(self.clone().clock_loop(api)),
         ];
         let (first, _, rest) = futures_util::future::select_all(tasks).await;
         for task in rest {
@@ -809,6 +824,72 @@ impl Engine {
                 () = self.beat_now.notified() => {}
             }
         }
+    }
+
+    /// Keeps the clock on the server's: a few questions now and every `CLOCK_SYNC_EVERY`
+    /// (see `vitrin_shared::clock`). A server without the time endpoint (older) leaves the
+    /// heartbeat's rougher correction in charge. Never ends with `Unauthorized`: the time
+    /// needs no token.
+    async fn clock_loop(self: Arc<Engine>, api: Api) -> ApiError {
+        if !self.clock.is_real_time() {
+            return std::future::pending().await; // a test clock is wrong on purpose
+        }
+        loop {
+            let wait = match self.sync_clock(&api).await {
+                Ok(()) => CLOCK_SYNC_EVERY,
+                Err(ApiError::NotFound) => {
+                    tracing::info!("the server has no time endpoint: the heartbeat sets the clock");
+                    return std::future::pending().await;
+                }
+                Err(e) => {
+                    tracing::info!("cannot read the server's clock: {e}");
+                    CLOCK_RETRY
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Asks the server's clock `CLOCK_SAMPLES` times and sets ours by the best answer.
+    async fn sync_clock(&self, api: &Api) -> Result<(), ApiError> {
+        let mut samples = Vec::with_capacity(CLOCK_SAMPLES);
+        let mut last_error = None;
+        for i in 0..CLOCK_SAMPLES {
+            if i > 0 {
+                tokio::time::sleep(CLOCK_SAMPLE_GAP).await;
+            }
+            let sent = self.clock.device_now();
+            match api.time().await {
+                Ok(reply) => {
+                    let received = self.clock.device_now();
+                    if let Some(server) = reply.server_time() {
+                        samples.push(vitrin_shared::clock::TimeSample {
+                            sent,
+                            received,
+                            server,
+                        });
+                    }
+                }
+                Err(e @ ApiError::NotFound) => return Err(e),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        let Some(estimate) = self.clock.synchronise(&samples) else {
+            return Err(last_error.unwrap_or(ApiError::Decode("no usable time sample".into())));
+        };
+        tracing::debug!(
+            offset = ?estimate.offset,
+            round_trip = ?estimate.round_trip,
+            moved = ?estimate.moved,
+            "clock set by the server's"
+        );
+        self.out.emit(&Event::ClockSynced {
+            offset_ms: estimate.offset.as_secs_f64() * 1000.0,
+            round_trip_ms: estimate.round_trip.as_secs_f64() * 1000.0,
+        });
+        // The play loop may be sleeping towards a change by the old clock.
+        self.replan.notify_one();
+        Ok(())
     }
 
     /// Takes the pins the server announced over this (pinned, authenticated) connection, so

@@ -249,6 +249,12 @@ pub enum Event {
     Identify {
         name: Option<String>,
     },
+    /// The clock was set by the server's (`offset_ms`: the server's clock minus the device's;
+    /// right to half of `round_trip_ms`).
+    ClockSynced {
+        offset_ms: f64,
+        round_trip_ms: f64,
+    },
     /// The panel was switched on or off (off: the store is closed, as its hours say).
     Panel {
         at: jiff::Timestamp,

@@ -47,6 +47,8 @@ struct ScreenRow {
     wake_minutes_before: i64,
     /// JSON: the store's brand kit, else the organization's.
     brand: Option<String>,
+    /// JSON: the screen's place in a wall (`WallTile`).
+    wall: Option<String>,
 }
 
 /// A named JSON document row (content, playlist, layout, rule).
@@ -87,7 +89,7 @@ const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default
      s.heartbeat_secs, s.manifest_version, s.manifest_hash, st.timezone, \
      st.hours AS store_hours, o.hours AS org_hours, \
      COALESCE(st.dayparts, o.dayparts) AS dayparts, \
-     s.sleep_when_closed, s.wake_minutes_before, COALESCE(st.brand, o.brand) AS brand";
+     s.sleep_when_closed, s.wake_minutes_before, COALESCE(st.brand, o.brand) AS brand, s.wall";
 
 impl OrgSnapshot {
     pub async fn load(ex: &mut Tx, org: OrgId) -> DbResult<OrgSnapshot> {
@@ -309,6 +311,7 @@ impl OrgSnapshot {
                 wake_minutes_before: screen.wake_minutes_before.clamp(0, 120) as u16,
             },
             brand: brand::in_force_json(screen.brand.as_deref()),
+            wall: screen.wall.as_deref().and_then(|w| serde_json::from_str(w).ok()),
         }
     }
 
@@ -655,6 +658,7 @@ pub async fn for_preview(
         dayparts: Vec::new(),
         power: PowerSchedule::default(),
         brand: brand::in_force_json(org_brand.as_deref()),
+        wall: None,
     };
     let manifest = |settings: ScreenSettings, body: Body| Manifest {
         api_version: vitrin_shared::API_VERSION,
@@ -788,6 +792,7 @@ pub async fn for_brand_preview(
             dayparts: Vec::new(),
             power: PowerSchedule::default(),
             brand: kit,
+            wall: None,
         },
         layouts: body.layouts,
         playlists: body.playlists,

@@ -63,6 +63,76 @@ pub struct ScreenSettings {
     /// The colours, typeface, logo and background the screen's content is drawn with.
     #[serde(default)]
     pub brand: BrandKit,
+    /// This screen is one tile of a video wall: it plays the same layout as the others, drawn
+    /// over the whole wall and cut to its own tile. None: a screen of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall: Option<WallTile>,
+}
+
+/// Where a screen sits in a wall of `cols` × `rows` equal screens (column and row from 0 at the
+/// top left, as the wall is seen). Every tile plays the same thing at the same (server) time, so
+/// one menu flows across the wall and one picture spans it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WallTile {
+    /// Screens side by side, 1 to 4.
+    pub cols: u8,
+    /// Screens one above the other, 1 to 4.
+    pub rows: u8,
+    /// This screen's column, from 0 at the left.
+    pub col: u8,
+    /// This screen's row, from 0 at the top.
+    pub row: u8,
+}
+
+impl WallTile {
+    /// The most screens a wall has in either direction.
+    pub const MAX: u8 = 4;
+
+    /// The errors of a wall position, their fields prefixed with `field` (e.g. `wall`).
+    pub fn check(&self, field: &str, errors: &mut ValidationErrors) {
+        let range = 1..=Self::MAX;
+        if !range.contains(&self.cols) {
+            errors.add(
+                format!("{field}.cols"),
+                "out_of_range",
+                "a wall is 1 to 4 screens wide",
+            );
+        }
+        if !range.contains(&self.rows) {
+            errors.add(
+                format!("{field}.rows"),
+                "out_of_range",
+                "a wall is 1 to 4 screens high",
+            );
+        }
+        if self.col >= self.cols {
+            errors.add(
+                format!("{field}.col"),
+                "outside_wall",
+                "the screen's column must be inside the wall (counted from 0)",
+            );
+        }
+        if self.row >= self.rows {
+            errors.add(
+                format!("{field}.row"),
+                "outside_wall",
+                "the screen's row must be inside the wall (counted from 0)",
+            );
+        }
+    }
+
+    /// The whole wall's canvas for a screen of `size`, placed so that this tile's part of it
+    /// falls on the screen (at `screen_min`): the rectangle `(x, y, w, h)` to draw the layout in.
+    pub fn canvas(&self, screen_min: (f32, f32), size: (f32, f32)) -> (f32, f32, f32, f32) {
+        let (w, h) = size;
+        (
+            screen_min.0 - f32::from(self.col) * w,
+            screen_min.1 - f32::from(self.row) * h,
+            f32::from(self.cols.max(1)) * w,
+            f32::from(self.rows.max(1)) * h,
+        )
+    }
 }
 
 impl ScreenSettings {
@@ -90,6 +160,9 @@ impl Validate for ScreenSettings {
         }
         if let Err(e) = self.time_zone() {
             errors.errors.extend(e.errors);
+        }
+        if let Some(wall) = &self.wall {
+            wall.check("wall", &mut errors);
         }
         if !(5..=3600).contains(&self.heartbeat_secs) {
             errors.add(

@@ -25,6 +25,7 @@ fn screen(timezone: &str) -> ScreenSettings {
         dayparts: Vec::new(),
         power: Default::default(),
         brand: Default::default(),
+        wall: None,
     }
 }
 

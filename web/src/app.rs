@@ -109,15 +109,20 @@ impl WebApp {
             }
         }
         let now = self.engine.clock.now().to_zoned(loaded.tz.clone());
-        let any_shown = self.stage.draw(
-            ui,
-            screen,
-            &showing,
-            &loaded.manifest,
-            &now,
-            pushed.as_deref(),
-            &mut self.media,
-        );
+        // A tile of a wall draws the whole wall, cut to its own part of it.
+        let media = &mut self.media;
+        let stage = &mut self.stage;
+        let any_shown = on_wall(ui, screen, loaded.manifest.screen.wall, |ui, canvas| {
+            stage.draw(
+                ui,
+                canvas,
+                &showing,
+                &loaded.manifest,
+                &now,
+                pushed.as_deref(),
+                media,
+            )
+        });
         if any_shown && !self.first_frame {
             self.first_frame = true;
             let ms = self.started.elapsed().as_millis() as u64;
@@ -313,4 +318,23 @@ impl Host for WebMedia {
         self.videos
             .retain(|(zone, content), _| keep(zone, *content));
     }
+}
+
+/// Draws with `draw(ui, canvas)` on a screen that may be a tile of a wall: the canvas is then
+/// the whole wall, placed so that this tile's part of it falls on `screen`, clipped to `screen`
+/// (as the native player's `on_wall`).
+fn on_wall<R>(
+    ui: &mut egui::Ui,
+    screen: egui::Rect,
+    wall: Option<vitrin_shared::manifest::WallTile>,
+    draw: impl FnOnce(&mut egui::Ui, egui::Rect) -> R,
+) -> R {
+    let Some(tile) = wall else {
+        return draw(ui, screen);
+    };
+    let (x, y, w, h) = tile.canvas((screen.min.x, screen.min.y), screen.size().into());
+    let canvas = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h));
+    let mut wall = ui.new_child(egui::UiBuilder::new().max_rect(canvas));
+    wall.set_clip_rect(screen.intersect(ui.clip_rect()));
+    draw(&mut wall, canvas)
 }

@@ -16,6 +16,7 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use vitrin_shared::content::MediaRef;
+use vitrin_shared::manifest::WallTile;
 
 use super::frame_stats::FrameStats;
 use super::image::ImageLoader;
@@ -104,6 +105,27 @@ impl Host for NativeMedia {
         self.videos
             .retain(|(zone, content), _| keep(zone, *content));
     }
+}
+
+/// Draws with `draw(ui, canvas)` on a screen that may be a tile of a wall: the canvas is
+/// then the whole wall (the screen's size times the wall's columns and rows), placed so that
+/// this tile's part of it falls on `screen`, and everything is clipped to `screen`. Every tile
+/// plays the same layout at the same (server) time, so a picture spans the wall and a menu
+/// flows across it. A screen of its own draws on `screen` itself.
+pub fn on_wall<R>(
+    ui: &mut egui::Ui,
+    screen: egui::Rect,
+    wall: Option<WallTile>,
+    draw: impl FnOnce(&mut egui::Ui, egui::Rect) -> R,
+) -> R {
+    let Some(tile) = wall else {
+        return draw(ui, screen);
+    };
+    let (x, y, w, h) = tile.canvas((screen.min.x, screen.min.y), screen.size().into());
+    let canvas = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h));
+    let mut wall = ui.new_child(egui::UiBuilder::new().max_rect(canvas));
+    wall.set_clip_rect(screen.intersect(ui.clip_rect()));
+    draw(&mut wall, canvas)
 }
 
 /// What the whole screen is doing.
@@ -275,15 +297,11 @@ impl PlayerApp {
             .pushed_emergency
             .as_ref()
             .map(|(text, _)| text.as_str());
-        let any_shown = self.stage.draw(
-            ui,
-            screen,
-            &showing,
-            &loaded.manifest,
-            &now,
-            pushed,
-            &mut self.media,
-        );
+        let media = &mut self.media;
+        let stage = &mut self.stage;
+        let any_shown = on_wall(ui, screen, loaded.manifest.screen.wall, |ui, canvas| {
+            stage.draw(ui, canvas, &showing, &loaded.manifest, &now, pushed, media)
+        });
         self.draw_identify(ui, screen);
         if any_shown && !self.first_frame {
             self.first_frame = true;

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use vitrin_shared::ValidationErrors;
 use vitrin_shared::events::Heartbeat;
 use vitrin_shared::ids::{ScreenId, StoreId};
-use vitrin_shared::manifest::{Manifest, Orientation};
+use vitrin_shared::manifest::{Manifest, Orientation, WallTile};
 use vitrin_shared::schedule::hours::PowerSchedule;
 use vitrin_shared::validate::Validate;
 
@@ -28,6 +28,8 @@ pub struct Screen {
     pub heartbeat_secs: i64,
     /// What the panel does outside its store's opening hours.
     pub power: PowerSchedule,
+    /// The screen's place in a wall of screens that play one layout across them.
+    pub wall: Option<WallTile>,
     pub tags: Vec<String>,
     pub groups: Vec<i64>,
     /// Grows by one whenever what the screen should show changes.
@@ -59,6 +61,11 @@ pub struct ScreenInput {
     /// ten minutes before opening).
     #[serde(default)]
     pub power: PowerSchedule,
+    /// The screen is one tile of a wall (1 to 4 screens each way; column and row from 0 at the
+    /// top left): it draws its part of the layout spread over the whole wall. Absent: a
+    /// screen of its own.
+    #[serde(default)]
+    pub wall: Option<WallTile>,
     /// Free labels ("drive-thru", "menu-wall") that rules can target across stores.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -78,6 +85,7 @@ pub(crate) struct ScreenRow {
     heartbeat_secs: i64,
     sleep_when_closed: bool,
     wake_minutes_before: i64,
+    wall: Option<String>,
     manifest_version: i64,
     paired: bool,
     last_seen_at: Option<i64>,
@@ -87,7 +95,7 @@ pub(crate) struct ScreenRow {
 }
 
 const COLUMNS: &str = "id, store_id, name, orientation, default_layout_id, heartbeat_secs, \
-                       sleep_when_closed, wake_minutes_before, manifest_version, (device_token_hash IS NOT NULL) AS paired, \
+                       sleep_when_closed, wake_minutes_before, wall, manifest_version, (device_token_hash IS NOT NULL) AS paired, \
                        last_seen_at, status, created_at, updated_at";
 
 /// Online means heard from within 1.1 × the expected heartbeat interval.
@@ -123,6 +131,9 @@ impl ScreenInput {
         self.tags = tags;
         if let Err(e) = self.power.validate() {
             errors.nest("power", e);
+        }
+        if let Some(wall) = &self.wall {
+            wall.check("wall", &mut errors);
         }
         let store = sql("SELECT COUNT(*) FROM stores WHERE org_id = $1 AND id = $2")
             .bind(principal.org.0)
@@ -169,6 +180,7 @@ async fn with_details(db: &Db, row: ScreenRow) -> DbResult<Screen> {
             sleep_when_closed: row.sleep_when_closed,
             wake_minutes_before: row.wake_minutes_before.clamp(0, 120) as u16,
         },
+        wall: parse_wall(row.wall.as_deref()),
         tags: tags.into_iter().map(|(t,)| t).collect(),
         groups: groups.into_iter().map(|(g,)| g).collect(),
         manifest_version: row.manifest_version,
@@ -307,7 +319,7 @@ async fn update_in(change: &mut Change<'_>, id: i64, input: &mut ScreenInput) ->
     sql(
         "UPDATE screens SET store_id = $1, name = $2, orientation = $3, default_layout_id = $4, \
          heartbeat_secs = $5, updated_at = $6, sleep_when_closed = $8, \
-         wake_minutes_before = $9 WHERE id = $7",
+         wake_minutes_before = $9, wall = $10 WHERE id = $7",
     )
     .bind(input.store_id)
     .bind(input.name.trim())
@@ -318,6 +330,7 @@ async fn update_in(change: &mut Change<'_>, id: i64, input: &mut ScreenInput) ->
     .bind(id)
     .bind(input.power.sleep_when_closed)
     .bind(i64::from(input.power.wake_minutes_before))
+    .bind(wall_json(input.wall))
     .execute(change.ex())
     .await?;
     write_links(change, id, input).await?;
@@ -408,8 +421,8 @@ pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResu
     let id = sql(
         "INSERT INTO screens (org_id, store_id, name, orientation, default_layout_id, \
                   heartbeat_secs, created_at, updated_at, sleep_when_closed, \
-                  wake_minutes_before) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
+                  wake_minutes_before, wall) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
     )
     .bind(principal.org.0)
     .bind(input.store_id)
@@ -420,6 +433,7 @@ pub async fn insert(change: &mut Change<'_>, input: &mut ScreenInput) -> ApiResu
     .bind(now)
     .bind(input.power.sleep_when_closed)
     .bind(i64::from(input.power.wake_minutes_before))
+    .bind(wall_json(input.wall))
     .fetch_i64(change.ex())
     .await?;
     write_links(change, id, input).await?;
@@ -431,4 +445,14 @@ fn orientation_name(o: Orientation) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_else(|| "landscape".into())
+}
+
+/// A wall position as stored (JSON), `None` for a screen of its own.
+fn wall_json(wall: Option<WallTile>) -> Option<String> {
+    wall.map(|w| serde_json::to_string(&w).expect("wall positions serialize"))
+}
+
+/// A stored wall position; one that no longer reads is no wall.
+pub(crate) fn parse_wall(stored: Option<&str>) -> Option<WallTile> {
+    stored.and_then(|w| serde_json::from_str(w).ok())
 }

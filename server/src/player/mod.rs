@@ -6,6 +6,7 @@ pub mod events;
 pub mod pairing;
 pub mod sync;
 pub mod telemetry;
+pub mod time;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::HeaderMap;
@@ -103,5 +104,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(events::ack))
         .routes(routes!(telemetry::heartbeat))
         .routes(routes!(telemetry::plays))
+        .routes(routes!(time::time))
         .routes((schemas, paths, screenshot))
 }

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::{Deserialize, Serialize};
 use vitrin_shared::events::{Command, PowerControl};
-use vitrin_shared::manifest::Orientation;
+use vitrin_shared::manifest::{Orientation, WallTile};
 use vitrin_shared::schedule::hours::PowerSchedule;
 
 use super::form::{FormErrors, Pairs};
@@ -457,6 +457,7 @@ async fn pair(
             default_layout_id: None,
             heartbeat_secs: 60,
             power: PowerSchedule::default(),
+            wall: None,
             tags: Vec::new(),
         }),
     };
@@ -503,6 +504,14 @@ struct ScreenForm {
     /// The "sleep outside opening hours" checkbox.
     sleep_when_closed: bool,
     wake_minutes_before: String,
+    /// Whether the form had the wall fields.
+    wall_shown: bool,
+    /// The wall's columns and rows, and this screen's column and row counted from 1 (as
+    /// people count; stored from 0). A 1 × 1 wall, or nothing typed, is no wall.
+    wall_cols: String,
+    wall_rows: String,
+    wall_col: String,
+    wall_row: String,
 }
 
 impl From<Pairs> for ScreenForm {
@@ -518,6 +527,11 @@ impl From<Pairs> for ScreenForm {
             power_shown: !p.one("power_form").is_empty(),
             sleep_when_closed: !p.one("sleep_when_closed").is_empty(),
             wake_minutes_before: p.one("wake_minutes_before"),
+            wall_shown: !p.one("wall_form").is_empty(),
+            wall_cols: p.one("wall_cols"),
+            wall_rows: p.one("wall_rows"),
+            wall_col: p.one("wall_col"),
+            wall_row: p.one("wall_row"),
         }
     }
 }
@@ -606,6 +620,17 @@ async fn edit_page(
         power_shown: true,
         sleep_when_closed: screen.power.sleep_when_closed,
         wake_minutes_before: screen.power.wake_minutes_before.to_string(),
+        wall_shown: true,
+        wall_cols: screen.wall.map(|w| w.cols.to_string()).unwrap_or_default(),
+        wall_rows: screen.wall.map(|w| w.rows.to_string()).unwrap_or_default(),
+        wall_col: screen
+            .wall
+            .map(|w| (w.col + 1).to_string())
+            .unwrap_or_default(),
+        wall_row: screen
+            .wall
+            .map(|w| (w.row + 1).to_string())
+            .unwrap_or_default(),
     });
     let code = if errors.is_empty() {
         StatusCode::OK
@@ -681,6 +706,12 @@ async fn save(
     } else {
         before.power
     };
+    // A form without the wall fields (a script's) keeps the screen's place.
+    let wall = if form.wall_shown {
+        wall_of(&form, lang, &mut errors)
+    } else {
+        before.wall
+    };
     if !errors.is_empty() {
         return edit_page(&state, &signed, id, Some(form), errors).await;
     }
@@ -691,6 +722,7 @@ async fn save(
         default_layout_id,
         heartbeat_secs: before.heartbeat_secs,
         power,
+        wall,
         tags: form
             .tags
             .split([',', '،'])
@@ -714,6 +746,44 @@ async fn save(
         "screens.saved",
         form.name.trim(),
     ))
+}
+
+/// The wall position the form's fields say (columns and rows counted from 1), with an error
+/// on each field that is not a number in range. Nothing typed, or a 1 × 1 wall: no wall.
+fn wall_of(form: &ScreenForm, lang: Lang, errors: &mut FormErrors) -> Option<WallTile> {
+    let fields = [
+        ("wall_cols", &form.wall_cols),
+        ("wall_rows", &form.wall_rows),
+        ("wall_col", &form.wall_col),
+        ("wall_row", &form.wall_row),
+    ];
+    if fields.iter().all(|(_, v)| v.trim().is_empty()) {
+        return None;
+    }
+    let mut numbers = [0u8; 4];
+    for (i, (name, value)) in fields.iter().enumerate() {
+        let typed = vitrin_shared::calendar::parse_number(value.trim());
+        match typed {
+            Ok(n) if (1..=i64::from(WallTile::MAX)).contains(&n) => numbers[i] = n as u8,
+            _ => errors.add(name, lang.t("screens.wall_range")),
+        }
+    }
+    let [cols, rows, col, row] = numbers;
+    if numbers.contains(&0) {
+        return None;
+    }
+    if col > cols {
+        errors.add("wall_col", lang.t("screens.wall_outside"));
+    }
+    if row > rows {
+        errors.add("wall_row", lang.t("screens.wall_outside"));
+    }
+    (cols * rows > 1).then_some(WallTile {
+        cols,
+        rows,
+        col: col - 1,
+        row: row - 1,
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -825,6 +895,42 @@ pub const TEXT: &[Entry] = &[
     ),
     ("screens.orientation", "Orientation", "جهت نمایش"),
     ("screens.power", "Power", "روشن و خاموش"),
+    ("screens.wall", "Part of a wall", "بخشی از یک دیوار نمایشگر"),
+    (
+        "screens.wall_hint",
+        "Screens of one wall play the same layout spread across all of them, switching together. Leave empty for a screen of its own.",
+        "نمایشگرهای یک دیوار یک چیدمان را با هم و پخش‌شده روی همه نشان می‌دهند و هم‌زمان عوض می‌شوند. برای نمایشگر تنها خالی بگذارید.",
+    ),
+    (
+        "screens.wall_cols",
+        "Screens side by side",
+        "تعداد نمایشگرها در عرض",
+    ),
+    (
+        "screens.wall_rows",
+        "Screens one above the other",
+        "تعداد نمایشگرها در ارتفاع",
+    ),
+    (
+        "screens.wall_col",
+        "This screen's column (1 = left)",
+        "ستون این نمایشگر (۱ = چپ)",
+    ),
+    (
+        "screens.wall_row",
+        "This screen's row (1 = top)",
+        "ردیف این نمایشگر (۱ = بالا)",
+    ),
+    (
+        "screens.wall_range",
+        "A number from 1 to 4",
+        "عددی از ۱ تا ۴",
+    ),
+    (
+        "screens.wall_outside",
+        "Inside the wall: at most its number of columns or rows",
+        "درون دیوار: حداکثر به اندازهٔ تعداد ستون‌ها یا ردیف‌ها",
+    ),
     (
         "screens.sleep_when_closed",
         "Turn the panel off outside opening hours",

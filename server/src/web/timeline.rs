@@ -601,6 +601,7 @@ mod tests {
                 dayparts: Vec::new(),
                 power: Default::default(),
                 brand: Default::default(),
+                wall: None,
             },
             layouts: Vec::new(),
             playlists: vec![Playlist {
