@@ -299,9 +299,55 @@ impl Engine {
             Box::pin(self.clone().sync_loop(api.clone())),
             Box::pin(self.clone().push_loop(api.clone())),
             Box::pin(self.clone().heartbeat_loop(api.clone())),
-            Box::pin(self.clone().upload_loop(api)),
+            Box::pin(self.clone().upload_loop(api.clone())),
+            Box::pin(self.clone().clock_loop(api)),
         ];
         let _ = select_all(tasks).await;
+    }
+
+    /// Keeps the clock on the server's, as the native player does: five questions to
+    /// `GET /api/player/v1/time` now and every five minutes, the shortest round trip counts
+    /// (`vitrin_shared::clock`; `performance.now()` times them). A server without the endpoint
+    /// leaves the heartbeat's rougher correction in charge.
+    async fn clock_loop(self: Rc<Engine>, api: Api) -> ApiError {
+        loop {
+            let mut samples = Vec::new();
+            let mut missing = false;
+            for i in 0..5 {
+                if i > 0 {
+                    sleep(Duration::from_millis(50)).await;
+                }
+                let sent = self.clock.device_now();
+                match api.time().await {
+                    Ok(reply) => {
+                        let received = self.clock.device_now();
+                        if let Some(server) = reply.server_time() {
+                            samples.push(vitrin_shared::clock::TimeSample {
+                                sent,
+                                received,
+                                server,
+                            });
+                        }
+                    }
+                    Err(ApiError::NotFound) => missing = true,
+                    Err(e) => tracing::info!("cannot read the server's clock: {e}"),
+                }
+            }
+            if missing {
+                return std::future::pending().await;
+            }
+            let wait = match self.clock.synchronise(&samples) {
+                Some(estimate) => {
+                    tracing::debug!(offset = ?estimate.offset, round_trip = ?estimate.round_trip,
+                        "clock set by the server's");
+                    // The play loop may be sleeping towards a change by the old clock.
+                    let _ = self.play_now.unbounded_send(());
+                    Duration::from_secs(5 * 60)
+                }
+                None => Duration::from_secs(15),
+            };
+            sleep(wait).await;
+        }
     }
 
     /// Fetches the manifest when told to (push, heartbeat) and every `POLL` otherwise.

@@ -241,6 +241,12 @@ impl Api {
         body_bytes(&response).await
     }
 
+    /// The server's clock (no token needed).
+    pub async fn time(&self) -> ApiResult<vitrin_shared::clock::TimeReply> {
+        self.json("GET", "/api/player/v1/time", None::<&()>, REQUEST_MS)
+            .await
+    }
+
     pub async fn heartbeat(&self, beat: &Heartbeat) -> ApiResult<HeartbeatReply> {
         self.json("POST", "/api/player/v1/heartbeat", Some(beat), REQUEST_MS)
             .await
