@@ -14,19 +14,10 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use support::{
     Process, events, have, pairing_code, path_with, player_command, screenshot_until, share, shop,
-    stand_in, start_xvfb, until_calls, until_event_where, until_screen,
+    solid_png, stand_in, start_xvfb, until_calls, until_event_where, until_screen,
 };
 
 const ORANGE: [u8; 3] = [240, 130, 20];
-
-fn solid_png(color: [u8; 3]) -> Vec<u8> {
-    let picture = image::RgbImage::from_pixel(320, 180, image::Rgb(color));
-    let mut png = Vec::new();
-    picture
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png
-}
 
 /// Every pixel black (a dark slate, the players' background, is not).
 fn black(shot: &image::RgbImage) -> bool {
@@ -87,7 +78,9 @@ impl Cafe {
                     json!({"hours": {"weekly": weekly}}),
                 )
                 .await;
-            let sha = admin.upload("orange.png", solid_png(ORANGE)).await;
+            let sha = admin
+                .upload("orange.png", solid_png(ORANGE, 320, 180))
+                .await;
             let picture = admin
                 .create(
                     "/api/v1/content",

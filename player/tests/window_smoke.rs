@@ -11,27 +11,14 @@ use std::time::Duration;
 
 use serde_json::json;
 use support::{
-    Process, events, have, pairing_code, player_command, screenshot_until, share, shop, start_xvfb,
-    until_event,
+    Process, events, have, pairing_code, player_command, rgb, screenshot_until, share, shop,
+    solid_png, start_xvfb, until_event,
 };
 use vitrin_player::render::text::Palette;
 
 const WIDTH: u32 = 1024;
 const HEIGHT: u32 = 576;
 const ORANGE: [u8; 3] = [240, 130, 20];
-
-fn rgb(color: egui::Color32) -> [u8; 3] {
-    [color.r(), color.g(), color.b()]
-}
-
-fn solid_png(color: [u8; 3]) -> Vec<u8> {
-    let picture = image::RgbImage::from_pixel(640, 360, image::Rgb(color));
-    let mut png = Vec::new();
-    picture
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png
-}
 
 #[test]
 fn the_kiosk_window_pairs_and_shows_its_layout() {
@@ -44,7 +31,7 @@ fn the_kiosk_window_pairs_and_shows_its_layout() {
 
     let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "Valiasr");
     let (store, layout) = runtime.block_on(async {
-        let sha = admin.upload("orange.png", solid_png(ORANGE)).await;
+        let sha = admin.upload("orange.png", solid_png(ORANGE, 640, 360)).await;
         let picture = json!({"name": "Orange", "type": "image", "media": {"sha256": sha}, "fit": "cover"});
         let menu = json!({"name": "Menu", "type": "menu_board", "menu": {
             "title": "منوی کافه",

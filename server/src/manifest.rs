@@ -311,7 +311,10 @@ impl OrgSnapshot {
                 wake_minutes_before: screen.wake_minutes_before.clamp(0, 120) as u16,
             },
             brand: brand::in_force_json(screen.brand.as_deref()),
-            wall: screen.wall.as_deref().and_then(|w| serde_json::from_str(w).ok()),
+            wall: screen
+                .wall
+                .as_deref()
+                .and_then(|w| serde_json::from_str(w).ok()),
         }
     }
 

@@ -277,7 +277,10 @@ async fn menus_carry_sizes_badges_calories_a_featured_item_and_a_design() {
         assert_eq!(items[0]["badges"], json!(["new", "vegetarian"]));
         assert_eq!(items[0]["featured"], true);
         assert_eq!(items[0]["code"], "LAT-01");
-        assert_eq!(items[1]["variants"], json!([{"name": "بزرگ", "price": 125000}]));
+        assert_eq!(
+            items[1]["variants"],
+            json!([{"name": "بزرگ", "price": 125000}])
+        );
         assert!(items[2].get("variants").is_none(), "{}", items[2]);
         assert_eq!(items[2]["price"], 45000);
         assert_eq!(items[2]["featured"], false);

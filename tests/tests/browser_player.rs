@@ -569,7 +569,10 @@ async fn the_player_page_keeps_the_screen_awake_goes_fullscreen_on_a_tap_and_hid
         .await;
     assert_eq!(cursor, "none");
     // Chromium refuses fullscreen without a gesture; the first tap (a real click) asks again.
-    assert_eq!(b.run("return document.fullscreenElement === null;").await, true);
+    assert_eq!(
+        b.run("return document.fullscreenElement === null;").await,
+        true
+    );
     b.click("#vitrin").await;
     b.wait_script("return document.fullscreenElement === document.documentElement;")
         .await;

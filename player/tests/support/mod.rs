@@ -208,6 +208,21 @@ pub fn start_xvfb(width: u32, height: u32) -> (Process, String) {
     (xvfb, format!(":{number}"))
 }
 
+/// A PNG of `width` × `height` pixels all of `color`.
+pub fn solid_png(color: [u8; 3], width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(width, height, image::Rgb(color));
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+/// An egui colour as the screenshot's pixel.
+pub fn rgb(color: egui::Color32) -> [u8; 3] {
+    [color.r(), color.g(), color.b()]
+}
+
 /// Where screenshots are kept for people to look at: `target/test-artifacts/`.
 pub fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))

@@ -662,6 +662,7 @@ pub const TEXT: &[Entry] = &[
         "From the organization (every store keeps them)",
         "از سازمان (همه‌ی فروشگاه‌ها دارند)",
     ),
+    ("hours.store_prices", "its menu prices", "قیمت‌های منوی آن"),
     ("hours.store_own", "its own hours", "ساعت کاری خودش"),
     ("hours.store_follows", "follows these hours", "همین ساعت‌ها"),
     (
