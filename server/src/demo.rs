@@ -1,7 +1,6 @@
 //! `--demo`: a café in Tehran with breakfast, lunch and dinner menus (Persian and English,
-//! prices in Toman) in the menu themes (breakfast's dish of the day large, drinks with a price
-//! per size, cakes as cards), a dated promo, a ticker, a clock and a QR promo for a customer
-//! survey, scheduled by time of day. Everything goes
+//! prices in Toman), a dated promo, a ticker, a clock and a QR promo for a customer survey,
+//! scheduled by time of day. Everything goes
 //! through the same code paths as the API, so the demo is also a smoke test of them.
 
 use std::io::Cursor;
@@ -38,66 +37,36 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
     let store = create_store(state, &owner).await?;
 
     let promo_image = upload_promo_image(state, &owner).await?;
-    // Each menu in the theme that suits it: breakfast with its dish of the day large (hero),
-    // drinks in rows with a price per size (list), cakes as cards.
-    let menu = |title: &str, theme: &str, items: Value| {
+    let menu = |title: &str, items: Value| {
         json!({"name": title, "type": "menu_board",
-               "menu": {"title": title, "unit": "toman", "theme": theme, "categories": items}})
+               "menu": {"title": title, "unit": "toman", "categories": items}})
     };
-    let breakfast = save::<ContentItem>(state, &owner, menu("صبحانه · Breakfast", "hero", json!([
+    let breakfast = save::<ContentItem>(state, &owner, menu("صبحانه · Breakfast", json!([
         {"name": "صبحانه ایرانی", "items": [
-            {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000,
-             "badges": ["vegetarian"], "calories": 380},
-            {"name": "املت گوجه", "description": "Tomato omelette with fresh sangak bread",
-             "price": 210000, "featured": true, "badges": ["chefs_pick"], "calories": 320},
+            {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000},
+            {"name": "املت گوجه", "description": "Tomato omelette", "price": 210000},
             {"name": "حلیم", "description": "Haleem with cinnamon", "price": 240000, "sold_out": true}]},
         {"name": "نوشیدنی · Drinks", "items": [
             {"name": "چای", "description": "Persian tea", "price": 45000},
             {"name": "Espresso", "price": 95000}]}]))).await?;
-    let lunch = save::<ContentItem>(state, &owner, menu("ناهار · Lunch", "list", json!([
+    let lunch = save::<ContentItem>(state, &owner, menu("ناهار · Lunch", json!([
         {"name": "غذای اصلی · Mains", "items": [
-            {"name": "چلوکباب کوبیده", "description": "Koobideh kebab with saffron rice", "price": 520000,
-             "badges": ["chefs_pick"], "calories": 890},
-            {"name": "قورمه‌سبزی", "description": "Herb stew", "price": 460000, "calories": 640},
-            {"name": "Caesar salad", "price": 380000, "badges": ["new"], "calories": 410}]}]))).await?;
+            {"name": "چلوکباب کوبیده", "description": "Koobideh kebab with saffron rice", "price": 520000},
+            {"name": "قورمه‌سبزی", "description": "Herb stew", "price": 460000},
+            {"name": "Caesar salad", "price": 380000}]}]))).await?;
     let dinner = save::<ContentItem>(
         state,
         &owner,
         menu(
             "شام · Dinner",
-            "list",
             json!([
         {"name": "شام · Dinner", "items": [
             {"name": "جوجه‌کباب", "description": "Saffron chicken kebab", "price": 495000},
-            {"name": "پاستا آلفردو", "description": "Pasta Alfredo", "price": 430000,
-             "badges": ["vegetarian"]},
+            {"name": "پاستا آلفردو", "description": "Pasta Alfredo", "price": 430000},
             {"name": "کیک شکلاتی", "description": "Chocolate cake", "price": 210000}]}]),
         ),
     )
     .await?;
-    let size = |small: i64, large: i64| json!([{"name": "کوچک", "price": small}, {"name": "بزرگ", "price": large}]);
-    let drinks = save::<ContentItem>(state, &owner, menu("نوشیدنی‌ها · Drinks", "list", json!([
-        {"name": "نوشیدنی گرم · Hot drinks", "items": [
-            {"name": "چای", "description": "Persian tea", "variants": size(45000, 60000), "price": 45000},
-            {"name": "Espresso", "variants": size(95000, 120000), "price": 95000, "calories": 5},
-            {"name": "کاپوچینو", "description": "Cappuccino", "variants": size(120000, 150000),
-             "price": 120000, "calories": 130},
-            {"name": "چای ماسالا", "description": "Masala chai", "variants": size(110000, 140000),
-             "price": 110000, "badges": ["spicy", "new"]}]},
-        {"name": "نوشیدنی سرد · Cold drinks", "items": [
-            {"name": "لیموناد", "description": "Lemonade", "variants": size(90000, 120000), "price": 90000},
-            {"name": "Iced latte", "variants": size(130000, 165000), "price": 130000,
-             "sold_out": true}]}]))).await?;
-    let cakes = save::<ContentItem>(state, &owner, menu("کیک و دسر · Cakes", "cards", json!([
-        {"name": "کیک · Cakes", "items": [
-            {"name": "کیک شکلاتی", "description": "Chocolate cake", "price": 210000, "calories": 450},
-            {"name": "چیزکیک", "description": "Cheesecake", "price": 230000, "badges": ["new"]},
-            {"name": "کیک هویج", "description": "Carrot cake", "price": 190000,
-             "badges": ["vegetarian"]}]},
-        {"name": "دسر · Desserts", "items": [
-            {"name": "بستنی سنتی", "description": "Saffron ice cream", "price": 150000,
-             "badges": ["chefs_pick"]},
-            {"name": "فالوده", "description": "Faloodeh", "price": 120000, "badges": ["vegan"]}]}]))).await?;
     let promo = save::<ContentItem>(
         state,
         &owner,
@@ -129,16 +98,11 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
     // The promo runs for thirty days from now, between the menus.
     let now = jiff::Timestamp::now();
     let promo_until = now + jiff::SignedDuration::from_hours(30 * 24);
-    let menu_playlist = |name: &str, menus: &[i64]| {
-        let mut entries: Vec<Value> = menus
-            .iter()
-            .map(|menu| json!({"content": menu, "duration_ms": 20000}))
-            .collect();
-        entries.push(
-            json!({"content": promo, "duration_ms": 8000, "transition": {"type": "fade", "ms": 600},
-             "valid_from": now.to_string(), "valid_until": promo_until.to_string()}),
-        );
-        json!({"name": name, "entries": entries})
+    let menu_playlist = |name: &str, menu: i64| {
+        json!({"name": name, "entries": [
+            {"content": menu, "duration_ms": 20000},
+            {"content": promo, "duration_ms": 8000, "transition": {"type": "fade", "ms": 600},
+             "valid_from": now.to_string(), "valid_until": promo_until.to_string()}]})
     };
     let mut layouts = Vec::new();
     let ticker_list = save::<Playlist>(
@@ -156,12 +120,12 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
                     {"content": survey, "duration_ms": 30000}]}),
     )
     .await?;
-    for (name, menus) in [
-        ("Breakfast", [breakfast, drinks]),
-        ("Lunch", [lunch, drinks]),
-        ("Dinner", [dinner, cakes]),
+    for (name, menu) in [
+        ("Breakfast", breakfast),
+        ("Lunch", lunch),
+        ("Dinner", dinner),
     ] {
-        let playlist = save::<Playlist>(state, &owner, menu_playlist(name, &menus)).await?;
+        let playlist = save::<Playlist>(state, &owner, menu_playlist(name, menu)).await?;
         let layout = save::<Layout>(state, &owner, json!({"name": name, "template": "main_side_ticker",
             "zones": [{"zone": "main", "playlist": playlist}, {"zone": "side", "playlist": side_list},
                       {"zone": "ticker", "playlist": ticker_list}]})).await?;
