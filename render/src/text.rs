@@ -270,10 +270,6 @@ impl TextCache {
         self.typeface = typeface;
     }
 
-    pub fn typeface(&self) -> Typeface {
-        self.typeface
-    }
-
     /// Textures currently cached (for tests and diagnostics).
     pub fn cached_textures(&self) -> usize {
         self.textures.len()
