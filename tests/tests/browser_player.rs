@@ -573,6 +573,12 @@ async fn the_player_page_keeps_the_screen_awake_goes_fullscreen_on_a_tap_and_hid
         b.run("return document.fullscreenElement === null;").await,
         true
     );
+    // Tap only once the app runs: egui then stops the pointer event from bubbling, which is
+    // how a listener on the bubbling phase missed the tap on a slow machine.
+    b.wait_player("the pairing screen", |s| {
+        (s["mode"] == "pairing").then_some(())
+    })
+    .await;
     b.click("#vitrin").await;
     b.wait_script("return document.fullscreenElement === document.documentElement;")
         .await;
