@@ -259,11 +259,130 @@ pub enum ContentKind {
     },
     QrPromo {
         headline: String,
-        /// Where the code leads. The server replaces it with a tracked short link per screen.
+        /// Where the code leads when `leads_to` is a link. The server replaces it with a tracked
+        /// short link per screen either way.
+        #[serde(default)]
         url: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image: Option<MediaRef>,
+        /// What a scan opens: the link, or a page of the server's own (feedback, an offer's
+        /// one-time code, the loyalty card).
+        #[serde(default, skip_serializing_if = "PromoAction::is_link")]
+        leads_to: PromoAction,
     },
+    /// Customers' approved reviews, one at a time as a slide or scrolling as a ticker. The
+    /// server fills `reviews` in each screen's manifest and rebuilds it when one is approved.
+    Reviews {
+        #[serde(default)]
+        style: ReviewStyle,
+        /// Only reviews with at least this many stars (1–5).
+        #[serde(default = "default_min_rating")]
+        #[cfg_attr(feature = "openapi", schema(default = 4))]
+        min_rating: u8,
+        /// The newest this many approved reviews.
+        #[serde(default = "default_review_items")]
+        #[cfg_attr(feature = "openapi", schema(default = 10))]
+        max_items: u32,
+        /// Only reviews of the screen's own store (else of every store of the organization).
+        #[serde(default)]
+        own_store: bool,
+        #[serde(default)]
+        lang: Lang,
+        /// Filled by the server in manifests; anything stored here is ignored.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reviews: Vec<Review>,
+    },
+}
+
+/// What scanning a QR promo opens.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PromoAction {
+    /// The promo's `url`.
+    #[default]
+    Link,
+    /// A short form: 1–5 stars, an optional comment and optional contact.
+    Feedback,
+    /// A one-time code for the counter.
+    Offer(Offer),
+    /// The loyalty card: join by phone, then a stamp per visit at the counter.
+    Loyalty,
+}
+
+impl PromoAction {
+    pub fn is_link(&self) -> bool {
+        matches!(self, PromoAction::Link)
+    }
+}
+
+/// An offer that hands out one-time codes, each redeemed once at a counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Offer {
+    /// What the code is worth, as the customer and the cashier read it ("a free cookie").
+    pub title: String,
+    /// Codes handed out in all; then the page says the offer is gone.
+    pub limit: u32,
+    /// Days a code can be redeemed after it is handed out.
+    #[serde(default = "default_offer_days")]
+    #[cfg_attr(feature = "openapi", schema(default = 7))]
+    pub valid_days: u32,
+    /// No codes before this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub starts: Option<Timestamp>,
+    /// No codes handed out or redeemed after this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub ends: Option<Timestamp>,
+}
+
+/// Most codes one offer hands out.
+pub const MAX_OFFER_CODES: u32 = 1_000_000;
+/// Longest a code stays redeemable.
+pub const MAX_OFFER_DAYS: u32 = 366;
+
+/// How reviews are shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStyle {
+    /// One review at a time, large, turning every few seconds.
+    #[default]
+    Slide,
+    /// All of them in one scrolling line.
+    Ticker,
+}
+
+/// One approved review as a screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    /// 1–5 stars.
+    pub rating: u8,
+    pub text: String,
+    /// The name the customer chose to sign with; may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
+    /// The store it was written about.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub store: String,
+}
+
+/// Most reviews a reviews item shows.
+pub const MAX_REVIEW_ITEMS: u32 = 50;
+
+fn default_min_rating() -> u8 {
+    4
+}
+
+fn default_review_items() -> u32 {
+    10
+}
+
+fn default_offer_days() -> u32 {
+    7
 }
 
 fn default_true() -> bool {
@@ -451,11 +570,14 @@ impl Validate for ContentItem {
                 headline,
                 url,
                 image,
+                leads_to,
             } => {
                 if headline.trim().is_empty() {
                     errors.add("headline", "required", "a QR promo needs a headline");
                 }
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                if leads_to.is_link()
+                    && !(url.starts_with("https://") || url.starts_with("http://"))
+                {
                     errors.add(
                         "url",
                         "invalid",
@@ -464,6 +586,54 @@ impl Validate for ContentItem {
                 }
                 if let Some(image) = image {
                     check_media("image", image, &mut errors);
+                }
+                if let PromoAction::Offer(offer) = leads_to {
+                    if offer.title.trim().is_empty() {
+                        errors.add(
+                            "leads_to.title",
+                            "required",
+                            "say what the code is worth (a free cookie, 20% off)",
+                        );
+                    }
+                    if offer.limit == 0 || offer.limit > MAX_OFFER_CODES {
+                        errors.add(
+                            "leads_to.limit",
+                            "out_of_range",
+                            format!("an offer hands out 1 to {MAX_OFFER_CODES} codes"),
+                        );
+                    }
+                    if offer.valid_days == 0 || offer.valid_days > MAX_OFFER_DAYS {
+                        errors.add(
+                            "leads_to.valid_days",
+                            "out_of_range",
+                            format!("a code is valid for 1 to {MAX_OFFER_DAYS} days"),
+                        );
+                    }
+                    if let (Some(starts), Some(ends)) = (offer.starts, offer.ends)
+                        && ends <= starts
+                    {
+                        errors.add(
+                            "leads_to.ends",
+                            "before_start",
+                            "the offer ends before it starts",
+                        );
+                    }
+                }
+            }
+            ContentKind::Reviews {
+                min_rating,
+                max_items,
+                ..
+            } => {
+                if !(1..=5).contains(min_rating) {
+                    errors.add("min_rating", "out_of_range", "from 1 to 5 stars");
+                }
+                if *max_items == 0 || *max_items > MAX_REVIEW_ITEMS {
+                    errors.add(
+                        "max_items",
+                        "out_of_range",
+                        format!("a reviews item shows 1 to {MAX_REVIEW_ITEMS} reviews"),
+                    );
                 }
             }
             ContentKind::Weather { .. }
@@ -513,15 +683,21 @@ impl ContentItem {
                     texts.push((format!("lines.{i}"), false, line));
                 }
             }
-            ContentKind::QrPromo { headline, .. } => {
+            ContentKind::QrPromo {
+                headline, leads_to, ..
+            } => {
                 texts.push(("headline".into(), false, headline));
+                if let PromoAction::Offer(offer) = leads_to {
+                    texts.push(("leads_to.title".into(), false, &mut offer.title));
+                }
             }
             ContentKind::Image { .. }
             | ContentKind::Video { .. }
             | ContentKind::Ticker { .. }
             | ContentKind::Weather { .. }
             | ContentKind::CurrencyBoard { .. }
-            | ContentKind::Clock { .. } => {}
+            | ContentKind::Clock { .. }
+            | ContentKind::Reviews { .. } => {}
         }
         texts
     }

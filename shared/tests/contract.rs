@@ -5,7 +5,10 @@ mod common;
 use common::*;
 use jiff::SignedDuration;
 use serde_json::json;
-use vitrin_shared::content::{ContentItem, ContentKind, Menu, MenuCategory, MenuItem, MoneyUnit};
+use vitrin_shared::content::{
+    ContentItem, ContentKind, Lang, Menu, MenuCategory, MenuItem, MoneyUnit, PromoAction,
+    ReviewStyle,
+};
 use vitrin_shared::events::{Command, PushEvent};
 use vitrin_shared::ids::{CommandId, ContentId, LayoutId, PlaylistId, RuleId, ScreenId, StoreId};
 use vitrin_shared::manifest::{Manifest, Orientation, ScreenSettings};
@@ -259,9 +262,102 @@ fn content_validation_checks_each_kind() {
             headline: "۲۰٪ تخفیف".into(),
             url: "javascript:alert(1)".into(),
             image: None,
+            leads_to: PromoAction::Link,
         },
     };
     assert_eq!(qr.validate().unwrap_err().codes_for("url"), ["invalid"]);
+}
+
+#[test]
+fn a_promo_that_leads_to_a_page_of_the_server_needs_no_url_and_an_offer_is_checked() {
+    let promo = |leads_to: PromoAction| ContentItem {
+        id: ContentId(1),
+        name: "promo".into(),
+        kind: ContentKind::QrPromo {
+            headline: "نظر شما".into(),
+            url: String::new(),
+            image: None,
+            leads_to,
+        },
+    };
+    assert!(promo(PromoAction::Feedback).validate().is_ok());
+    assert!(promo(PromoAction::Loyalty).validate().is_ok());
+    // Old promos (no `leads_to`) read as links, and links keep needing a URL.
+    let old: ContentItem = serde_json::from_value(serde_json::json!({
+        "id": 1, "name": "p", "type": "qr_promo", "headline": "h", "url": "https://x.ir"
+    }))
+    .unwrap();
+    assert!(matches!(
+        old.kind,
+        ContentKind::QrPromo {
+            leads_to: PromoAction::Link,
+            ..
+        }
+    ));
+    assert_eq!(
+        promo(PromoAction::Link)
+            .validate()
+            .unwrap_err()
+            .codes_for("url"),
+        ["invalid"]
+    );
+    let offer: PromoAction = serde_json::from_value(serde_json::json!({
+        "type": "offer", "title": " ", "limit": 0, "valid_days": 400,
+        "starts": "2026-12-10T00:00:00Z", "ends": "2026-12-01T00:00:00Z"
+    }))
+    .unwrap();
+    let errors = promo(offer).validate().unwrap_err();
+    assert_eq!(errors.codes_for("leads_to.title"), ["required"]);
+    assert_eq!(errors.codes_for("leads_to.limit"), ["out_of_range"]);
+    assert_eq!(errors.codes_for("leads_to.valid_days"), ["out_of_range"]);
+    assert_eq!(errors.codes_for("leads_to.ends"), ["before_start"]);
+    let good: PromoAction = serde_json::from_value(serde_json::json!({
+        "type": "offer", "title": "یک کلوچه رایگان", "limit": 100
+    }))
+    .unwrap();
+    assert!(matches!(&good, PromoAction::Offer(o) if o.valid_days == 7));
+    assert!(promo(good).validate().is_ok());
+}
+
+#[test]
+fn a_reviews_item_keeps_its_choices_in_range() {
+    let reviews = |min_rating, max_items| ContentItem {
+        id: ContentId(1),
+        name: "reviews".into(),
+        kind: ContentKind::Reviews {
+            style: ReviewStyle::Ticker,
+            min_rating,
+            max_items,
+            own_store: true,
+            lang: Lang::Fa,
+            reviews: Vec::new(),
+        },
+    };
+    assert!(reviews(4, 10).validate().is_ok());
+    assert_eq!(
+        reviews(0, 10)
+            .validate()
+            .unwrap_err()
+            .codes_for("min_rating"),
+        ["out_of_range"]
+    );
+    assert_eq!(
+        reviews(4, 0).validate().unwrap_err().codes_for("max_items"),
+        ["out_of_range"]
+    );
+    let defaults: ContentItem = serde_json::from_value(serde_json::json!({
+        "id": 1, "name": "r", "type": "reviews"
+    }))
+    .unwrap();
+    assert!(matches!(
+        defaults.kind,
+        ContentKind::Reviews {
+            style: ReviewStyle::Slide,
+            min_rating: 4,
+            max_items: 10,
+            ..
+        }
+    ));
 }
 
 #[test]

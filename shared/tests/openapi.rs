@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use utoipa::OpenApi;
 use vitrin_shared::content::{
     Badge, CalendarKind, ContentItem, ContentKind, DigitStyle, Fit, Lang, MediaRef, Menu,
-    MenuCategory, MenuItem, MenuTheme, MenuVariant, MoneyUnit, TickerSource,
+    MenuCategory, MenuItem, MenuTheme, MenuVariant, MoneyUnit, Offer, PromoAction, Review,
+    ReviewStyle, TickerSource,
 };
 use vitrin_shared::events::{
     Command, CommandAck, Heartbeat, NowShowing, PanelReport, PowerControl, ProofOfPlay,
@@ -646,6 +647,38 @@ fn every_kind_of_content() -> Vec<ContentItem> {
                 headline: "Order ahead".into(),
                 url: "https://example.com/order".into(),
                 image: None,
+                leads_to: PromoAction::Link,
+            },
+        ),
+        item(
+            11,
+            ContentKind::QrPromo {
+                headline: "A free cookie".into(),
+                url: String::new(),
+                image: None,
+                leads_to: PromoAction::Offer(Offer {
+                    title: "A free cookie".into(),
+                    limit: 100,
+                    valid_days: 7,
+                    starts: Some(ts("2026-12-01T00:00:00Z")),
+                    ends: None,
+                }),
+            },
+        ),
+        item(
+            12,
+            ContentKind::Reviews {
+                style: ReviewStyle::Ticker,
+                min_rating: 4,
+                max_items: 10,
+                own_store: false,
+                lang: Lang::En,
+                reviews: vec![Review {
+                    rating: 5,
+                    text: "Best latte in town".into(),
+                    by: "Sara".into(),
+                    store: "Downtown".into(),
+                }],
             },
         ),
     ]
