@@ -116,6 +116,12 @@ pub struct Cli {
     /// aggregates that reports read are kept for good [default: 90].
     #[arg(long, env = "VITRIN_RAW_RETENTION_DAYS", value_name = "DAYS")]
     pub raw_retention_days: Option<u32>,
+
+    /// Where text messages (loyalty phone confirmations) are POSTed as JSON
+    /// `{"to": "+98…", "text": "…"}`: your SMS gateway or a small adapter in front of it.
+    /// [default: none; messages are appended to <data-dir>/sms-outbox.txt instead]
+    #[arg(long, env = "VITRIN_SMS_WEBHOOK", value_name = "URL")]
+    pub sms_webhook: Option<String>,
 }
 
 /// `10.0.0.0/8`, or a single address (`192.168.1.5`, `::1`) meaning just that address.
@@ -152,6 +158,7 @@ struct FileConfig {
     demo: Option<bool>,
     feed_allow: Option<Vec<String>>,
     raw_retention_days: Option<u32>,
+    sms_webhook: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -228,6 +235,7 @@ impl Cli {
         config.metrics_bind = self.metrics_bind.or(file.metrics_bind);
         config.public_url = self.public_url.or(file.public_url);
         config.demo = self.demo || file.demo.unwrap_or(false);
+        config.sms_webhook = self.sms_webhook.or(file.sms_webhook);
         if let Some(days) = self.raw_retention_days.or(file.raw_retention_days) {
             config.raw_retention_days = days.max(1);
         }
@@ -304,6 +312,8 @@ pub struct Config {
     pub feed_limits: FeedLimits,
     /// Days raw plays and heartbeat minutes are kept (at least 1).
     pub raw_retention_days: u32,
+    /// Where text messages are POSTed; `None` appends them to `sms-outbox.txt` in the data dir.
+    pub sms_webhook: Option<String>,
     /// Where releases up to 0.1.0 put the media of a relative data dir by mistake
     /// (`<dir>/<dir>/media`); moved into place at start (`media::adopt_misplaced`).
     pub misplaced_media: Option<PathBuf>,
@@ -367,6 +377,7 @@ impl Config {
             trust_proxy: Vec::new(),
             feed_limits: FeedLimits::default(),
             raw_retention_days: 90,
+            sms_webhook: None,
             misplaced_media: None,
         }
     }

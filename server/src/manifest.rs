@@ -24,6 +24,7 @@ use vitrin_shared::schedule::hours::PowerSchedule;
 use vitrin_shared::schedule::{ScheduleRule, Scope, Target};
 
 use crate::db::{Db, DbError, DbResult, Tx, sql};
+use crate::domain::customers::feedback::ApprovedReview;
 use crate::domain::store_prices::PriceOverride;
 use crate::domain::{brand, store_time};
 
@@ -83,6 +84,8 @@ pub struct OrgSnapshot {
     feeds: BTreeMap<FeedId, FeedSnapshot>,
     /// Each store's own prices of menus (`domain::store_prices`), by store and menu.
     prices: HashMap<i64, BTreeMap<ContentId, Vec<PriceOverride>>>,
+    /// Approved reviews, newest first, for reviews content (`domain::customers::feedback`).
+    reviews: Vec<ApprovedReview>,
 }
 
 const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default_layout_id, \
@@ -155,6 +158,7 @@ impl OrgSnapshot {
                 .collect(),
             feeds: crate::domain::feeds::snapshots(ex, org).await?,
             prices: load_prices(ex, org).await?,
+            reviews: crate::domain::customers::feedback::approved(ex, org).await?,
         })
     }
 
@@ -183,7 +187,7 @@ impl OrgSnapshot {
 
     /// Everything a manifest holds besides the screen's own settings. Screens with the same
     /// rules and default layout get the same body, unless their stores price menus their own
-    /// way: `store` is the screen's store when it has prices of its own.
+    /// way or show their own reviews: `store` is then the screen's store ([`Self::store_key`]).
     fn body(&self, rules: &[usize], default_layout: Option<LayoutId>, store: Option<i64>) -> Body {
         let rules: Vec<ScheduleRule> = rules.iter().map(|&i| self.rules[i].clone()).collect();
         let mut layout_ids: BTreeSet<LayoutId> = default_layout.into_iter().collect();
@@ -224,6 +228,7 @@ impl OrgSnapshot {
                 }
             }
         }
+        crate::domain::customers::feedback::fill_reviews(&mut content, &self.reviews, store);
         let feeds = self.feeds_for(&content);
         Body {
             layouts,
@@ -318,11 +323,21 @@ impl OrgSnapshot {
         }
     }
 
-    /// The screen's store when it has menu prices of its own.
-    fn priced_store(&self, screen: &ScreenRow) -> Option<i64> {
-        self.prices
-            .contains_key(&screen.store_id)
-            .then_some(screen.store_id)
+    /// The screen's store when its body depends on it: the store has menu prices of its own,
+    /// or some reviews content shows only the screen's own store's reviews.
+    fn store_key(&self, screen: &ScreenRow) -> Option<i64> {
+        let own_reviews = || {
+            self.content.values().any(|c| {
+                matches!(
+                    c.kind,
+                    ContentKind::Reviews {
+                        own_store: true,
+                        ..
+                    }
+                )
+            })
+        };
+        (self.prices.contains_key(&screen.store_id) || own_reviews()).then_some(screen.store_id)
     }
 
     /// The manifest of one screen of this organization.
@@ -332,7 +347,7 @@ impl OrgSnapshot {
         let mut body = self.body(
             &self.rules_for(screen),
             screen.default_layout_id.map(LayoutId),
-            self.priced_store(screen),
+            self.store_key(screen),
         );
         crate::domain::promo::track(&mut body.content, base, ScreenId(screen.id));
         Manifest {
@@ -360,7 +375,7 @@ impl OrgSnapshot {
                 let key = (
                     self.rules_for(screen),
                     screen.default_layout_id,
-                    self.priced_store(screen),
+                    self.store_key(screen),
                 );
                 let body = *bodies
                     .entry(key)

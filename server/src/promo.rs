@@ -88,7 +88,8 @@ fn not_found() -> Response {
         .into_response()
 }
 
-/// `GET /q/{code}`: 302 to the promo's target, counting the scan unless it is automated.
+/// `GET /q/{code}`: 302 to the promo's target (its link, or the server's own page for
+/// feedback, an offer or the loyalty card), counting the scan unless it is automated.
 #[utoipa::path(get, path = "/q/{code}", tag = "promos", params(("code" = String, Path)),
     security(()),
     responses((status = 302, description = "Redirect to the promo's target URL"),
@@ -138,8 +139,14 @@ async fn resolve(
     let Ok(item) = decode_doc::<ContentItem>(&DocRow { id, name, body }) else {
         return Ok(None);
     };
-    let ContentKind::QrPromo { url, .. } = item.kind else {
+    let ContentKind::QrPromo { url, leads_to, .. } = item.kind else {
         return Ok(None);
+    };
+    // Feedback, offers and the loyalty card are the server's own pages (`crate::web::customer`).
+    let target = if leads_to.is_link() {
+        url
+    } else {
+        format!("/c/{}", crate::domain::promo::code(content, screen))
     };
     if count {
         let now = now_ms();
@@ -155,7 +162,7 @@ async fn resolve(
         .execute(&state.db)
         .await?;
     }
-    Ok(Some(url))
+    Ok(Some(target))
 }
 
 /// The tracked links of a QR promo, one per screen the user can see, with each one's scans

@@ -12,6 +12,7 @@ pub mod media;
 pub mod menu_csv;
 pub mod preview;
 pub mod screens;
+pub mod customers;
 pub mod store_prices;
 pub mod stores;
 pub mod users;
@@ -133,6 +134,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(crate::reports::scans))
         .routes(routes!(crate::reports::uptime))
         .routes(routes!(crate::promo::links))
+        .routes(routes!(customers::redeem))
+        .routes(routes!(customers::list))
+        .routes(routes!(customers::set_status))
+        .routes(routes!(customers::get_program, customers::put_program))
         .routes(routes!(crate::promo::redirect))
         .routes(routes!(preview::layout_preview))
         .routes(routes!(preview::content_preview))

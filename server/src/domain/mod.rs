@@ -10,6 +10,7 @@
 
 pub mod account;
 pub mod brand;
+pub mod customers;
 pub mod devices;
 pub mod feeds;
 pub mod groups;

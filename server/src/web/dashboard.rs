@@ -81,6 +81,16 @@ async fn alerts(
         text: page.tf("dashboard.alert.stale_feed", &[("name", &name)]),
         link: format!("/feeds/{id}"),
     }));
+    let low = crate::domain::customers::feedback::unread_low(state, principal).await?;
+    if low > 0 {
+        alerts.insert(
+            0,
+            Alert {
+                text: page.tf("feedback.alert", &[("n", &page.num(low))]),
+                link: "/feedback?status=new&low=1".into(),
+            },
+        );
+    }
     Ok(alerts)
 }
 

@@ -39,6 +39,8 @@ pub static CATALOGS: &[&[Entry]] = &[
     super::brand::TEXT,
     super::tokens::TEXT,
     super::audit::TEXT,
+    super::customer::TEXT,
+    super::customers::TEXT,
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

@@ -9,6 +9,8 @@ pub mod auth;
 pub mod brand;
 pub mod content;
 pub mod cron_text;
+pub mod customer;
+pub mod customers;
 pub mod dashboard;
 pub mod duplicate;
 pub mod emergency;
@@ -63,6 +65,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(brand::routes())
         .merge(tokens::routes())
         .merge(audit::routes())
+        .merge(customers::routes())
+        .merge(customer::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page::html_errors,

@@ -50,8 +50,14 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl TestEnv {
     pub async fn new(backend: &'static str) -> TestEnv {
+        Self::new_with(backend, |_| {}).await
+    }
+
+    /// A fresh server whose configuration `edit` changed first.
+    pub async fn new_with(backend: &'static str, edit: impl FnOnce(&mut Config)) -> TestEnv {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_path_buf());
+        edit(&mut config);
         let mut pg_database = None;
         if backend == "postgres" {
             let admin = std::env::var(PG_ENV).expect("PostgreSQL test URL");

@@ -706,6 +706,58 @@ pub const TEXT: &[Entry] = &[
         "Each screen shows its own tracked link to it, so you see which screen brought each scan.",
         "هر نمایشگر پیوند ردیابی خودش را نشان می‌دهد تا ببینید هر اسکن از کدام نمایشگر بوده است.",
     ),
+    ("content.leads_to", "A scan opens", "اسکن این را باز می‌کند"),
+    ("content.leads_to.link", "A link", "یک پیوند"),
+    (
+        "content.leads_to.feedback",
+        "A feedback form (stars and a comment)",
+        "فرم نظرسنجی (ستاره و نظر)",
+    ),
+    (
+        "content.leads_to.offer",
+        "An offer with one-time codes",
+        "پیشنهاد با کد یک‌بارمصرف",
+    ),
+    (
+        "content.leads_to.loyalty",
+        "The loyalty card",
+        "کارت وفاداری",
+    ),
+    (
+        "content.leads_to_hint",
+        "Feedback, offers and the loyalty card are pages of this server, made for phones; codes are redeemed and cards stamped on the Counter page.",
+        "نظرسنجی، پیشنهادها و کارت وفاداری صفحه‌هایی از همین سرور و مناسب تلفن همراه‌اند؛ کدها و مهرها در صفحهٔ «پیشخوان صندوق» ثبت می‌شوند.",
+    ),
+    (
+        "content.offer_title",
+        "What a code is worth (a free cookie)",
+        "ارزش هر کد (یک کلوچهٔ رایگان)",
+    ),
+    ("content.offer_limit", "Codes in all", "تعداد کل کدها"),
+    (
+        "content.offer_days",
+        "Days a code can be used",
+        "روزهای اعتبار هر کد",
+    ),
+    ("content.kind.reviews", "Reviews", "نظرهای مشتریان"),
+    ("content.review_style", "Shown as", "نمایش به شکل"),
+    ("content.review_style.slide", "One at a time", "یکی‌یکی"),
+    ("content.review_style.ticker", "A ticker", "زیرنویس متحرک"),
+    (
+        "content.min_rating",
+        "At least this many stars",
+        "دست‌کم این تعداد ستاره",
+    ),
+    (
+        "content.own_store",
+        "Only reviews of the screen's own store",
+        "فقط نظرهای فروشگاه همان نمایشگر",
+    ),
+    (
+        "content.reviews_note",
+        "Shows the comments you approve on the Feedback page, newest first; it updates itself.",
+        "نظرهایی را که در صفحهٔ «نظرها» تأیید می‌کنید نشان می‌دهد، تازه‌ترین اول؛ خودش به‌روز می‌شود.",
+    ),
     (
         "content.qr_image",
         "Picture beside the code (optional)",

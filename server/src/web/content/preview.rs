@@ -281,6 +281,18 @@ pub fn preview(
             p.title = menu.title.clone();
             p.menu = menu_board(menu, lang, media);
         }
+        ContentKind::Reviews {
+            lang: text_lang, ..
+        } => {
+            // Reviews are filled in per screen; the preview names what it shows.
+            p.title = lang.t("content.kind.reviews").to_owned();
+            p.note = Some(lang.t("content.reviews_note").to_owned());
+            p.dir = if *text_lang == TextLang::En {
+                "ltr"
+            } else {
+                "rtl"
+            };
+        }
     }
     p
 }

@@ -4,7 +4,8 @@
 use serde::Deserialize;
 use vitrin_shared::calendar::parse_number;
 use vitrin_shared::content::{
-    CalendarKind, ContentKind, DigitStyle, Fit, Lang as TextLang, MediaRef, MoneyUnit, TickerSource,
+    CalendarKind, ContentKind, DigitStyle, Fit, Lang as TextLang, MediaRef, MoneyUnit, Offer,
+    PromoAction, ReviewStyle, TickerSource,
 };
 use vitrin_shared::feed::Rate;
 use vitrin_shared::ids::FeedId;
@@ -15,8 +16,8 @@ use crate::feeds::sources::RateInput;
 
 /// The kinds this page makes, as the form and the URL name them (`/content/new?kind=ticker`).
 /// Menus have a page of their own.
-pub const KINDS: [&str; 8] = [
-    "image", "video", "text", "ticker", "weather", "currency", "clock", "qr",
+pub const KINDS: [&str; 9] = [
+    "image", "video", "text", "ticker", "weather", "currency", "clock", "qr", "reviews",
 ];
 
 /// The form code of a content kind (`menu` for menu boards).
@@ -31,6 +32,7 @@ pub fn kind_code(kind: &ContentKind) -> &'static str {
         ContentKind::CurrencyBoard { .. } => "currency",
         ContentKind::Clock { .. } => "clock",
         ContentKind::QrPromo { .. } => "qr",
+        ContentKind::Reviews { .. } => "reviews",
     }
 }
 
@@ -73,6 +75,19 @@ pub struct ContentForm {
     pub url: String,
     /// sha256 of the QR promo's optional picture.
     pub image: String,
+    /// What a scan opens: `link`, `feedback`, `offer` or `loyalty`.
+    pub leads_to: String,
+    /// The offer: what a code is worth, how many codes, for how many days each.
+    #[serde(rename = "leads_to.title")]
+    pub offer_title: String,
+    #[serde(rename = "leads_to.limit")]
+    pub offer_limit: String,
+    #[serde(rename = "leads_to.valid_days")]
+    pub offer_days: String,
+    /// Reviews: `slide` or `ticker`, the fewest stars shown, only the screen's own store.
+    pub style: String,
+    pub min_rating: String,
+    pub own_store: String,
     /// New items only: also make a playlist of the item, to schedule it.
     pub make_playlist: String,
     /// How long the item shows in that playlist.
@@ -143,6 +158,11 @@ impl ContentForm {
                 30
             }),
             url: "https://".into(),
+            leads_to: "link".into(),
+            offer_limit: lang.num(100),
+            offer_days: lang.num(7),
+            style: "slide".into(),
+            min_rating: lang.num(4),
             ..ContentForm::default()
         }
     }
@@ -234,10 +254,41 @@ impl ContentForm {
                 headline,
                 url,
                 image,
+                leads_to,
             } => {
                 form.headline = headline.clone();
                 form.url = url.clone();
                 form.image = image.as_ref().map(|m| m.sha256.clone()).unwrap_or_default();
+                form.leads_to = match leads_to {
+                    PromoAction::Link => "link",
+                    PromoAction::Feedback => "feedback",
+                    PromoAction::Offer(offer) => {
+                        form.offer_title = offer.title.clone();
+                        form.offer_limit = lang.num(i64::from(offer.limit));
+                        form.offer_days = lang.num(i64::from(offer.valid_days));
+                        "offer"
+                    }
+                    PromoAction::Loyalty => "loyalty",
+                }
+                .into();
+            }
+            ContentKind::Reviews {
+                style,
+                min_rating,
+                max_items,
+                own_store,
+                lang: text_lang,
+                ..
+            } => {
+                form.style = match style {
+                    ReviewStyle::Slide => "slide",
+                    ReviewStyle::Ticker => "ticker",
+                }
+                .into();
+                form.min_rating = lang.num(i64::from(*min_rating));
+                form.max_items = lang.num(i64::from(*max_items));
+                form.own_store = if *own_store { "1" } else { "" }.into();
+                form.lang = lang_code(*text_lang).into();
             }
             ContentKind::MenuBoard { .. } => {}
         }
@@ -362,11 +413,52 @@ impl ContentForm {
                 },
                 show_seconds: ticked(&self.show_seconds),
             }),
-            "qr" => Some(ContentKind::QrPromo {
-                headline: self.headline.clone(),
-                url: self.url.trim().to_owned(),
-                image: (!self.image.is_empty()).then(|| media_ref(&self.image)),
-            }),
+            "qr" => {
+                let leads_to = match self.leads_to.as_str() {
+                    "feedback" => PromoAction::Feedback,
+                    "loyalty" => PromoAction::Loyalty,
+                    "offer" => PromoAction::Offer(Offer {
+                        title: self.offer_title.clone(),
+                        limit: self.number("leads_to.limit", &self.offer_limit, lang, &mut errors),
+                        valid_days: self.number(
+                            "leads_to.valid_days",
+                            &self.offer_days,
+                            lang,
+                            &mut errors,
+                        ),
+                        starts: None,
+                        ends: None,
+                    }),
+                    _ => PromoAction::Link,
+                };
+                Some(ContentKind::QrPromo {
+                    headline: self.headline.clone(),
+                    // The server's own page needs no link; the "https://" a new form starts
+                    // with is not one.
+                    url: if leads_to.is_link() {
+                        self.url.trim().to_owned()
+                    } else {
+                        String::new()
+                    },
+                    image: (!self.image.is_empty()).then(|| media_ref(&self.image)),
+                    leads_to,
+                })
+            }
+            "reviews" => {
+                let min_rating = self.number("min_rating", &self.min_rating, lang, &mut errors);
+                Some(ContentKind::Reviews {
+                    style: if self.style == "ticker" {
+                        ReviewStyle::Ticker
+                    } else {
+                        ReviewStyle::Slide
+                    },
+                    min_rating: u8::try_from(min_rating).unwrap_or(0),
+                    max_items: self.number("max_items", &self.max_items, lang, &mut errors),
+                    own_store: ticked(&self.own_store),
+                    lang: self.text_lang(),
+                    reviews: Vec::new(),
+                })
+            }
             _ => {
                 errors.form = Some(lang.t("content.err.kind").to_owned());
                 None
