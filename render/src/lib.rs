@@ -24,6 +24,7 @@ pub mod menu;
 pub mod pairing;
 pub mod picture;
 pub mod qr;
+pub mod reviews;
 pub mod slide;
 pub mod stage;
 /// The offline and sync-progress mark.
@@ -151,11 +152,24 @@ pub fn render(ui: &mut egui::Ui, rect: egui::Rect, item: &ContentItem, env: &mut
             digits,
             show_seconds,
         } => crate::clock::show(ui, rect, *calendar, *digits, *show_seconds, env),
+        // What a scan opens is the server's business: the code is always of `url`.
         ContentKind::QrPromo {
             headline,
             url,
             image,
+            ..
         } => crate::qr::show(ui, rect, headline, url, image.as_ref(), env),
+        ContentKind::Reviews {
+            style,
+            min_rating,
+            max_items,
+            lang,
+            reviews,
+            ..
+        } => {
+            let shown = crate::reviews::shown_reviews(reviews, *min_rating, *max_items);
+            crate::reviews::show(ui, rect, *style, *lang, &shown, env)
+        }
     }
 }
 

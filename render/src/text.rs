@@ -489,9 +489,13 @@ impl TextCache {
         } else {
             Weight::NORMAL
         };
+        // The metrics again on the text itself: cosmic-text measures an ellipsizing height
+        // limit in the text's line height, and without them takes the font size for it (a
+        // wrapped text then ran half as tall again as its box).
         let attrs = Attrs::new()
             .family(Family::Name(self.typeface.family()))
-            .weight(weight);
+            .weight(weight)
+            .metrics(Metrics::new(size, size * LINE_HEIGHT));
         // A line's texture is exactly as wide as the line (the caller places it), so its
         // glyphs start at the left edge whatever the direction; a wrapped text aligns its
         // lines inside the wrapping width.

@@ -119,13 +119,30 @@ pub fn show(
         Ok(items) => items,
         Err(reason) => return Outcome::Failed(reason),
     };
-    let dir = Direction::from(lang);
+    show_items(ui, rect, &items, stale, speed, Direction::from(lang), env)
+}
+
+/// Scrolls `items` (non-empty, already trimmed) across `rect` in `dir`'s reading direction at
+/// `speed` (pixels per second at 1080p), with the stale mark when `stale`. The ticker content
+/// and other renderers that show a scrolling line (the reviews ticker) share it.
+pub fn show_items(
+    ui: &mut egui::Ui,
+    rect: egui::Rect,
+    items: &[&str],
+    stale: bool,
+    speed: u32,
+    dir: Direction,
+    env: &mut Env,
+) -> Outcome {
+    if items.is_empty() {
+        return Outcome::Failed("the ticker has no text to show".to_owned());
+    }
     ui.painter().rect_filled(rect, 0.0, env.palette.band);
     let style = TextStyle::new(rect.height() * 0.55, env.palette.text, dir);
     // The texture also carries a margin for overhanging ink of about half the size.
     let max_width =
         ui.ctx().input(|i| i.max_texture_side) as f32 / ui.pixels_per_point() - style.size;
-    let lines = lines(&items, max_width, |text| {
+    let lines = lines(items, max_width, |text| {
         env.text.measure(text, &style, Flow::Line, f32::INFINITY).x
     });
     let widths: Vec<f32> = lines
