@@ -278,7 +278,51 @@ function paintGrid(root) {
 }
 // --- end of the content pages' section ----------------------------------------------------------
 
+/**
+ * `[data-scan-code="<input id>"]` (the counter): where the browser can read QR codes
+ * (BarcodeDetector), the button opens the camera and puts the first code it sees into the
+ * input and submits its form. A USB scanner needs none of this: it types the code and Enter.
+ */
+function scanCodes(root) {
+  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+  for (const button of root.querySelectorAll("[data-scan-code]")) {
+    const input = document.getElementById(button.dataset.scanCode);
+    if (!input) continue;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const video = document.createElement("video");
+      video.setAttribute("playsinline", "");
+      video.className = "scanner";
+      button.after(video);
+      let stream;
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      } catch {
+        video.remove();
+        return;
+      }
+      video.srcObject = stream;
+      await video.play();
+      const detector = new BarcodeDetector({ formats: ["qr_code"] });
+      const stop = () => { stream.getTracks().forEach((t) => t.stop()); video.remove(); };
+      const look = async () => {
+        if (!video.isConnected) return;
+        const found = await detector.detect(video).catch(() => []);
+        if (found.length) {
+          stop();
+          input.value = found[0].rawValue;
+          input.form.requestSubmit();
+        } else {
+          setTimeout(look, 250);
+        }
+      };
+      look();
+    });
+  }
+}
+
 function enhance(root) {
+  scanCodes(root);
   autosubmit(root);
   partialForms(root);
   uploads(root);

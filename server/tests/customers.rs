@@ -664,3 +664,173 @@ async fn a_customer_joins_by_text_message_and_every_third_stamp_is_the_reward() 
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+#[tokio::test]
+async fn the_admin_makes_promos_and_reviews_approves_from_the_inbox_and_sets_the_loyalty_card() {
+    each_backend(|env| async move {
+        let mut admin = WebClient::setup(&env, OWNER).await;
+        let owner = session_of(&admin);
+        let store = env
+            .create(
+                &owner,
+                "/api/v1/stores",
+                json!({"name": "North", "timezone": "Asia/Tehran"}),
+            )
+            .await;
+        env.create(
+            &owner,
+            "/api/v1/screens",
+            json!({"store_id": store, "name": "N1"}),
+        )
+        .await;
+        // An offer promo from the content form, numbers in Persian digits, no link needed.
+        let saved = admin
+            .post_form(
+                "/content/new",
+                &[
+                    ("kind", "qr"),
+                    ("name", "Cookie offer"),
+                    ("headline", "کلوچه مهمان ما"),
+                    ("leads_to", "offer"),
+                    ("url", "https://"),
+                    ("leads_to.title", "یک کلوچهٔ رایگان"),
+                    ("leads_to.limit", "۵۰"),
+                    ("leads_to.valid_days", "۳"),
+                    ("seconds", "10"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let (_, items) = env.get(&owner, "/api/v1/content").await;
+        let promo = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == "Cookie offer")
+            .expect("the promo was made")
+            .clone();
+        assert_eq!(promo["leads_to"]["type"], "offer");
+        assert_eq!(promo["leads_to"]["limit"], 50);
+        assert_eq!(promo["leads_to"]["valid_days"], 3);
+        assert_eq!(promo["url"], "");
+        // An offer without its worth is refused on the field, and nothing is made.
+        let refused = admin
+            .post_form(
+                "/content/new",
+                &[
+                    ("kind", "qr"),
+                    ("name", "Bad offer"),
+                    ("headline", "h"),
+                    ("leads_to", "offer"),
+                    ("leads_to.title", ""),
+                    ("leads_to.limit", "0"),
+                    ("leads_to.valid_days", "3"),
+                    ("seconds", "10"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        refused.assert_contains("f-leads_to.title-error");
+        refused.assert_contains("f-leads_to.limit-error");
+        // A reviews item from the form.
+        let saved = admin
+            .post_form(
+                "/content/new",
+                &[
+                    ("kind", "reviews"),
+                    ("name", "What guests say"),
+                    ("style", "slide"),
+                    ("min_rating", "۴"),
+                    ("max_items", "۵"),
+                    ("own_store", "1"),
+                    ("lang", "fa"),
+                    ("seconds", "20"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let (_, items) = env.get(&owner, "/api/v1/content").await;
+        let reviews = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == "What guests say")
+            .unwrap()
+            .clone();
+        assert_eq!(reviews["type"], "reviews");
+        assert_eq!(
+            (
+                reviews["min_rating"].as_i64(),
+                reviews["max_items"].as_i64()
+            ),
+            (Some(4), Some(5))
+        );
+        assert_eq!(reviews["own_store"], true);
+        // Feedback in the inbox: approved with its button, it says so.
+        let feedback_promo = env
+            .create(
+                &owner,
+                "/api/v1/content",
+                json!({"name": "F", "type": "qr_promo", "headline": "Rate us",
+                       "leads_to": {"type": "feedback"}}),
+            )
+            .await;
+        let (_, links) = env
+            .get(&owner, &format!("/api/v1/promos/{feedback_promo}/links"))
+            .await;
+        let code = links[0]["code"].as_str().unwrap().to_owned();
+        let mut phone = WebClient::new(&env);
+        phone
+            .post_form(
+                &format!("/c/{code}/feedback"),
+                &[("rating", "5"), ("comment", "Lovely tea"), ("public", "1")],
+            )
+            .await;
+        let inbox = admin.get("/feedback").await;
+        inbox
+            .assert_contains("Lovely tea")
+            .assert_contains("data-status=\"new\"");
+        let (_, list) = env.get(&owner, "/api/v1/feedback").await;
+        let id = list[0]["id"].as_i64().unwrap();
+        admin
+            .post_form(
+                &format!("/feedback/{id}/status"),
+                &[("status", "approved"), ("next", "/feedback")],
+            )
+            .await
+            .assert_redirect("/feedback");
+        admin
+            .get("/feedback")
+            .await
+            .assert_contains("It now shows in reviews on your screens.")
+            .assert_contains("data-status=\"approved\"");
+        // The loyalty programme, typed in Persian digits; a bad one keeps what was typed.
+        let bad = admin
+            .post_form("/loyalty", &[("every_nth", "1"), ("reward", "قهوه")])
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_contains("قهوه");
+        admin
+            .post_form(
+                "/loyalty",
+                &[("every_nth", "۸"), ("reward", "یک قهوهٔ رایگان")],
+            )
+            .await
+            .assert_redirect("/loyalty");
+        let (_, program) = env.get(&owner, "/api/v1/loyalty").await;
+        assert_eq!(program, json!({"every_nth": 8, "reward": "یک قهوهٔ رایگان"}));
+        // Only owners set it.
+        let editor = env
+            .add_user(&owner, "ed@customers.test", "editor", &[])
+            .await;
+        let (status, _) = env
+            .put(
+                &editor,
+                "/api/v1/loyalty",
+                json!({"every_nth": 2, "reward": "x"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}

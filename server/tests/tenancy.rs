@@ -722,6 +722,13 @@ fn tea_price(_: &World, _: i64, n: u64) -> Value {
 fn a_kit(_: &World, _: i64, n: u64) -> Value {
     json!({"background": "#101820", "text": "#ffffff", "accent": format!("#ff{:04x}", n % 0x10000)})
 }
+/// A code nobody has, typed at the target store's counter.
+fn unknown_code(_: &World, store: i64, _: u64) -> Value {
+    json!({"store_id": store, "code": "ZZZZ-ZZZZ"})
+}
+fn a_program(_: &World, _: i64, n: u64) -> Value {
+    json!({"every_nth": 2 + (n % 40) as i64, "reward": "a free coffee"})
+}
 fn no_hours(_: &World, _: i64, _: u64) -> Value {
     json!({"hours": null, "dayparts": null})
 }
@@ -995,6 +1002,18 @@ fn matrix() -> Vec<Row> {
         row(PUT,     "/api/v1/stores/{id}/prices/{menu}", "S2, menu M1",                      Fixed(|w| w.s2),                       b(tea_price),             [200,   404,   403,   403,   401]),
         row(PUT,     "/api/v1/stores/{id}/prices/{menu}", "org B's store, menu M1",           Fixed(|w| w.b_store),                  b(tea_price),             [404,   404,   404,   404,   401]),
         row(PUT,     "/api/v1/stores/{id}/prices/{b_menu}", "S1, org B's menu",               Fixed(|w| w.s1),                       b(tea_price),             [404,   404,   404,   404,   401]),
+        // --- after the scan: the feedback inbox (by store visibility), the loyalty programme
+        // (owners write), the counter (everyone who sees the store but viewers; a code nobody
+        // has is 422 once the store and role are allowed)
+        row(GET,     "/api/v1/feedback",                 "-",                                 Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/feedback?store={id}",      "S1 (the manager's)",                Fixed(|w| w.s1),                       NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(GET,     "/api/v1/feedback?store={id}",      "S2 (another store)",                Fixed(|w| w.s2),                       NO_BODY,                  [200,   404,   200,   200,   401]),
+        row(GET,     "/api/v1/feedback?store={id}",      "org B's store",                     Fixed(|w| w.b_store),                  NO_BODY,                  [404,   404,   404,   404,   401]),
+        row(PUT,     "/api/v1/loyalty",                  "-",                                 Bare,                                  b(a_program),             [200,   403,   403,   403,   401]),
+        row(GET,     "/api/v1/loyalty",                  "after the owner set it",            Bare,                                  NO_BODY,                  [200,   200,   200,   200,   401]),
+        row(POST,    "/api/v1/counter",                  "S1",                                Fixed(|w| w.s1),                       b(unknown_code),          [422,   422,   422,   403,   401]),
+        row(POST,    "/api/v1/counter",                  "S2",                                Fixed(|w| w.s2),                       b(unknown_code),          [422,   404,   422,   403,   401]),
+        row(POST,    "/api/v1/counter",                  "org B's store",                     Fixed(|w| w.b_store),                  b(unknown_code),          [404,   404,   404,   404,   401]),
         // --- a menu as CSV (imports are tested in menu_csv.rs: their body is no JSON)
         row(GET,     "/api/v1/content/{id}/menu.csv",    "menu M1",                           Fixed(|w| w.menu),                     NO_BODY,                  [200,   200,   200,   200,   401]),
         row(GET,     "/api/v1/content/{id}/menu.csv",    "org B's menu",                      Fixed(|w| w.b_menu),                   NO_BODY,                  [404,   404,   404,   404,   401]),

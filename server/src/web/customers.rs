@@ -416,8 +416,8 @@ pub const TEXT: &[Entry] = &[
     ("counter.title", "Counter", "پیشخوان صندوق"),
     (
         "counter.intro",
-        "Type or scan the code on the customer's phone: an offer's code is redeemed once; a loyalty card gets a stamp.",
-        "کد روی تلفن مشتری را بنویسید یا اسکن کنید: کد پیشنهاد یک بار ثبت می‌شود؛ کارت وفاداری یک مهر می‌گیرد.",
+        "Type or scan the code on the customer's phone (a USB scanner types it for you): an offer's code is redeemed once; a loyalty card gets a stamp.",
+        "کد روی تلفن مشتری را بنویسید یا اسکن کنید (اسکنر USB آن را برایتان تایپ می‌کند): کد پیشنهاد یک بار ثبت می‌شود؛ کارت وفاداری یک مهر می‌گیرد.",
     ),
     ("counter.store", "Store", "فروشگاه"),
     ("counter.code", "Code", "کد"),

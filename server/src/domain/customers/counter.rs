@@ -91,8 +91,9 @@ pub async fn redeem(
     store: i64,
     typed: &str,
 ) -> ApiResult<Result<Redeemed, Refused>> {
-    principal.require(principal.role != Role::Viewer)?;
+    // Another tenant's or an invisible store is 404 for everyone, viewers included.
     crate::domain::stores::visible_store(state, principal, store).await?;
+    principal.require(principal.role != Role::Viewer)?;
     let Some(hash) = codes::hash(typed) else {
         return Err(ApiError::field(
             "code",

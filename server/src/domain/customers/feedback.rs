@@ -187,9 +187,8 @@ pub async fn list(
 ) -> ApiResult<Vec<Feedback>> {
     let mut condition = visible(principal);
     if let Some(store) = filter.store {
-        if !principal.sees_store(StoreId(store)) {
-            return Err(ApiError::NotFound);
-        }
+        // Another tenant's or an invisible store: 404, like every other filter by store.
+        crate::domain::stores::visible_store(state, principal, store).await?;
         condition.push_str(&format!(" AND f.store_id = {store}"));
     }
     if let Some(status) = &filter.status {
