@@ -184,7 +184,26 @@ async fn feedback_reaches_the_inbox_and_approved_comments_become_reviews_on_scre
         admin
             .get("/dashboard")
             .await
-            .assert_contains("1 new low rating(s) to read");
+            .assert_contains("1 new low rating(s) to read")
+            .assert_contains("id=\"low-feedback\"");
+        // Every admin page shows the count in the navigation; read, it goes.
+        admin
+            .get("/media")
+            .await
+            .assert_contains("id=\"low-feedback\"");
+        let (_, list) = env.get(&shop.owner, "/api/v1/feedback").await;
+        let (status, _) = env
+            .put(
+                &shop.owner,
+                &format!("/api/v1/feedback/{}/status", list[0]["id"]),
+                json!({"status": "read"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        admin
+            .get("/media")
+            .await
+            .assert_lacks("id=\"low-feedback\"");
         // A good one the customer agrees to show, from the south store's screen.
         let south_code = tracked_code(&env, &shop, shop.south_screen).await;
         let good = phone

@@ -49,6 +49,9 @@ pub struct Page {
     pub here: String,
     /// Dates are shown in the organization's first store's time zone (UTC before there is one).
     pub tz: TimeZone,
+    /// Low ratings nobody has read in the user's stores: the navigation shows the count on
+    /// every page, so a manager sees one at their next click.
+    pub low_feedback: i64,
 }
 
 impl Page {
@@ -60,6 +63,7 @@ impl Page {
             flash: None,
             here: here.to_owned(),
             tz: TimeZone::UTC,
+            low_feedback: 0,
         }
     }
 
@@ -91,6 +95,7 @@ impl Page {
             page.tz = tz
                 .and_then(|(tz,)| TimeZone::get(&tz).ok())
                 .unwrap_or(TimeZone::UTC);
+            page.low_feedback = crate::domain::customers::feedback::unread_low(state, p).await?;
             page.user = Some(CurrentUser {
                 id: p.user_id,
                 name,
