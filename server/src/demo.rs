@@ -1,5 +1,5 @@
 //! `--demo`: a café in Tehran with breakfast, lunch and dinner menus (Persian and English,
-//! prices in Toman), a dated promo, a ticker, a clock and a QR promo for a customer survey,
+//! prices in Toman), a dated promo, a ticker, a clock and a QR promo that opens the feedback form,
 //! scheduled by time of day. Everything goes
 //! through the same code paths as the API, so the demo is also a smoke test of them.
 
@@ -23,7 +23,6 @@ use crate::state::AppState;
 pub const OWNER_EMAIL: &str = "owner@demo.vitrin";
 pub const OWNER_PASSWORD: &str = "vitrin-demo-cafe";
 /// Where the demo's QR promo leads (a reserved example domain: the demo links nowhere real).
-pub const SURVEY_URL: &str = "https://example.com/cafe-vitrin/survey";
 
 /// Seeds the demo when the server has no users yet. Returns whether it did.
 pub async fn seed(state: &AppState) -> ApiResult<bool> {
@@ -91,7 +90,7 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
         json!({
         "name": "نظرسنجی · Survey", "type": "qr_promo",
         "headline": "نظرتان را بگویید · Tell us what you think",
-        "url": SURVEY_URL}),
+        "leads_to": {"type": "feedback"}}),
     )
     .await?;
 

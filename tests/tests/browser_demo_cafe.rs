@@ -428,7 +428,7 @@ async fn the_demo_cafe_is_rebuilt_from_the_browser_and_plays_as_the_demo_does() 
     b.fill("#f-name", SURVEY).await;
     b.fill("#f-headline", "نظرتان را بگویید · Tell us what you think")
         .await;
-    b.fill("#f-url", demo::SURVEY_URL).await;
+    b.select("#f-leads_to", "feedback").await;
     b.click("#f-make_playlist").await;
     save(&b).await;
     // The promo page shows the counter's own tracked link and its QR code.
