@@ -206,6 +206,28 @@ async fn feedback_reaches_the_inbox_and_approved_comments_become_reviews_on_scre
             .assert_lacks("id=\"low-feedback\"");
         // A good one the customer agrees to show, from the south store's screen.
         let south_code = tracked_code(&env, &shop, shop.south_screen).await;
+        // One piece of feedback per phone and promo: this phone is shown what it sent.
+        let again = phone
+            .post_form(&format!("/c/{south_code}/feedback"), &[("rating", "5")])
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        again.assert_contains("نظرتان را دربارهٔ این بازدید گفته‌اید");
+        phone
+            .get(&format!("/c/{code}"))
+            .await
+            .assert_contains("حذف آنچه فرستادم")
+            .assert_lacks("name=\"rating\"");
+        // A link previewer's POST is refused and stores nothing.
+        let mut bot = WebClient::new(&env);
+        let answer = bot
+            .post_form_with(
+                &format!("/c/{code}/feedback"),
+                &[("rating", "1")],
+                &[("user-agent", "TelegramBot (like TwitterBot)")],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
+        let mut phone = WebClient::new(&env);
         let good = phone
             .post_form(
                 &format!("/c/{south_code}/feedback"),

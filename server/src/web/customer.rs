@@ -196,6 +196,36 @@ struct ThanksPage<'a> {
     shop: &'a Shop,
     secret: String,
     low: bool,
+    /// This browser had sent feedback on this promo already.
+    again: bool,
+}
+
+fn feedback_cookie(visit: &PromoVisit) -> String {
+    format!("vitrin_feedback_{}", visit.content.0)
+}
+
+/// The secret of the feedback this browser sent on this promo, if it is still there: one
+/// piece of feedback per phone and promo (delete it to send another).
+async fn sent_before(
+    state: &AppState,
+    visit: &PromoVisit,
+    headers: &HeaderMap,
+) -> ApiResult<Option<String>> {
+    match cookie(headers, &feedback_cookie(visit)) {
+        Some(secret) if feedback::exists(&state.db, &secret).await? => Ok(Some(secret)),
+        _ => Ok(None),
+    }
+}
+
+/// Link previewers and crawlers may read the pages but never send anything.
+fn refuse_bots(headers: &HeaderMap) -> ApiResult<()> {
+    if crate::promo::is_automated(&axum::http::Method::POST, headers) {
+        Err(ApiError::Forbidden(
+            "automated clients cannot send this form",
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 #[derive(Template)]
@@ -252,15 +282,26 @@ async fn promo_page(
     let shop = shop(&state, &visit, lang, &format!("/c/{code}")).await;
     let response = match &visit.leads_to {
         PromoAction::Link => return Err(ApiError::NotFound),
-        PromoAction::Feedback => render_status(
-            StatusCode::OK,
-            &FeedbackPage {
-                shop: &shop,
-                code: &code,
-                form: FeedbackInput::default(),
-                errors: FormErrors::none(),
-            },
-        ),
+        PromoAction::Feedback => match sent_before(&state, &visit, &headers).await? {
+            Some(secret) => render_status(
+                StatusCode::OK,
+                &ThanksPage {
+                    shop: &shop,
+                    secret,
+                    low: false,
+                    again: true,
+                },
+            ),
+            None => render_status(
+                StatusCode::OK,
+                &FeedbackPage {
+                    shop: &shop,
+                    code: &code,
+                    form: FeedbackInput::default(),
+                    errors: FormErrors::none(),
+                },
+            ),
+        },
         PromoAction::Offer(_) => offer_view(&state, &visit, &shop, &code, &headers, None).await?,
         PromoAction::Loyalty => {
             if let Some(token) = cookie(&headers, CARD_COOKIE)
@@ -297,19 +338,41 @@ async fn feedback_post(
     if !matches!(visit.leads_to, PromoAction::Feedback) {
         return Err(ApiError::NotFound);
     }
+    refuse_bots(&headers)?;
     let lang = language(&LangQuery::default(), &headers, &visit.headline);
     let shop = shop(&state, &visit, lang, &format!("/c/{code}")).await;
-    let mut input = form.clone();
-    input.lang = lang.code().to_owned();
-    match feedback::submit(&state, &visit, input, address).await {
-        Ok((_, secret)) => Ok(render_status(
-            StatusCode::OK,
+    if let Some(secret) = sent_before(&state, &visit, &headers).await? {
+        return Ok(render_status(
+            StatusCode::CONFLICT,
             &ThanksPage {
                 shop: &shop,
                 secret,
-                low: form.rating <= feedback::LOW_RATING,
+                low: false,
+                again: true,
             },
-        )),
+        ));
+    }
+    let mut input = form.clone();
+    input.lang = lang.code().to_owned();
+    match feedback::submit(&state, &visit, input, address).await {
+        Ok((_, secret)) => {
+            let mut response = render_status(
+                StatusCode::OK,
+                &ThanksPage {
+                    shop: &shop,
+                    secret: secret.clone(),
+                    low: form.rating <= feedback::LOW_RATING,
+                    again: false,
+                },
+            );
+            set_cookie(
+                &mut response,
+                &feedback_cookie(&visit),
+                &secret,
+                30 * 86_400,
+            );
+            Ok(response)
+        }
         Err(e) => {
             let (status, errors) = form_errors(e, lang)?;
             Ok(render_status(
@@ -420,6 +483,7 @@ async fn offer_post(
 ) -> ApiResult<Response> {
     let visit = visit_of(&state, &code).await?;
     offers::offer_of(&visit)?;
+    refuse_bots(&headers)?;
     let lang = language(&LangQuery::default(), &headers, &visit.headline);
     // A browser that has a code of this offer keeps it: one code per phone.
     if let Some(mine) = cookie(&headers, &offer_cookie(&visit))
@@ -462,6 +526,7 @@ async fn phone_post(
     if !matches!(visit.leads_to, PromoAction::Loyalty) {
         return Err(ApiError::NotFound);
     }
+    refuse_bots(&headers)?;
     let lang = language(&LangQuery::default(), &headers, &visit.headline);
     let shop = shop(&state, &visit, lang, &format!("/c/{code}")).await;
     let program = loyalty::program(&state.db, visit.org).await?;
@@ -624,6 +689,11 @@ async fn card_delete(
 }
 
 pub const TEXT: &[Entry] = &[
+    (
+        "customer.sent_before",
+        "You have already told us about this visit. Thank you! To send something else, delete what you sent first.",
+        "نظرتان را دربارهٔ این بازدید گفته‌اید؛ سپاس! برای فرستادن نظری دیگر، اول آنچه فرستادید را حذف کنید.",
+    ),
     (
         "err.not_sent",
         "The text message could not be sent; try again in a minute.",

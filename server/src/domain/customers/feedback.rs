@@ -107,6 +107,15 @@ pub async fn submit(
     Ok((id, secret))
 }
 
+/// Whether the feedback `secret` was given for is still there.
+pub async fn exists(db: &crate::db::Db, secret: &str) -> ApiResult<bool> {
+    let row: Option<(i64,)> = sql("SELECT id FROM feedback WHERE delete_hash = $1")
+        .bind(token::hash(secret))
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Deletes the feedback `secret` was given for. `false` when there is none (deleted already).
 pub async fn delete_by_secret(state: &AppState, secret: &str) -> ApiResult<bool> {
     let mut tx = state.db.begin().await?;
