@@ -737,6 +737,8 @@ async fn the_admin_makes_promos_and_reviews_approves_from_the_inbox_and_sets_the
                     ("leads_to.title", "یک کلوچهٔ رایگان"),
                     ("leads_to.limit", "۵۰"),
                     ("leads_to.valid_days", "۳"),
+                    ("leads_to.starts", "۱۴۰۵/۰۹/۲۰"),
+                    ("leads_to.ends", "2026-12-21"),
                     ("seconds", "10"),
                 ],
             )
@@ -754,6 +756,15 @@ async fn the_admin_makes_promos_and_reviews_approves_from_the_inbox_and_sets_the
         assert_eq!(promo["leads_to"]["limit"], 50);
         assert_eq!(promo["leads_to"]["valid_days"], 3);
         assert_eq!(promo["url"], "");
+        // 1405/09/20 is 2026-12-11; days are Tehran's (UTC+3:30); the last day is included.
+        assert_eq!(promo["leads_to"]["starts"], "2026-12-10T20:30:00Z");
+        assert_eq!(promo["leads_to"]["ends"], "2026-12-21T20:30:00Z");
+        let id = promo["id"].as_i64().unwrap();
+        admin
+            .get(&format!("/content/{id}"))
+            .await
+            .assert_contains("value=\"2026-12-11\"")
+            .assert_contains("value=\"2026-12-21\"");
         // An offer without its worth is refused on the field, and nothing is made.
         let refused = admin
             .post_form(
@@ -773,6 +784,26 @@ async fn the_admin_makes_promos_and_reviews_approves_from_the_inbox_and_sets_the
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         refused.assert_contains("f-leads_to.title-error");
         refused.assert_contains("f-leads_to.limit-error");
+        let refused = admin
+            .post_form(
+                "/content/new",
+                &[
+                    ("kind", "qr"),
+                    ("name", "Bad offer"),
+                    ("headline", "h"),
+                    ("leads_to", "offer"),
+                    ("leads_to.title", "t"),
+                    ("leads_to.limit", "5"),
+                    ("leads_to.valid_days", "3"),
+                    ("leads_to.ends", "next week"),
+                    ("seconds", "10"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        refused
+            .assert_contains("f-leads_to.ends-error")
+            .assert_contains("next week");
         // A reviews item from the form.
         let saved = admin
             .post_form(

@@ -321,6 +321,7 @@ async fn edit_form(
         &item.name,
         &item.kind,
         page.lang,
+        &page.tz,
         typed_rates_of(&item, &feeds),
     );
     let tpl = edit_page(
@@ -367,7 +368,7 @@ async fn save(
 ) -> ApiResult<Response> {
     let Signed { principal, page } = signed;
     principal.require(principal.can_edit_content())?;
-    match write(&state, &principal, page.lang, saved.as_ref(), &form).await? {
+    match write(&state, &principal, &page, saved.as_ref(), &form).await? {
         Ok(item) => Ok(redirect_flash(
             &href(&item),
             true,
@@ -386,10 +387,11 @@ async fn save(
 async fn write(
     state: &AppState,
     principal: &Principal,
-    lang: Lang,
+    page: &Page,
     saved: Option<&ContentItem>,
     form: &ContentForm,
 ) -> ApiResult<Result<ContentItem, FormErrors>> {
+    let lang = page.lang;
     let entry_ms = if saved.is_none() && !form.make_playlist.is_empty() {
         match form.entry_ms(lang) {
             Ok(ms) => Some(ms),
@@ -406,7 +408,7 @@ async fn write(
     } else {
         None
     };
-    let kind = match form.to_kind(lang, typed_feed) {
+    let kind = match form.to_kind(lang, &page.tz, typed_feed) {
         Ok(kind) => kind,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -734,6 +736,21 @@ pub const TEXT: &[Entry] = &[
         "ارزش هر کد (یک کلوچهٔ رایگان)",
     ),
     ("content.offer_limit", "Codes in all", "تعداد کل کدها"),
+    (
+        "content.offer_starts",
+        "First day codes are given (optional; Solar Hijri or Gregorian)",
+        "نخستین روز دادن کد (اختیاری؛ خورشیدی یا میلادی)",
+    ),
+    (
+        "content.offer_ends",
+        "Last day codes are given and redeemed (optional)",
+        "آخرین روز دادن و پذیرفتن کد (اختیاری)",
+    ),
+    (
+        "content.err.date",
+        "A date such as 1405/09/20 or 2026-12-10",
+        "تاریخی مانند ۱۴۰۵/۰۹/۲۰ یا 2026-12-10",
+    ),
     (
         "content.offer_days",
         "Days a code can be used",

@@ -1,6 +1,8 @@
 //! The content form as typed: one flat set of text fields for every kind, so a form shown again
 //! with errors keeps exactly what was typed, and numbers may be typed in Persian or Latin digits.
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 use vitrin_shared::calendar::parse_number;
 use vitrin_shared::content::{
@@ -12,6 +14,7 @@ use vitrin_shared::ids::FeedId;
 
 use super::super::form::FormErrors;
 use super::super::i18n::Lang;
+use super::super::schedule::{parse_date, show_date};
 use crate::feeds::sources::RateInput;
 
 /// The kinds this page makes, as the form and the URL name them (`/content/new?kind=ticker`).
@@ -84,6 +87,12 @@ pub struct ContentForm {
     pub offer_limit: String,
     #[serde(rename = "leads_to.valid_days")]
     pub offer_days: String,
+    /// The offer's first and last day, as typed (Solar Hijri or Gregorian), in the
+    /// organization's time zone; empty for none.
+    #[serde(rename = "leads_to.starts")]
+    pub offer_starts: String,
+    #[serde(rename = "leads_to.ends")]
+    pub offer_ends: String,
     /// Reviews: `slide` or `ticker`, the fewest stars shown, only the screen's own store.
     pub style: String,
     pub min_rating: String,
@@ -169,7 +178,13 @@ impl ContentForm {
 
     /// The form showing a saved item; `rates` is the typed rates' text when its currency feed
     /// takes typed rates.
-    pub fn from_item(name: &str, kind: &ContentKind, lang: Lang, rates: String) -> ContentForm {
+    pub fn from_item(
+        name: &str,
+        kind: &ContentKind,
+        lang: Lang,
+        tz: &TimeZone,
+        rates: String,
+    ) -> ContentForm {
         let mut form = ContentForm {
             kind: kind_code(kind).to_owned(),
             name: name.to_owned(),
@@ -266,6 +281,13 @@ impl ContentForm {
                         form.offer_title = offer.title.clone();
                         form.offer_limit = lang.num(i64::from(offer.limit));
                         form.offer_days = lang.num(i64::from(offer.valid_days));
+                        // `ends` is exclusive: the form shows the last day.
+                        let day = |t: Timestamp| show_date(t.to_zoned(tz.clone()).date(), lang);
+                        form.offer_starts = offer.starts.map(day).unwrap_or_default();
+                        form.offer_ends = offer
+                            .ends
+                            .map(|t| day(t - jiff::SignedDuration::from_secs(1)))
+                            .unwrap_or_default();
                         "offer"
                     }
                     PromoAction::Loyalty => "loyalty",
@@ -314,6 +336,30 @@ impl ContentForm {
         }
     }
 
+    /// The start of a typed day in `tz` (of the day after it when `past_it`: the end of the
+    /// day), `None` when empty, or a message on `field`.
+    fn day(
+        &self,
+        field: &str,
+        text: &str,
+        tz: &TimeZone,
+        past_it: bool,
+        lang: Lang,
+        errors: &mut FormErrors,
+    ) -> Option<Timestamp> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        let date = parse_date(text).and_then(|d| if past_it { d.tomorrow().ok() } else { Some(d) });
+        match date.and_then(|d| d.to_zoned(tz.clone()).ok()) {
+            Some(start) => Some(start.timestamp()),
+            None => {
+                errors.add(field, lang.t("content.err.date"));
+                None
+            }
+        }
+    }
+
     /// The feed chosen in the form, or a message.
     fn feed_id(&self, lang: Lang, errors: &mut FormErrors) -> FeedId {
         match self.feed.parse::<i64>() {
@@ -330,6 +376,7 @@ impl ContentForm {
     pub fn to_kind(
         &self,
         lang: Lang,
+        tz: &TimeZone,
         typed_feed: Option<FeedId>,
     ) -> Result<ContentKind, FormErrors> {
         let mut errors = FormErrors::none();
@@ -426,8 +473,22 @@ impl ContentForm {
                             lang,
                             &mut errors,
                         ),
-                        starts: None,
-                        ends: None,
+                        starts: self.day(
+                            "leads_to.starts",
+                            &self.offer_starts,
+                            tz,
+                            false,
+                            lang,
+                            &mut errors,
+                        ),
+                        ends: self.day(
+                            "leads_to.ends",
+                            &self.offer_ends,
+                            tz,
+                            true,
+                            lang,
+                            &mut errors,
+                        ),
                     }),
                     _ => PromoAction::Link,
                 };
