@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod changes;
 pub mod config;
+pub mod customer_reports;
 pub mod db;
 pub mod demo;
 pub mod device_cache;

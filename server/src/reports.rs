@@ -36,8 +36,8 @@ use crate::state::AppState;
 
 /// The longest range a report covers.
 pub const MAX_DAYS: i64 = 366;
-const DAY_MS: i64 = 86_400_000;
-const HOUR_MS: i64 = 3_600_000;
+pub(crate) const DAY_MS: i64 = 86_400_000;
+pub(crate) const HOUR_MS: i64 = 3_600_000;
 
 /// The parameters every report takes.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -64,25 +64,25 @@ pub struct ReportQuery {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Csv,
     Svg,
 }
 
 /// A resolved range: local days `[from, until]` in `tz`, as epoch ms `[start, end)`.
-struct Range {
-    from: Date,
-    until: Date,
-    tz_name: String,
-    tz: TimeZone,
-    start: i64,
-    end: i64,
+pub(crate) struct Range {
+    pub(crate) from: Date,
+    pub(crate) until: Date,
+    pub(crate) tz_name: String,
+    pub(crate) tz: TimeZone,
+    pub(crate) start: i64,
+    pub(crate) end: i64,
 }
 
 impl Range {
     /// Pieces of `[start, end)` with one UTC offset each, with that offset in ms.
-    fn segments(&self) -> Vec<(i64, i64, i64)> {
+    pub(crate) fn segments(&self) -> Vec<(i64, i64, i64)> {
         let mut out = Vec::new();
         let mut at = self.start;
         while at < self.end {
@@ -129,7 +129,7 @@ pub(crate) fn parse_day(field: &str, text: &str) -> ApiResult<Date> {
     }
 }
 
-fn parse_format(q: &ReportQuery) -> ApiResult<Format> {
+pub(crate) fn parse_format(q: &ReportQuery) -> ApiResult<Format> {
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(Format::Json),
         "csv" => Ok(Format::Csv),
@@ -142,7 +142,11 @@ fn parse_format(q: &ReportQuery) -> ApiResult<Format> {
     }
 }
 
-fn choice<'a>(field: &str, value: Option<&'a str>, allowed: &[&'a str]) -> ApiResult<&'a str> {
+pub(crate) fn choice<'a>(
+    field: &str,
+    value: Option<&'a str>,
+    allowed: &[&'a str],
+) -> ApiResult<&'a str> {
     let value = value.unwrap_or(allowed[0]);
     allowed
         .iter()
@@ -159,7 +163,7 @@ fn choice<'a>(field: &str, value: Option<&'a str>, allowed: &[&'a str]) -> ApiRe
 
 /// Checks the store/screen filters (another tenant's or an invisible store's: 404) and resolves
 /// the range. Returns the SQL condition that limits rows to visible, filtered screens (`s`).
-async fn resolve(
+pub(crate) async fn resolve(
     state: &AppState,
     principal: &Principal,
     q: &ReportQuery,
@@ -263,7 +267,7 @@ async fn resolve(
 /// Sums two `values` of `table t` (joined with its screen `s`) per (`key`, `sub`) over the
 /// range. `sub` may use `$4`, the segment's UTC offset in ms; `bucket` is the time column.
 #[allow(clippy::too_many_arguments)]
-async fn aggregate(
+pub(crate) async fn aggregate(
     state: &AppState,
     principal: &Principal,
     range: &Range,
@@ -303,7 +307,7 @@ async fn aggregate(
 }
 
 /// Names of an organization's objects of one table, by id.
-async fn names(
+pub(crate) async fn names(
     state: &AppState,
     principal: &Principal,
     table: &str,
@@ -315,17 +319,17 @@ async fn names(
     Ok(rows.into_iter().collect())
 }
 
-fn name_of(names: &HashMap<i64, String>, id: i64) -> String {
+pub(crate) fn name_of(names: &HashMap<i64, String>, id: i64) -> String {
     names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
 }
 
-fn date_of(local_day: i64) -> Date {
+pub(crate) fn date_of(local_day: i64) -> Date {
     Date::constant(1970, 1, 1)
         .checked_add((local_day as i32).days())
         .unwrap_or(Date::constant(1970, 1, 1))
 }
 
-fn jalali(date: Date) -> String {
+pub(crate) fn jalali(date: Date) -> String {
     format_jalali(to_jalali(date), Digits::Latin)
 }
 
@@ -391,7 +395,7 @@ fn period_labels(by: &str, sub: i64) -> (Option<String>, Option<String>) {
     }
 }
 
-fn period_sql(by: &str, bucket: &str) -> String {
+pub(crate) fn period_sql(by: &str, bucket: &str) -> String {
     match by {
         "day" => format!("(t.{bucket} + $4) / {DAY_MS}"),
         "hour" => format!("((t.{bucket} + $4) / {HOUR_MS}) % 24"),
@@ -515,7 +519,7 @@ fn seconds(ms: i64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
-fn bar_label(name: &str, period: Option<&str>) -> String {
+pub(crate) fn bar_label(name: &str, period: Option<&str>) -> String {
     match period {
         Some(p) => format!("{name} · {p}"),
         None => name.to_owned(),
@@ -944,7 +948,7 @@ pub fn svg(title: &str, subtitle: &str, bars: &[(String, i64)]) -> String {
 }
 
 /// "from – until (Solar Hijri from – until), zone": the line under a chart's title.
-fn subtitle(range: &ReportRange) -> String {
+pub(crate) fn subtitle(range: &ReportRange) -> String {
     format!(
         "{} – {} ({} – {}), {}",
         range.from, range.until, range.from_jalali, range.until_jalali, range.timezone
@@ -956,11 +960,11 @@ fn subtitle(range: &ReportRange) -> String {
 /// inlines the chart.
 pub struct Rendered<T> {
     pub report: T,
-    stem: String,
-    table: Vec<Vec<String>>,
-    title: String,
-    subtitle: String,
-    bars: Vec<(String, i64)>,
+    pub(crate) stem: String,
+    pub(crate) table: Vec<Vec<String>>,
+    pub(crate) title: String,
+    pub(crate) subtitle: String,
+    pub(crate) bars: Vec<(String, i64)>,
 }
 
 impl<T: Serialize> Rendered<T> {
@@ -969,7 +973,12 @@ impl<T: Serialize> Rendered<T> {
         svg(&self.title, &self.subtitle, &self.bars)
     }
 
-    fn respond(self, format: Format) -> Response {
+    /// The table as a CSV document (what `format=csv` answers).
+    pub fn csv(&self) -> String {
+        csv(&self.table)
+    }
+
+    pub(crate) fn respond(self, format: Format) -> Response {
         match format {
             Format::Json => axum::Json(self.report).into_response(),
             Format::Csv => csv_response(&self.stem, &self.table),

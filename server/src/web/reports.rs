@@ -1,6 +1,7 @@
-//! Reports: proof of play, QR-promo scans and uptime, with filters, the chart and a CSV
-//! download. The numbers, the chart (SVG) and the CSV are the API's (`crate::reports`); this
-//! page only collects the filters, shows the chart inline and links the same query as CSV.
+//! Reports: proof of play, QR-promo scans, uptime, and the customer reports (satisfaction,
+//! offer codes, loyalty), with filters, the chart and a CSV download. The numbers, the chart
+//! (SVG) and the CSV are the API's (`crate::reports`, `crate::customer_reports`); this page
+//! only collects the filters, shows the chart inline and links the same query as CSV.
 
 use askama::Template;
 use axum::Router;
@@ -26,7 +27,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ReportForm {
-    /// `plays`, `scans` or `uptime`.
+    /// `plays`, `scans`, `uptime`, `satisfaction`, `offers` or `loyalty`.
     pub report: String,
     pub from: String,
     pub until: String,
@@ -71,6 +72,9 @@ impl ReportForm {
         match self.report.as_str() {
             "scans" => "scans",
             "uptime" => "uptime",
+            "satisfaction" => "satisfaction",
+            "offers" => "offers",
+            "loyalty" => "loyalty",
             _ => "plays",
         }
     }
@@ -104,6 +108,15 @@ async fn page(
         "uptime" => crate::reports::uptime_report(&state, &principal, &query)
             .await
             .map(|r| r.svg()),
+        "satisfaction" => crate::customer_reports::satisfaction_report(&state, &principal, &query)
+            .await
+            .map(|r| r.svg()),
+        "offers" => crate::customer_reports::offers_report(&state, &principal, &query)
+            .await
+            .map(|r| r.svg()),
+        "loyalty" => crate::customer_reports::loyalty_report(&state, &principal, &query)
+            .await
+            .map(|r| r.svg()),
         _ => crate::reports::plays_report(&state, &principal, &query)
             .await
             .map(|r| r.svg()),
@@ -127,7 +140,9 @@ async fn page(
         .collect();
     let groups = match form.kind() {
         "scans" => &["promo", "screen", "daypart"][..],
-        "uptime" => &[][..],
+        "uptime" | "loyalty" => &[][..],
+        "satisfaction" => &["store", "daypart", "week"][..],
+        "offers" => &["promo", "screen", "daypart"][..],
         _ => &["content", "playlist", "screen", "store"][..],
     }
     .iter()
@@ -170,6 +185,17 @@ pub const TEXT: &[Entry] = &[
     ("reports.kind.scans", "QR scans", "اسکن‌های QR"),
     ("reports.kind.uptime", "Uptime", "زمان روشن بودن"),
     (
+        "reports.kind.satisfaction",
+        "Customer satisfaction",
+        "رضایت مشتریان",
+    ),
+    ("reports.kind.offers", "Offer codes", "کدهای پیشنهاد ویژه"),
+    (
+        "reports.kind.loyalty",
+        "Loyalty and retention",
+        "وفاداری و ماندگاری مشتریان",
+    ),
+    (
         "reports.from",
         "From (e.g. 2026-11-01 or 1405/08/10)",
         "از (مثلاً ۱۴۰۵/۰۸/۱۰ یا 2026-11-01)",
@@ -182,6 +208,11 @@ pub const TEXT: &[Entry] = &[
     ("reports.group.store", "Store", "فروشگاه"),
     ("reports.group.promo", "Promo", "تبلیغ"),
     ("reports.group.daypart", "Part of day", "بخش روز"),
+    (
+        "reports.group.week",
+        "Week (from Saturday)",
+        "هفته (از شنبه)",
+    ),
     ("reports.by", "Split by", "تقسیم بر"),
     ("reports.by.total", "Whole range", "کل بازه"),
     ("reports.by.day", "Day", "روز"),
