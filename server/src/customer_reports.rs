@@ -594,6 +594,7 @@ pub async fn loyalty_report(
     let stores = names(state, principal, "stores").await?;
     let mut rows = Vec::new();
     for (first, start, end) in months(&range)? {
+        #[allow(clippy::type_complexity)]
         let found: Vec<(i64, i64, i64, i64, i64, i64, i64, i64)> = sql(text.clone())
             .bind(principal.org.0)
             .bind(start)

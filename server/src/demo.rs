@@ -22,8 +22,6 @@ use crate::state::AppState;
 
 pub const OWNER_EMAIL: &str = "owner@demo.vitrin";
 pub const OWNER_PASSWORD: &str = "vitrin-demo-cafe";
-/// Where the demo's QR promo leads (a reserved example domain: the demo links nowhere real).
-
 /// Seeds the demo when the server has no users yet. Returns whether it did.
 pub async fn seed(state: &AppState) -> ApiResult<bool> {
     let users = sql("SELECT COUNT(*) FROM users")
