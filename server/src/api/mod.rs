@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod brand;
+pub mod customers;
 pub mod devices;
 pub mod document;
 pub mod groups;
@@ -12,7 +13,6 @@ pub mod media;
 pub mod menu_csv;
 pub mod preview;
 pub mod screens;
-pub mod customers;
 pub mod store_prices;
 pub mod stores;
 pub mod users;
