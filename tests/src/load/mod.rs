@@ -1,6 +1,7 @@
 //! Pieces of the `vitrin-load` load generator: process figures, a byte-counting TCP proxy,
 //! percentiles, and nginx/wrk as the reference in the same command.
 
+pub mod customers;
 pub mod proxy;
 pub mod reference;
 
