@@ -7,6 +7,7 @@
 //! vitrin-load reports [--plays P] [--screens S] [--runs R] [--spread shop|scattered]
 //!                     [--postgres ADMIN_URL]
 //! vitrin-load customers [--runs R] [--postgres ADMIN_URL]
+//! vitrin-load redeem  [--codes N] [--clients C] [--runs R] [--postgres ADMIN_URL]
 //! ```
 //!
 //! Every subcommand starts its own server: the `vitrin-test-server` program next to this
@@ -62,7 +63,9 @@ impl Args {
 async fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
-        eprintln!("usage: vitrin-load push|idle|compare|reports|customers [--option value]…");
+        eprintln!(
+            "usage: vitrin-load push|idle|compare|reports|customers|redeem [--option value]…"
+        );
         std::process::exit(2);
     };
     let args = Args::parse(rest);
@@ -74,6 +77,7 @@ async fn main() {
         "compare" => compare(&args).await,
         "reports" => reports(&args).await,
         "customers" => customers(&args).await,
+        "redeem" => redeem(&args).await,
         other => {
             eprintln!("unknown subcommand {other}");
             std::process::exit(2);
@@ -851,6 +855,171 @@ async fn customers(args: &Args) {
     for line in table {
         println!("{line}");
     }
+}
+
+/// Redemption throughput at the counter: `--clients` cashiers at once redeem `--codes`
+/// distinct one-time codes through `POST /api/v1/counter` (each once; every answer must be
+/// 200), against the reference of the same number of `GET /api/v1/loyalty` (the same session
+/// check and one indexed read) at the same concurrency, alternating which goes first; median
+/// of `--runs` runs. Codes are written with SQL (`load::customers::issue_codes`).
+async fn redeem(args: &Args) {
+    use load::customers::{self, Shop};
+    let n: usize = args.get("codes", 5_000);
+    let clients: usize = args.get("clients", 16);
+    let runs: usize = args.get("runs", 5);
+    let postgres: String = args.get("postgres", String::new());
+    let mut backends = vec![("SQLite", None)];
+    if !postgres.is_empty() {
+        backends.push(("PostgreSQL", Some(postgres.clone())));
+    }
+    let mut table = vec![
+        format!(
+            "| database | redemptions/s ({clients} cashiers) | p50 | p99 | reference reads/s | ratio (runs) |"
+        ),
+        "|---|---|---|---|---|---|".to_owned(),
+    ];
+    for (backend, admin_url) in backends {
+        let database_url = match &admin_url {
+            Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_redeem").await),
+            None => None,
+        };
+        let s = setup_on(text("Menu"), database_url.as_deref()).await;
+        let url = database_url
+            .clone()
+            .unwrap_or_else(|| vitrin_server::default_database_url(&s.data_dir));
+        let screen = s
+            .admin
+            .create(
+                "/api/v1/screens",
+                json!({"store_id": s.store, "name": "Counter"}),
+            )
+            .await;
+        let promo = s
+            .admin
+            .create(
+                "/api/v1/content",
+                json!({"name": "Offer", "type": "qr_promo", "headline": "Scan",
+                       "leads_to": {"type": "offer", "title": "A cookie", "limit": 1_000_000}}),
+            )
+            .await;
+        s.admin
+            .send(
+                reqwest::Method::PUT,
+                "/api/v1/loyalty",
+                json!({"every_nth": 8, "reward": "a coffee"}),
+            )
+            .await;
+        let shop = Shop {
+            org: customers::org_id(&url).await,
+            stores: vec![s.store],
+            screens: vec![screen],
+            promos: vec![promo],
+            now: jiff::Timestamp::now().as_millisecond(),
+        };
+        let mut rates = Vec::new();
+        let mut references = Vec::new();
+        let mut latencies = Vec::new();
+        for run in 0..runs {
+            let codes = customers::issue_codes(&url, &shop, promo, n, run as u64).await;
+            let time_redeem = || async {
+                let body = |code: &String| json!({"store_id": s.store, "code": code});
+                let bodies: Vec<Value> = codes.iter().map(body).collect();
+                hammer(
+                    &s.admin,
+                    reqwest::Method::POST,
+                    "/api/v1/counter",
+                    bodies,
+                    clients,
+                )
+                .await
+            };
+            let time_reads = || async {
+                let bodies = vec![Value::Null; n];
+                hammer(
+                    &s.admin,
+                    reqwest::Method::GET,
+                    "/api/v1/loyalty",
+                    bodies,
+                    clients,
+                )
+                .await
+            };
+            let ((redeem_secs, mut lat), (read_secs, _)) = if run % 2 == 0 {
+                let r = time_redeem().await;
+                (r, time_reads().await)
+            } else {
+                let q = time_reads().await;
+                (time_redeem().await, q)
+            };
+            rates.push(n as f64 / redeem_secs);
+            references.push(n as f64 / read_secs);
+            latencies.append(&mut lat);
+        }
+        latencies.sort();
+        let ratios: Vec<f64> = rates.iter().zip(&references).map(|(a, b)| a / b).collect();
+        table.push(format!(
+            "| {backend} | **{:.0}** | {:.1} ms | {:.1} ms | {:.0} | {:.2}× ({}) |",
+            load::median(&rates),
+            load::percentile(&latencies, 0.5).as_secs_f64() * 1e3,
+            load::percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+            load::median(&references),
+            load::median(&ratios),
+            ratios
+                .iter()
+                .map(|r| format!("{r:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        drop(s);
+        if let Some(admin) = &admin_url {
+            drop_postgres_database(admin, "vitrin_bench_redeem").await;
+        }
+    }
+    for line in table {
+        println!("{line}");
+    }
+}
+
+/// Sends one request per body (`Null`: none) from `clients` tasks at once, each expecting
+/// 200; returns the wall time and every request's latency.
+async fn hammer(
+    admin: &Admin,
+    method: reqwest::Method,
+    path: &str,
+    bodies: Vec<Value>,
+    clients: usize,
+) -> (f64, Vec<Duration>) {
+    let queue = Arc::new(Mutex::new(bodies));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (queue, client) = (queue.clone(), admin.client.clone());
+        let (method, url) = (method.clone(), format!("{}{path}", admin.base));
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let Some(body) = queue.lock().unwrap().pop() else {
+                    break;
+                };
+                let mut request = client.request(method.clone(), &url);
+                if !body.is_null() {
+                    request = request.json(&body);
+                }
+                let at = Instant::now();
+                let response = request.send().await.expect("the server answers");
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                assert_eq!(status.as_u16(), 200, "{url}: {text}");
+                latencies.push(at.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.unwrap());
+    }
+    (started.elapsed().as_secs_f64(), latencies)
 }
 
 /// Sends plays `range` (of `total`) through the real endpoint, 1,000 per batch, four

@@ -329,3 +329,44 @@ pub async fn time(
     }
     (medians, via)
 }
+
+/// `n` unredeemed offer codes of `promo` on the shop's first screen, valid for a week, written
+/// with SQL like the rest of the fill; returns them as a customer's phone shows them. Code `i`
+/// is a pure function of (`i`, `salt`): each run of `vitrin-load redeem` uses its own salt.
+pub async fn issue_codes(
+    database_url: &str,
+    shop: &Shop,
+    promo: i64,
+    n: usize,
+    salt: u64,
+) -> Vec<String> {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let codes: Vec<String> = (0..n as u64)
+        .map(|i| {
+            let bits = mix(i, salt.wrapping_add(0xC0DE));
+            let raw: String = (0..8)
+                .map(|k| ALPHABET[((bits >> (5 * k)) & 31) as usize] as char)
+                .collect();
+            format!("{}-{}", &raw[..4], &raw[4..])
+        })
+        .collect();
+    let mut conn = Conn::open(database_url).await;
+    let (screen, store) = (shop.screens[0], shop.stores[0]);
+    let rows = codes.iter().map(|code| {
+        let hash = vitrin_server::domain::customers::codes::hash(code).expect("a well-formed code");
+        format!(
+            "({}, {promo}, {screen}, {store}, '{hash}', {}, {})",
+            shop.org,
+            shop.now,
+            shop.now + 7 * DAY_MS
+        )
+    });
+    insert(
+        &mut conn,
+        "INSERT INTO offer_codes (org_id, content_id, screen_id, store_id, code_hash, issued_at, \
+         expires_at)",
+        rows,
+    )
+    .await;
+    codes
+}
