@@ -33,14 +33,20 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
+use axum::http::Request;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use serde::Serialize;
 use tokio::net::TcpListener;
+use tower::ServiceExt as _;
 use tower_http::csrf::CsrfLayer;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 pub use config::{Cli, Config, default_database_url};
 /// The allocator the server's binaries install (see `[workspace.dependencies]` for why).
@@ -253,17 +259,73 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
 }
 
 /// Serves the app on an already bound listener until `shutdown` completes.
+///
+/// Not `axum::serve`: its connections tell HTTP/2 from HTTP/1 by reading the first 24 bytes,
+/// so hyper gets a request head in two reads and doubles its read buffer to 16 KiB, which a
+/// connection keeps for its whole life (8 KiB too many on every push stream). Here the first
+/// bytes are only peeked at, and an HTTP/1 connection is served as one from its first read.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        build_app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let app = build_app(state);
+    let http = auto::Builder::new(TokioExecutor::new());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    warn!("cannot accept a connection: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let (app, http) = (app.clone(), http.clone());
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let http = if speaks_http1(&tcp).await {
+                http.http1_only()
+            } else {
+                http
+            };
+            let app = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+            let connection = http
+                .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app))
+                .into_owned();
+            if let Err(e) = watcher.watch(connection).await {
+                debug!("connection with {peer} ended: {e}");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(tls::DRAIN, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        debug!("connections still open after {:?} are closed", tls::DRAIN);
+    }
+    Ok(())
+}
+
+/// Whether a plain connection's first bytes are not (the start of) the HTTP/2 preface. The
+/// bytes stay unread; a connection that shows nothing yet or might be HTTP/2 is left to
+/// hyper's own detection.
+async fn speaks_http1(tcp: &tokio::net::TcpStream) -> bool {
+    const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    let mut first = [0u8; 24];
+    match tcp.peek(&mut first).await {
+        Ok(n) if n > 0 => !H2_PREFACE.starts_with(&first[..n]),
+        _ => false,
+    }
 }
 
 /// Completes on the first SIGINT (Ctrl-C) or SIGTERM (what systemd and `docker stop` send).

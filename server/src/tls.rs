@@ -32,7 +32,7 @@ pub const RELOAD_CHECK: Duration = Duration::from_secs(2);
 /// A client that has not finished its handshake by then is dropped (a slow-loris guard).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// At shutdown, requests in flight get this long; push streams never end on their own.
-const DRAIN: Duration = Duration::from_secs(5);
+pub(crate) const DRAIN: Duration = Duration::from_secs(5);
 /// One year, the value browsers' preload lists ask for.
 const HSTS: &str = "max-age=31536000";
 
@@ -229,6 +229,13 @@ pub async fn serve(
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
+            // As in `crate::serve`: HTTP/1 chosen by ALPN is served without hyper's sniffing
+            // for the HTTP/2 preface, which doubles a connection's read buffer.
+            let http = if tls.get_ref().1.alpn_protocol() == Some(&b"http/1.1"[..]) {
+                http.http1_only()
+            } else {
+                http
+            };
             let connection = http
                 .serve_connection(TokioIo::new(tls), TowerToHyperService::new(app))
                 .into_owned();
