@@ -184,8 +184,15 @@ fn content_kind_is_a_one_of_tagged_by_type() {
             "currency_board",
             "clock",
             "qr_promo",
+            "reviews",
         ]
     );
+    // Reviews document their defaults; what a scan opens is itself tagged by `type`.
+    let (_, reviews) = &kinds[9];
+    assert_eq!(reviews["properties"]["min_rating"]["default"], 4);
+    assert_eq!(reviews["properties"]["max_items"]["default"], 10);
+    let actions = tagged_variants(schema(&spec, "PromoAction"), "type");
+    assert_eq!(names(&actions), ["link", "feedback", "offer", "loyalty"]);
     let (_, menu_board) = &kinds[2];
     assert_eq!(menu_board["properties"]["menu"], reference("Menu"));
     assert_eq!(menu_board["required"], json!(["menu", "type"]));
