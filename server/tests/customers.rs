@@ -260,17 +260,37 @@ async fn feedback_reaches_the_inbox_and_approved_comments_become_reviews_on_scre
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(field_codes(&problem, "status"), ["not_public"]);
+        // 500 newer pieces of feedback: the approved one is past the inbox's first page, and its
+        // approval still answers with it.
+        for n in 0..500 {
+            sql(
+                "INSERT INTO feedback (org_id, store_id, screen_id, content_id, at, rating, \
+                 delete_hash) SELECT org_id, store_id, screen_id, content_id, at + $1, 3, $2 \
+                 FROM feedback WHERE id = $3",
+            )
+            .bind(1000 + n as i64)
+            .bind(format!("filler-{n}"))
+            .bind(good_row["id"].as_i64().unwrap())
+            .execute(&env.state.db)
+            .await
+            .unwrap();
+        }
         // Approving bumps the south screen, whose own-store reviews now show the comment;
         // the north screen shows only its own store's reviews: none.
         let before = env.manifest_version(&shop.owner, shop.south_screen).await;
-        let (status, _) = env
+        let (status, approved) = env
             .put(
                 &shop.owner,
                 &format!("/api/v1/feedback/{}/status", good_row["id"]),
                 json!({"status": "approved"}),
             )
             .await;
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, StatusCode::OK, "{approved}");
+        assert_eq!(approved["status"], "approved");
+        sql("DELETE FROM feedback WHERE delete_hash LIKE 'filler-%'")
+            .execute(&env.state.db)
+            .await
+            .unwrap();
         assert_eq!(
             env.manifest_version(&shop.owner, shop.south_screen).await,
             before + 1

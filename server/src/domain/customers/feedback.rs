@@ -194,7 +194,20 @@ pub async fn list(
     principal: &Principal,
     filter: &FeedbackFilter,
 ) -> ApiResult<Vec<Feedback>> {
+    read(state, principal, filter, None).await
+}
+
+/// `list`, or only the piece `id` when given.
+async fn read(
+    state: &AppState,
+    principal: &Principal,
+    filter: &FeedbackFilter,
+    id: Option<i64>,
+) -> ApiResult<Vec<Feedback>> {
     let mut condition = visible(principal);
+    if let Some(id) = id {
+        condition.push_str(&format!(" AND f.id = {id}"));
+    }
     if let Some(store) = filter.store {
         // Another tenant's or an invisible store: 404, like every other filter by store.
         crate::domain::stores::visible_store(state, principal, store).await?;
@@ -332,11 +345,9 @@ pub async fn set_status(
             format!("{status} ({rating} stars)"),
         ))
         .await?;
-    let filter = FeedbackFilter::default();
-    list(state, principal, &filter)
+    read(state, principal, &FeedbackFilter::default(), Some(id))
         .await?
-        .into_iter()
-        .find(|f| f.id == id)
+        .pop()
         .ok_or(ApiError::NotFound)
 }
 
