@@ -17,7 +17,7 @@ use vitrin_shared::ids::{ContentId, ScreenId};
 use crate::auth::Principal;
 use crate::db::{now_ms, sql};
 use crate::domain::promo::{self, TrackedLink, parse_code};
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Id;
 use crate::manifest::{DocRow, decode_doc};
 use crate::state::AppState;
@@ -114,7 +114,7 @@ pub async fn redirect(
         )
             .into_response(),
         Ok(None) => not_found(),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -124,27 +124,15 @@ async fn resolve(
     content: ContentId,
     screen: ScreenId,
     count: bool,
-) -> crate::db::DbResult<Option<String>> {
-    let row: Option<(i64, i64, String, String)> = sql(
-        "SELECT c.id, c.org_id, c.name, c.body FROM content c JOIN screens s \
-         ON s.org_id = c.org_id WHERE c.id = $1 AND s.id = $2",
-    )
-    .bind(content.0)
-    .bind(screen.0)
-    .fetch_optional(&state.db)
-    .await?;
-    let Some((id, org, name, body)) = row else {
-        return Ok(None);
-    };
-    let Ok(item) = decode_doc::<ContentItem>(&DocRow { id, name, body }) else {
-        return Ok(None);
-    };
-    let ContentKind::QrPromo { url, leads_to, .. } = item.kind else {
-        return Ok(None);
+) -> ApiResult<Option<String>> {
+    let visit = match crate::domain::customers::visit(&state.db, content, screen).await {
+        Ok(visit) => visit,
+        Err(ApiError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
     };
     // Feedback, offers and the loyalty card are the server's own pages (`crate::web::customer`).
-    let target = if leads_to.is_link() {
-        url
+    let target = if visit.leads_to.is_link() {
+        visit.url
     } else {
         format!("/c/{}", crate::domain::promo::code(content, screen))
     };
@@ -155,7 +143,7 @@ async fn resolve(
              VALUES ($1, $2, $3, $4, 1) ON CONFLICT (content_id, screen_id, quarter) \
              DO UPDATE SET scans = scan_quarters.scans + 1",
         )
-        .bind(org)
+        .bind(visit.org.0)
         .bind(content.0)
         .bind(screen.0)
         .bind(now - now.rem_euclid(QUARTER_MS))

@@ -4,6 +4,7 @@
 //! (case, dashes, spaces, look-alike letters, Persian and Arabic-Indic digits), so every
 //! spelling of a code finds the same row.
 
+use sha2::{Digest, Sha256};
 use vitrin_shared::calendar::normalize_digits;
 
 use crate::auth::token;
@@ -29,15 +30,11 @@ pub fn random(len: usize) -> String {
 /// The card code the counter scans, derived from the card's secret token so that only the
 /// token's hash needs storing; a new token (the card moved to a new phone) makes a new code.
 pub fn card_code(card_token: &str) -> String {
-    let digest = token::hash(&format!("vitrin-card-code:{card_token}"));
+    let digest = Sha256::digest(format!("vitrin-card-code:{card_token}"));
     let raw: String = digest
-        .as_bytes()
-        .chunks(2)
+        .iter()
         .take(CARD_LEN)
-        .map(|pair| {
-            let n = u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16).unwrap_or(0);
-            ALPHABET[usize::from(n % 32)] as char
-        })
+        .map(|b| ALPHABET[usize::from(b % 32)] as char)
         .collect();
     grouped(&raw)
 }

@@ -34,6 +34,8 @@ pub struct PromoVisit {
     pub screen: ScreenId,
     pub content: ContentId,
     pub headline: String,
+    /// The promo's own link (what a scan opens when `leads_to` is a link).
+    pub url: String,
     pub leads_to: PromoAction,
 }
 
@@ -55,7 +57,10 @@ pub async fn visit(db: &Db, content: ContentId, screen: ScreenId) -> ApiResult<P
         body,
     })?;
     let ContentKind::QrPromo {
-        headline, leads_to, ..
+        headline,
+        url,
+        leads_to,
+        ..
     } = item.kind
     else {
         return Err(ApiError::NotFound);
@@ -69,6 +74,7 @@ pub async fn visit(db: &Db, content: ContentId, screen: ScreenId) -> ApiResult<P
         screen,
         content,
         headline,
+        url,
         leads_to,
     })
 }
