@@ -11,7 +11,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use vitrin_shared::content::{ContentItem, ContentKind};
 use vitrin_shared::ids::{ContentId, ScreenId};
 
 use crate::auth::Principal;
@@ -19,7 +18,6 @@ use crate::db::{now_ms, sql};
 use crate::domain::promo::{self, TrackedLink, parse_code};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Id;
-use crate::manifest::{DocRow, decode_doc};
 use crate::state::AppState;
 
 /// Scans are counted per quarter hour, like plays.
