@@ -46,6 +46,10 @@ fn main() -> ExitCode {
     if !config.headless && !window {
         tracing::info!("this build has no window (feature `window` off); running headless");
     }
+    if window && let Err(why) = display_server() {
+        eprintln!("vitrin-player: {why}");
+        return ExitCode::FAILURE;
+    }
     let clock = match config.clock_start {
         Some(start) => Clock::scaled(start, config.clock_speed),
         None => Clock::system(),
@@ -132,11 +136,34 @@ fn run_window(
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(eframe::Error::Wgpu(e)) => {
+            eprintln!(
+                "vitrin-player: no GPU driver can draw the window ({e}): the player needs the \
+                 GPU's Mesa driver or, without one, Mesa's software renderers (Debian packages \
+                 mesa-vulkan-drivers and libgl1-mesa-dri)"
+            );
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("vitrin-player: the window failed: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether a display server can be reached: without one, winit's own error names neither
+/// the cause nor the fix.
+fn display_server() -> Result<(), &'static str> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+    if set("WAYLAND_DISPLAY") || set("WAYLAND_SOCKET") || set("DISPLAY") {
+        return Ok(());
+    }
+    Err(
+        "no display server: neither WAYLAND_DISPLAY nor DISPLAY is set. On a kiosk the \
+         vitrin-player service starts the player under cage (its messages are in \
+         `journalctl -u vitrin-player`); --windowed needs a desktop session; --headless runs \
+         the engine without a screen",
+    )
 }
 
 /// `--check`: asks the server's /healthz once.

@@ -346,3 +346,23 @@ fn headless_pairs_and_reports_what_it_shows() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The manual page the Debian package installs is written from the same definitions as
+/// `--help`; after changing a flag: `UPDATE_SNAPSHOTS=1 cargo test -p vitrin-player --test cli`.
+#[test]
+fn the_manual_page_matches_the_command_line() {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(vitrin_player::Config::command())
+        .render(&mut page)
+        .unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dist/vitrin-player.1");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, &page).unwrap();
+    }
+    let committed = std::fs::read(path).unwrap_or_default();
+    assert!(
+        committed == page,
+        "{path} is stale: UPDATE_SNAPSHOTS=1 cargo test -p vitrin-player --test cli"
+    );
+}

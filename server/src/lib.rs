@@ -30,7 +30,7 @@ pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, State};
@@ -67,6 +67,7 @@ impl AppState {
             path: config.data_dir.clone(),
             source,
         })?;
+        check_writable(&config.data_dir)?;
         // Uploads a crash interrupted are half files nobody will finish.
         match media::blobs::remove_interrupted_uploads(&config.upload_dir()) {
             Ok(0) => {}
@@ -100,6 +101,19 @@ impl AppState {
             tls,
         }))
     }
+}
+
+/// Fails now, naming the folder, when the data dir exists but cannot be written to (a
+/// packaged server started as the wrong user, a read-only mount): otherwise the database or
+/// the first upload would fail later with a message that names neither.
+fn check_writable(data_dir: &Path) -> Result<(), ServerError> {
+    let probe = data_dir.join(format!(".write-check-{}", std::process::id()));
+    let written = std::fs::write(&probe, b"");
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|source| ServerError::DataDirNotWritable {
+        path: data_dir.to_path_buf(),
+        source,
+    })
 }
 
 /// All routes of the server. Unknown paths fall through to axum's default 404.
@@ -157,6 +171,11 @@ pub enum ServerError {
     Config(#[from] config::ConfigError),
     #[error("cannot create data dir {path}: {source}")]
     DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write to the data dir {path}: {source}")]
+    DataDirNotWritable {
         path: PathBuf,
         source: std::io::Error,
     },

@@ -300,6 +300,44 @@ fn unusable_data_dir_is_a_clear_error() {
     );
 }
 
+/// A data dir that exists but is not the server's to write (a package's server started as
+/// the wrong user, a read-only mount) stops the start with its path, before anything listens.
+#[test]
+fn a_data_dir_it_cannot_write_to_fails_at_start_with_the_path() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data_dir = tmp.path().join("data");
+    std::fs::create_dir(&data_dir).unwrap();
+    std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let mut command = Command::new(BIN);
+    command
+        .args(["--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(&data_dir)
+        .env("RUST_LOG", "info");
+    // Permissions do not stop root: as root (CI), the server runs as `nobody`, as a service
+    // user would.
+    if unsafe { libc::geteuid() } == 0 {
+        command.uid(65534).gid(65534);
+    }
+    let output = command.output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected = format!("cannot write to the data dir {}", data_dir.display());
+    assert!(stderr.contains(&expected), "stderr: {stderr}");
+    assert!(stderr.contains("ermission denied"), "stderr: {stderr}");
+    assert!(
+        !stderr.contains("listening on"),
+        "must not start serving: {stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&data_dir).unwrap().count(),
+        0,
+        "nothing left behind"
+    );
+}
+
 #[test]
 fn help_lists_the_stable_options() {
     let output = Command::new(BIN).arg("--help").output().unwrap();
@@ -321,4 +359,24 @@ fn help_lists_the_stable_options() {
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
+}
+
+/// The manual page the Debian package installs is written from the same definitions as
+/// `--help`; after changing a flag: `UPDATE_SNAPSHOTS=1 cargo test -p vitrin-server --test cli`.
+#[test]
+fn the_manual_page_matches_the_command_line() {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(vitrin_server::Cli::command())
+        .render(&mut page)
+        .unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dist/debian/vitrin-server.1");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, &page).unwrap();
+    }
+    let committed = std::fs::read(path).unwrap_or_default();
+    assert!(
+        committed == page,
+        "{path} is stale: UPDATE_SNAPSHOTS=1 cargo test -p vitrin-server --test cli"
+    );
 }

@@ -8,6 +8,7 @@
 //!                     [--postgres ADMIN_URL]
 //! vitrin-load customers [--runs R] [--postgres ADMIN_URL]
 //! vitrin-load redeem  [--codes N] [--clients C] [--runs R] [--postgres ADMIN_URL]
+//! vitrin-load player-idle --aarch64 PLAYER [--runner qemu-aarch64] [--secs S]
 //! ```
 //!
 //! Every subcommand starts its own server: the `vitrin-test-server` program next to this
@@ -64,7 +65,7 @@ async fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
         eprintln!(
-            "usage: vitrin-load push|idle|compare|reports|customers|redeem [--option value]…"
+            "usage: vitrin-load push|idle|compare|reports|customers|redeem|player-idle [--option value]…"
         );
         std::process::exit(2);
     };
@@ -78,6 +79,7 @@ async fn main() {
         "reports" => reports(&args).await,
         "customers" => customers(&args).await,
         "redeem" => redeem(&args).await,
+        "player-idle" => player_idle(&args).await,
         other => {
             eprintln!("unknown subcommand {other}");
             std::process::exit(2);
@@ -1160,4 +1162,47 @@ async fn postgres_admin(admin_url: &str, statement: &str) {
     conn.execute(sqlx::AssertSqlSafe(statement.to_owned()))
         .await
         .unwrap_or_else(|e| panic!("{statement}: {e}"));
+}
+
+/// The headless player at rest, paired and showing: the native build (`vitrin-player` next to
+/// this binary, `cargo build --release -p vitrin-player`) and the aarch64 one (`--aarch64`)
+/// under qemu-user, one after the other against the same server.
+async fn player_idle(args: &Args) {
+    let secs: u64 = args.get("secs", 60);
+    let aarch64: String = args.get("aarch64", String::new());
+    let runner: String = args.get("runner", "qemu-aarch64".to_owned());
+    assert!(
+        !aarch64.is_empty(),
+        "--aarch64 PLAYER: the aarch64 vitrin-player binary"
+    );
+    let native = std::env::current_exe()
+        .unwrap()
+        .with_file_name("vitrin-player");
+    assert!(native.exists(), "{} is missing", native.display());
+    let s = setup(text("idle")).await;
+    let mut players = vec![("native x86_64", vec![native.display().to_string()])];
+    let mut emulated: Vec<String> = runner.split_whitespace().map(str::to_owned).collect();
+    emulated.push(aarch64);
+    players.push(("aarch64 under qemu-user (emulated)", emulated));
+    println!("headless player at rest for {secs} s, paired and showing a text slide");
+    for (label, command) in players {
+        let dir = tempfile::tempdir().unwrap();
+        let idle = load::player_idle::measure(
+            label,
+            &command,
+            &s.server.url(""),
+            &s.admin,
+            (s.store, s.layout),
+            dir.path(),
+            secs,
+        )
+        .await;
+        println!(
+            "{:<36} CPU {:>6.2} % of a core   RSS {:>6.1} MiB   peak {:>6.1} MiB",
+            idle.label,
+            idle.cpu_share * 100.0,
+            mb(idle.rss),
+            mb(idle.peak_rss)
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! percentiles, and nginx/wrk as the reference in the same command.
 
 pub mod customers;
+pub mod player_idle;
 pub mod proxy;
 pub mod reference;
 
