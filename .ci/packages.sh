@@ -28,12 +28,13 @@ fail() { echo "packages: $*" >&2; exit 1; }
 step "cargo deb: vitrin-server and vitrin-player, amd64 and arm64"
 # cargo-deb replaces other versions and architectures of a package in its output folder:
 # one folder each, and one for a revision 2 of the same binaries to test the upgrade with.
+# Stripped, without the -dbgsym packages a release makes (the dev profile's full debug info
+# would only slow this down).
+deb() { cargo deb --no-build --profile dev --no-dbgsym --strip --quiet "$@"; }
 for package in vitrin-server vitrin-player; do
-    cargo deb --no-build --profile dev -p "$package" --output "$out/amd64/" --quiet
-    cargo deb --no-build --profile dev -p "$package" --target aarch64-unknown-linux-gnu \
-        --output "$out/arm64/" --quiet
-    cargo deb --no-build --profile dev -p "$package" --deb-revision 2 --fast \
-        --output "$out/upgrade/" --quiet
+    deb -p "$package" --output "$out/amd64/"
+    deb -p "$package" --target aarch64-unknown-linux-gnu --output "$out/arm64/"
+    deb -p "$package" --deb-revision 2 --fast --output "$out/upgrade/"
 done
 ls -l "$out"/*/
 for arch in amd64 arm64; do
