@@ -51,6 +51,7 @@ use tracing::{debug, info, warn};
 pub use config::{Cli, Config, default_database_url};
 /// The allocator the server's binaries install (see `[workspace.dependencies]` for why).
 pub use mimalloc::MiMalloc as Allocator;
+pub use state::AppState;
 
 /// `mi_option_purge_delay`: its place in mimalloc's `mi_option_t` enum, which is part of the
 /// C API (libmimalloc-sys leaves this constant out); the same in mimalloc v2 and v3.
@@ -60,13 +61,12 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// default, ten seconds for its arenas). Most of the server's memory is long-lived push
 /// streams; what a connect storm or a report frees would otherwise stay counted in its RSS
 /// until later allocations happen to trigger a purge, which an idle server never makes: at
-/// 10,000 streams that is 15 MiB (BENCHMARKS.md). Called once, before the server starts work.
+/// 10,000 streams that was 21 MiB (BENCHMARKS.md). Called once, before the server starts work.
 pub fn purge_freed_memory_at_once() {
     // SAFETY: sets one integer option; called before any other thread allocates much, and
     // mimalloc reads the option afresh at every purge.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
-pub use state::AppState;
 
 use crate::db::Db;
 use crate::media::blobs::BlobStore;
