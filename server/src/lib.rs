@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod changes;
 pub mod config;
+mod connections;
 pub mod customer_reports;
 pub mod db;
 pub mod demo;
@@ -33,20 +34,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, State};
-use axum::http::Request;
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use serde::Serialize;
 use tokio::net::TcpListener;
-use tower::ServiceExt as _;
 use tower_http::csrf::CsrfLayer;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
 pub use config::{Cli, Config, default_database_url};
 /// The allocator the server's binaries install (see `[workspace.dependencies]` for why).
@@ -305,49 +301,18 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = build_app(state);
-    let http = auto::Builder::new(TokioExecutor::new());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    // Out of file descriptors and the like: wait rather than spin.
-                    warn!("cannot accept a connection: {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let (app, http) = (app.clone(), http.clone());
+    while let Some((tcp, peer)) = connections::accept(&listener, shutdown.as_mut()).await {
+        let app = app.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let http = if speaks_http1(&tcp).await {
-                http.http1_only()
-            } else {
-                http
-            };
-            let app = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                request
-            });
-            let connection = http
-                .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app))
-                .into_owned();
-            if let Err(e) = watcher.watch(connection).await {
-                debug!("connection with {peer} ended: {e}");
-            }
+            let http1_only = speaks_http1(&tcp).await;
+            connections::serve(tcp, app, peer, http1_only, watcher).await;
         });
     }
     drop(listener);
-    if tokio::time::timeout(tls::DRAIN, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        debug!("connections still open after {:?} are closed", tls::DRAIN);
-    }
+    connections::drain(graceful).await;
     Ok(())
 }
 

@@ -7,32 +7,26 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderValue, Request, header};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
+use axum::http::{HeaderValue, header};
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use tokio::net::TcpListener;
-use tower::ServiceExt as _;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tracing::{debug, info, warn};
 use vitrin_shared::pin::{CertificateFacts, Pin};
 
 use crate::AppState;
 use crate::config::TlsFiles;
+use crate::connections;
 
 /// How often the certificate files are checked for a renewal.
 pub const RELOAD_CHECK: Duration = Duration::from_secs(2);
 /// A client that has not finished its handshake by then is dropped (a slow-loris guard).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// At shutdown, requests in flight get this long; push streams never end on their own.
-pub(crate) const DRAIN: Duration = Duration::from_secs(5);
 /// One year, the value browsers' preload lists ask for.
 const HSTS: &str = "max-age=31536000";
 
@@ -201,23 +195,10 @@ pub async fn serve(
         header::STRICT_TRANSPORT_SECURITY,
         HeaderValue::from_static(HSTS),
     ));
-    let http = auto::Builder::new(TokioExecutor::new());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    // Out of file descriptors and the like: wait rather than spin.
-                    warn!("cannot accept a connection: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let (acceptor, app, http) = (acceptor.clone(), app.clone(), http.clone());
+    while let Some((tcp, peer)) = connections::accept(&listener, shutdown.as_mut()).await {
+        let (acceptor, app) = (acceptor.clone(), app.clone());
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
@@ -225,31 +206,12 @@ pub async fn serve(
                 Ok(Err(e)) => return debug!("TLS handshake with {peer} failed: {e}"),
                 Err(_) => return debug!("TLS handshake with {peer} timed out"),
             };
-            let app = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                request
-            });
-            // As in `crate::serve`: HTTP/1 chosen by ALPN is served without hyper's sniffing
-            // for the HTTP/2 preface, which doubles a connection's read buffer.
-            let http = if tls.get_ref().1.alpn_protocol() == Some(&b"http/1.1"[..]) {
-                http.http1_only()
-            } else {
-                http
-            };
-            let connection = http
-                .serve_connection(TokioIo::new(tls), TowerToHyperService::new(app))
-                .into_owned();
-            if let Err(e) = watcher.watch(connection).await {
-                debug!("connection with {peer} ended: {e}");
-            }
+            // HTTP/1 chosen by ALPN needs no sniffing for the HTTP/2 preface.
+            let http1_only = tls.get_ref().1.alpn_protocol() == Some(&b"http/1.1"[..]);
+            connections::serve(tls, app, peer, http1_only, watcher).await;
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        debug!("connections still open after {DRAIN:?} are closed");
-    }
+    connections::drain(graceful).await;
     Ok(())
 }
