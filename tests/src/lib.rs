@@ -4,6 +4,7 @@ pub mod browser;
 pub mod certs;
 pub mod headless;
 pub mod load;
+pub mod player_process;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -165,6 +166,21 @@ impl Admin {
     pub async fn put(&self, path: &str, body: serde_json::Value) {
         let (status, value) = self.send(reqwest::Method::PUT, path, body).await;
         assert_eq!(status, 200, "PUT {path}: {value}");
+    }
+
+    /// Claims a player's pairing `code` for a new screen `name` of `store` showing `layout` by
+    /// default, as a shop does in the admin; returns the screen's id.
+    pub async fn pair_screen(&self, code: &str, store: i64, name: &str, layout: i64) -> i64 {
+        let (status, screen) = self
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/screens/pair",
+                serde_json::json!({"code": code, "screen": {"store_id": store, "name": name,
+                                   "default_layout_id": layout}}),
+            )
+            .await;
+        assert_eq!(status, 200, "pairing {code}: {screen}");
+        screen["id"].as_i64().unwrap()
     }
 
     /// A playlist of `contents` (each shown `duration_ms`) on a fullscreen layout, both named

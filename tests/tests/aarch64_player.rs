@@ -6,14 +6,12 @@
 //! `.ci/run` cross-compiles the player and names it in `VITRIN_AARCH64_PLAYER` before the
 //! test run; the emulator is `qemu-aarch64` (or `CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER`).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
+use vitrin_tests::player_process::PlayerProcess;
 use vitrin_tests::{Admin, ServerProcess, free_addr};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_vitrin-test-server");
@@ -56,64 +54,17 @@ fn aarch64_player() -> Option<(Vec<String>, PathBuf)> {
     Some((runner.split_whitespace().map(str::to_owned).collect(), path))
 }
 
-/// The emulated player process with its JSON event lines; killed when dropped.
-struct Player {
-    child: Child,
-    events: Receiver<Value>,
-}
-
-impl Player {
-    fn start(
-        (runner, binary): &(Vec<String>, PathBuf),
-        server: &str,
-        data_dir: &Path,
-        extra: &[&str],
-    ) -> Player {
-        let mut child = Command::new(&runner[0])
-            .args(&runner[1..])
-            .arg(binary)
-            .args(["--server", server, "--headless", "--data-dir"])
-            .arg(data_dir)
-            .args(extra)
-            // Only errors: with the server gone on purpose, every retry would warn.
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the emulated player");
-        let (tx, events) = channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let event = serde_json::from_str(&line).expect("every line is JSON");
-                if tx.send(event).is_err() {
-                    break;
-                }
-            }
-        });
-        Player { child, events }
-    }
-
-    /// The first event called `name` that `check` accepts.
-    fn until(&self, name: &str, check: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let event = self
-                .events
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("no {name} event within {WAIT:?}"));
-            if event["event"] == name && check(&event) {
-                return event;
-            }
-        }
-    }
-}
-
-impl Drop for Player {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The emulated player, headless, for `server`; only errors are logged (with the server gone
+/// on purpose, every retry would warn).
+fn start_player(
+    (runner, binary): &(Vec<String>, PathBuf),
+    server: &str,
+    data_dir: &Path,
+    extra: &[&str],
+) -> PlayerProcess {
+    let mut command = runner.clone();
+    command.push(binary.display().to_string());
+    PlayerProcess::start(&command, server, data_dir, extra, "error", WAIT)
 }
 
 /// The content a `showing` event has in the main zone, and the rule that put it there.
@@ -154,23 +105,12 @@ fn the_aarch64_player_pairs_syncs_and_plays_offline() {
     });
 
     // Pairing, as a shop does it: the code on screen, typed into the admin.
-    let player = Player::start(&player_binary, &url, &player_dir, &[]);
+    let player = start_player(&player_binary, &url, &player_dir, &[]);
     let code = player.until("pairing_code", |_| true)["code"]
         .as_str()
         .unwrap()
         .to_owned();
-    let screen = runtime.block_on(async {
-        let (status, screen) = admin
-            .send(
-                reqwest::Method::POST,
-                "/api/v1/screens/pair",
-                json!({"code": code, "screen": {"store_id": store, "name": "Pi",
-                       "default_layout_id": welcome_layout}}),
-            )
-            .await;
-        assert_eq!(status, 200, "{screen}");
-        screen["id"].as_i64().unwrap()
-    });
+    let screen = runtime.block_on(admin.pair_screen(&code, store, "Pi", welcome_layout));
     player.until("paired", |e| e["screen_id"] == screen);
     player.until("showing", |e| main_zone(e).0 == Some(welcome));
 
@@ -219,7 +159,7 @@ fn the_aarch64_player_pairs_syncs_and_plays_offline() {
         .build()
         .unwrap()
         .timestamp();
-    let player = Player::start(
+    let player = start_player(
         &player_binary,
         &url,
         &player_dir,

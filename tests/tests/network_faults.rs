@@ -68,15 +68,7 @@ async fn a_publish_during_a_network_drop_arrives_after_it() {
             _ => panic!("no pairing code"),
         }
     };
-    let (status, body) = admin
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/screens/pair",
-            json!({"code": code, "screen": {"store_id": store, "name": "Counter",
-                   "default_layout_id": layout}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    admin.pair_screen(&code, store, "Counter", layout).await;
     assert_eq!(next_applied(&mut events, deadline).await, Some(1));
     // Let the push stream settle on the current version.
     tokio::time::sleep(Duration::from_millis(500)).await;

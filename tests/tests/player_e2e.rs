@@ -94,16 +94,7 @@ async fn pair(admin: &Admin, player: &mut Player, store: i64, layout: i64) -> i6
             _ => None,
         })
         .await;
-    let (status, screen) = admin
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/screens/pair",
-            json!({"code": code, "screen": {"store_id": store, "name": "Counter",
-                   "default_layout_id": layout}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{screen}");
-    let id = screen["id"].as_i64().unwrap();
+    let id = admin.pair_screen(&code, store, "Counter", layout).await;
     let paired = player
         .until(|e| match e {
             Event::Paired { screen_id } => Some(*screen_id),

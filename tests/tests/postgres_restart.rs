@@ -120,16 +120,7 @@ async fn postgres_restarted_under_load_loses_nothing_and_push_recovers() {
             _ => panic!("no pairing code"),
         }
     };
-    let (status, screen) = admin
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/screens/pair",
-            json!({"code": code, "screen": {"store_id": store, "name": "Counter",
-                   "default_layout_id": layout}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{screen}");
-    let screen = screen["id"].as_i64().unwrap();
+    let screen = admin.pair_screen(&code, store, "Counter", layout).await;
 
     // Load: writers publish editions, readers fetch the screen's manifest.
     let stop = Arc::new(AtomicBool::new(false));

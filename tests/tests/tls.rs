@@ -53,19 +53,11 @@ async fn cafe(admin: &Admin) -> (i64, i64, String, Vec<u8>) {
 /// Claims the player's pairing code for a new screen of `store`.
 async fn pair(admin: &Admin, player: &mut Player, store: i64, layout: i64) -> i64 {
     let code = player.pairing_code().await;
-    let (status, screen) = admin
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/screens/pair",
-            json!({"code": code, "screen": {"store_id": store, "name": "Counter",
-                   "default_layout_id": layout}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{screen}");
+    let screen = admin.pair_screen(&code, store, "Counter", layout).await;
     player
         .until(|e| matches!(e, Event::Paired { .. }).then_some(()))
         .await;
-    screen["id"].as_i64().unwrap()
+    screen
 }
 
 /// Publishes a text item for the whole store now; returns its content id.

@@ -170,16 +170,7 @@ async fn the_player_works_through_nginx_terminating_tls() {
     let player_dir = dir.path().join("player");
     let mut player = Player::start_trusting(&public, &player_dir, Some(&ca_file));
     let code = player.pairing_code().await;
-    let (status, screen) = admin
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/screens/pair",
-            json!({"code": code, "screen": {"store_id": store, "name": "Counter",
-                   "default_layout_id": layout}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{screen}");
-    let screen_id = screen["id"].as_i64().unwrap();
+    let screen_id = admin.pair_screen(&code, store, "Counter", layout).await;
     player.until_one_download().await;
 
     // Push through nginx: the stream must not be buffered, or the publish waits for the
