@@ -199,6 +199,43 @@ fn the_start_check_says_why_a_screen_would_stay_black() {
     std::fs::write(dri.join("card0"), "").unwrap();
     let (ok, stderr) = check(Some("http://10.0.0.5:8080"), &dri);
     assert!(ok, "a server, cage and a usable card: {stderr}");
+
+    // A card the service's user may not open (not in the video and render groups).
+    std::fs::set_permissions(dri.join("card0"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = unprivileged(
+        Command::new("/bin/sh")
+            .arg(format!("{DIST}/preflight"))
+            .env_clear()
+            .env("PATH", &bin)
+            .env("VITRIN_DRI_DIR", &dri)
+            .env("VITRIN_SERVER", "http://10.0.0.5:8080"),
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("no access to the display"), "{stderr}");
+    assert!(stderr.contains("video and render groups"), "{stderr}");
+}
+
+/// The window build of the player, for a server that is not there, with no display server
+/// and no server setting from the environment; callers add the environment under test.
+fn player_without_a_server(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vitrin-player"));
+    command
+        .args(["--server", "http://127.0.0.1:9", "--data-dir"])
+        .arg(data_dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .env_remove("VITRIN_SERVER");
+    command
+}
+
+/// What `command` wrote to stderr, failing the test unless it failed.
+fn stderr_of_failure(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(!output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Started without any display server (a kiosk whose compositor is not running), the
@@ -206,17 +243,7 @@ fn the_start_check_says_why_a_screen_would_stay_black() {
 #[test]
 fn the_player_without_a_display_server_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_vitrin-player"))
-        .args(["--server", "http://127.0.0.1:9", "--data-dir"])
-        .arg(dir.path().join("player"))
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("WAYLAND_SOCKET")
-        .env_remove("VITRIN_SERVER")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr_of_failure(&mut player_without_a_server(&dir.path().join("player")));
     assert!(
         stderr.contains("no display server: neither WAYLAND_DISPLAY nor DISPLAY is set"),
         "{stderr}"
@@ -233,19 +260,14 @@ fn the_player_without_a_gpu_driver_says_so() {
     }
     let (_xvfb, display) = start_xvfb(640, 360);
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_vitrin-player"))
-        .args(["--server", "http://127.0.0.1:9", "--windowed", "--data-dir"])
-        .arg(dir.path().join("player"))
-        .env("DISPLAY", &display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("VITRIN_SERVER")
-        .env("WGPU_BACKEND", "vulkan")
-        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
-        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr_of_failure(
+        player_without_a_server(&dir.path().join("player"))
+            .arg("--windowed")
+            .env("DISPLAY", &display)
+            .env("WGPU_BACKEND", "vulkan")
+            .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+            .env("VK_DRIVER_FILES", "/nonexistent/icd.json"),
+    );
     assert!(
         stderr.contains("no GPU driver can draw the window"),
         "{stderr}"
