@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support::{
-    cpu_seconds, first_frame_ms, have, median, pairing_code, shop, start_player, start_xvfb,
-    until_event,
+    cpu_share, first_frame_ms, have, median, pairing_code, pids_with, shop, start_player,
+    start_xvfb, until_event,
 };
 use vitrin_tests::browser::{Browser, PLAYER_ARGS};
 
@@ -29,32 +29,6 @@ const RUNS: usize = 5;
 const CPU_WINDOWS: usize = 3;
 const CPU_SECS: u64 = 10;
 
-/// Pids of every Chromium process (only this bench runs one).
-fn chromium_pids() -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .is_ok_and(|c| String::from_utf8_lossy(&c).contains("chromium"))
-        })
-        .collect()
-}
-
-/// CPU share of one core used by `pids` (processes that vanish meanwhile count as idle).
-fn cpu_share(pids: impl Fn() -> Vec<u32>) -> f64 {
-    let total = |pids: &[u32]| -> f64 {
-        pids.iter()
-            .filter(|pid| std::path::Path::new(&format!("/proc/{pid}/stat")).exists())
-            .map(|&pid| cpu_seconds(pid))
-            .sum()
-    };
-    let watched = pids();
-    let (start, began) = (total(&watched), Instant::now());
-    std::thread::sleep(Duration::from_secs(CPU_SECS));
-    (total(&watched) - start) / began.elapsed().as_secs_f64() * 100.0
-}
-
 fn main() {
     if !have("Xvfb", "-help") {
         return;
@@ -63,34 +37,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (_xvfb, display) = start_xvfb(WIDTH, HEIGHT);
     let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "ولیعصر");
-    let layout = runtime.block_on(async {
-        let menu = support::breakfast_menu();
-        let clock = json!({"name": "Clock", "type": "clock", "calendar": "both"});
-        let ticker = json!({"name": "News", "type": "ticker", "source": "static",
-            "lines": ["به کافه ویترین خوش آمدید", "Wi-Fi: vitrin-guest"]});
-        let mut playlists = Vec::new();
-        for item in [menu, clock, ticker] {
-            let content = admin.create("/api/v1/content", item).await;
-            playlists.push(
-                admin
-                    .create(
-                        "/api/v1/playlists",
-                        json!({"name": content.to_string(),
-                               "entries": [{"content": content, "duration_ms": 3_600_000}]}),
-                    )
-                    .await,
-            );
-        }
-        admin
-            .create(
-                "/api/v1/layouts",
-                json!({"name": "Café", "template": "main_side_ticker", "zones": [
-                    {"zone": "main", "playlist": playlists[0]},
-                    {"zone": "side", "playlist": playlists[1]},
-                    {"zone": "ticker", "playlist": playlists[2]}]}),
-            )
-            .await
-    });
+    let layout = runtime.block_on(support::cafe_layout(&admin));
     let pair = |code: &str, name: &str| {
         let (status, body) = runtime.block_on(admin.send(
             reqwest::Method::POST,
@@ -134,7 +81,9 @@ fn main() {
     first_frame_ms(&player);
     std::thread::sleep(Duration::from_secs(3));
     let pid = player.process.0.id();
-    let native_cpu: Vec<f64> = (0..CPU_WINDOWS).map(|_| cpu_share(|| vec![pid])).collect();
+    let native_cpu: Vec<f64> = (0..CPU_WINDOWS)
+        .map(|_| cpu_share(&[pid], CPU_SECS))
+        .collect();
     drop(player);
 
     // Browser: a first visit, pairing, then RUNS reloads.
@@ -171,7 +120,9 @@ fn main() {
         browser_starts.push(mark("vitrinFirstFrameMs"));
     }
     std::thread::sleep(Duration::from_secs(3));
-    let browser_cpu: Vec<f64> = (0..CPU_WINDOWS).map(|_| cpu_share(chromium_pids)).collect();
+    let browser_cpu: Vec<f64> = (0..CPU_WINDOWS)
+        .map(|_| cpu_share(&pids_with("chromium"), CPU_SECS))
+        .collect();
     runtime.block_on(b.close());
 
     println!(

@@ -16,13 +16,14 @@ use egui_kittest::{Harness, SnapshotResults};
 use image::{ImageFormat, ImageReader, Rgb, RgbImage};
 use vitrin_player::render::menu::{self, PAGE_SECONDS};
 use vitrin_player::render::text::{Palette, TextCache};
-use vitrin_player::render::{Env, ImageState, MediaTextures, Outcome, picture};
+use vitrin_player::render::{Env, ImageState, MediaTextures, Outcome, Seams, picture};
 use vitrin_shared::brand::{BrandKit, Colour, Typeface};
 use vitrin_shared::content::{
     Badge, MediaRef, Menu, MenuCategory, MenuItem, MenuTheme, MenuVariant, MoneyUnit,
 };
 use vitrin_shared::feed::FeedSnapshot;
 use vitrin_shared::ids::FeedId;
+use vitrin_shared::manifest::WallTile;
 
 const LANDSCAPE: Vec2 = Vec2::new(1920.0, 1080.0);
 const PORTRAIT: Vec2 = Vec2::new(1080.0, 1920.0);
@@ -123,6 +124,8 @@ struct Scene {
     brand: BrandKit,
     now: jiff::Zoned,
     shown_for: f64,
+    /// A wall's seams across the board (none on a screen of its own).
+    seams: Seams,
     outcome: Option<Outcome>,
 }
 
@@ -147,6 +150,7 @@ impl Scene {
             brand,
             now: "2026-11-22T10:15:30+03:30[Asia/Tehran]".parse().unwrap(),
             shown_for: 0.0,
+            seams: Seams::default(),
             outcome: None,
         }
     }
@@ -170,6 +174,8 @@ fn board(size: Vec2, scene: Scene, menu: &Menu) -> Harness<'static, Scene> {
                 feeds: &scene.feeds,
                 brand: &scene.brand,
                 palette: Palette::of(&scene.brand),
+                seams: &scene.seams,
+                on_cleared_frame: false,
             };
             scene.outcome = Some((draw.borrow_mut())(ui, rect, &mut env));
         },
@@ -780,4 +786,77 @@ fn pictures_and_the_logo_come_after_the_text_while_they_decode() {
     harness.run_steps(1);
     harness.get_by_label("logo");
     harness.get_by_label("picture: املت اسفناج");
+}
+
+/// Every text of `menu` a list board shows: the title, category names and item names.
+fn names(menu: &Menu) -> Vec<String> {
+    let mut names = vec![menu.title.clone()];
+    for category in &menu.categories {
+        names.push(category.name.clone());
+        names.extend(category.items.iter().map(|i| i.name.clone()));
+    }
+    names
+}
+
+/// `menu` on a wall of `cols` × `rows` screens drawn as one board of `size`, as each of its
+/// tiles draws it.
+fn wall_board(size: Vec2, cols: u8, rows: u8, menu: &Menu) -> Harness<'static, Scene> {
+    let mut scene = Scene::new(BrandKit::default());
+    let tile = WallTile {
+        cols,
+        rows,
+        col: 0,
+        row: 0,
+    };
+    scene.seams = Seams::of_wall(Rect::from_min_size(egui::Pos2::ZERO, size), Some(tile));
+    assert_eq!(
+        scene.seams.x.len() + scene.seams.y.len(),
+        usize::from(cols + rows - 2)
+    );
+    board(size, scene, menu)
+}
+
+#[test]
+fn on_a_wall_every_column_and_the_title_stay_on_one_screen() {
+    // A 1×2 wall of 1920×1080 screens: the board spans 3840 px with a seam in the middle,
+    // where the two panels' bezels meet. Laid out as one wide screen, the centred title and
+    // the middle columns straddle it.
+    let wall = Vec2::new(2.0 * LANDSCAPE.x, LANDSCAPE.y);
+    let seam = LANDSCAPE.x;
+    let menu = cafe(MenuTheme::List);
+    let crosses = |rect: Rect| rect.left() < seam && rect.right() > seam;
+
+    let plain = board(wall, Scene::new(BrandKit::default()), &menu);
+    assert!(
+        crosses(rect_of(&plain, &menu.title)),
+        "without seams the title stands in the middle of the wall"
+    );
+
+    let harness = wall_board(wall, 2, 1, &menu);
+    let mut sides = [0, 0];
+    for name in names(&menu) {
+        let rect = rect_of(&harness, &name);
+        assert!(!crosses(rect), "{name} straddles the seam: {rect:?}");
+        sides[usize::from(rect.center().x > seam)] += 1;
+    }
+    // The menu flows over both screens, and Persian starts on the right one.
+    assert!(sides[0] > 0 && sides[1] > 0, "{sides:?}");
+    assert!(rect_of(&harness, &menu.title).left() > seam);
+    // Prices stay on their item's screen too.
+    for price in ["۲۱۰٬۰۰۰ تومان", "۱۵۰٬۰۰۰ تومان", "۱۷۰٬۰۰۰ تومان"]
+    {
+        assert!(!crosses(rect_of(&harness, price)), "{price}");
+    }
+
+    // A 2×1 wall (one screen above the other): no line is cut by the horizontal seam.
+    let tall = Vec2::new(LANDSCAPE.x, 2.0 * LANDSCAPE.y);
+    let seam = LANDSCAPE.y;
+    let harness = wall_board(tall, 1, 2, &menu);
+    for name in names(&menu) {
+        let rect = rect_of(&harness, &name);
+        assert!(
+            !(rect.top() < seam && rect.bottom() > seam),
+            "{name} straddles the seam: {rect:?}"
+        );
+    }
 }

@@ -98,6 +98,8 @@ fn harness<'a>(
                 feeds: &scene.feeds,
                 brand: &scene.brand,
                 palette: Palette::of(&scene.brand),
+                seams: &Default::default(),
+                on_cleared_frame: false,
             };
             scene.outcome = Some((draw.borrow_mut())(ui, rect, &mut env));
         },

@@ -84,6 +84,8 @@ fn screen(size: Vec2, scene: Scene, kind: ContentKind) -> Harness<'static, Scene
                 feeds: &scene.feeds,
                 brand: &scene.brand,
                 palette: Palette::of(&scene.brand),
+                seams: &Default::default(),
+                on_cleared_frame: false,
             };
             scene.outcome = Some((draw.borrow_mut())(ui, rect, &mut env));
         },

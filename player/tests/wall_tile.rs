@@ -1,10 +1,10 @@
 //! A screen that is a tile of a wall draws the whole wall's layout and shows its own part of it:
 //! the middle screen of a 1×3 wall shows the middle third of a picture spanning the wall. Drawn
-//! by the real stage through the window's `on_wall`, rendered on the CPU (wgpu on lavapipe).
+//! by the real stage through `stage::on_wall`, rendered on the CPU (wgpu on lavapipe).
 
 use egui::Vec2;
 use egui_kittest::Harness;
-use vitrin_player::render::app::on_wall;
+use vitrin_player::render::stage::on_wall;
 use vitrin_player::render::stage::{Host, Stage};
 use vitrin_player::render::{ImageState, MediaTextures, Outcome};
 use vitrin_shared::content::MediaRef;

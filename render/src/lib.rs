@@ -46,6 +46,72 @@ pub struct Env<'a> {
     /// The screen's brand kit (its logo and background picture) and its colours.
     pub brand: &'a BrandKit,
     pub palette: text::Palette,
+    /// Where one screen of a wall meets the next, for renderers that lay text out across
+    /// the wall (a menu keeps each column and its title on one screen).
+    pub seams: &'a Seams,
+    /// The zone lies straight on the frame, which the window cleared to
+    /// `palette.background`: `paint_background` need not fill it again.
+    pub on_cleared_frame: bool,
+}
+
+/// The seams of a wall: where, in the coordinates a renderer draws in, one screen's edge
+/// meets the next one's. A screen of its own has none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Seams {
+    /// Vertical seams (x positions), left to right.
+    pub x: Vec<f32>,
+    /// Horizontal seams (y positions), top to bottom.
+    pub y: Vec<f32>,
+}
+
+impl Seams {
+    /// The seams of `wall` when the whole wall is drawn on `canvas`.
+    pub fn of_wall(canvas: egui::Rect, wall: Option<vitrin_shared::manifest::WallTile>) -> Seams {
+        let Some(wall) = wall else {
+            return Seams::default();
+        };
+        let cuts = |from: f32, size: f32, count: u8| -> Vec<f32> {
+            (1..count)
+                .map(|k| from + size * f32::from(k) / f32::from(count))
+                .collect()
+        };
+        Seams {
+            x: cuts(canvas.left(), canvas.width(), wall.cols),
+            y: cuts(canvas.top(), canvas.height(), wall.rows),
+        }
+    }
+
+    /// `rect` cut at the vertical seams that cross it, in reading order (from the right for
+    /// `Rtl`).
+    pub fn segments(&self, rect: egui::Rect, dir: text::Direction) -> Vec<egui::Rect> {
+        let mut parts: Vec<egui::Rect> = split(rect.x_range(), &self.x)
+            .map(|x| egui::Rect::from_x_y_ranges(x, rect.y_range()))
+            .collect();
+        if dir == text::Direction::Rtl {
+            parts.reverse();
+        }
+        parts
+    }
+
+    /// `rect` cut at the horizontal seams that cross it, top first.
+    pub fn bands(&self, rect: egui::Rect) -> Vec<egui::Rect> {
+        split(rect.y_range(), &self.y)
+            .map(|y| egui::Rect::from_x_y_ranges(rect.x_range(), y))
+            .collect()
+    }
+}
+
+/// `range` cut at the (sorted) `cuts` that fall inside it, more than a pixel from its ends.
+fn split(range: egui::Rangef, cuts: &[f32]) -> impl Iterator<Item = egui::Rangef> + '_ {
+    let inside = cuts
+        .iter()
+        .copied()
+        .filter(move |&c| c > range.min + 1.0 && c < range.max - 1.0);
+    let starts = std::iter::once(range.min).chain(inside.clone());
+    let ends = inside.chain(std::iter::once(range.max));
+    starts
+        .zip(ends)
+        .map(|(min, max)| egui::Rangef::new(min, max))
 }
 
 impl<'a> Env<'a> {
@@ -64,8 +130,14 @@ const BACKGROUND_VEIL: f32 = 0.55;
 
 /// Fills `rect` with the brand's background: its picture covering the rect under a veil of
 /// its colour, or the colour alone (also while the picture is decoding or missing).
+///
+/// On a frame already cleared to that colour the fill is left out: a software renderer
+/// shades every pixel of every quad, and zone-sized fills were half of the cost of a frame
+/// of a menu, a clock and a ticker (`player/benches/frame_cost.rs`).
 pub fn paint_background(ui: &mut egui::Ui, rect: egui::Rect, env: &mut Env) {
-    ui.painter().rect_filled(rect, 0.0, env.palette.background);
+    if !env.on_cleared_frame {
+        ui.painter().rect_filled(rect, 0.0, env.palette.background);
+    }
     let Some(media) = &env.brand.background_image else {
         return;
     };

@@ -31,7 +31,7 @@ use vitrin_shared::showing::{LayerView, Showing};
 use web_time::Instant;
 
 use crate::text::{Palette, TextCache};
-use crate::{Env, MediaTextures, Outcome, emergency, render};
+use crate::{Env, MediaTextures, Outcome, Seams, emergency, render};
 
 /// Animation (fades) is capped at about this frame rate.
 pub const FRAME: Duration = Duration::from_millis(33);
@@ -120,6 +120,31 @@ pub struct Stage {
     palette: Palette,
     /// The manifest version the zones and feeds were checked against.
     checked_version: Option<u64>,
+    /// Where the screens of the wall this screen belongs to meet, on the canvas drawn.
+    seams: Seams,
+    /// The host clears every frame to `palette().background` (`on_cleared_frames`).
+    frames_cleared: bool,
+}
+
+/// Draws with `draw(ui, canvas)` on a screen that may be a tile of a wall: the canvas is
+/// then the whole wall (the screen's size times the wall's columns and rows), placed so that
+/// this tile's part of it falls on `screen`, and everything is clipped to `screen`. Every tile
+/// plays the same layout at the same (server) time, so a picture spans the wall and a menu
+/// flows across it. A screen of its own draws on `screen` itself.
+pub fn on_wall<R>(
+    ui: &mut egui::Ui,
+    screen: egui::Rect,
+    wall: Option<vitrin_shared::manifest::WallTile>,
+    draw: impl FnOnce(&mut egui::Ui, egui::Rect) -> R,
+) -> R {
+    let Some(tile) = wall else {
+        return draw(ui, screen);
+    };
+    let (x, y, w, h) = tile.canvas((screen.min.x, screen.min.y), screen.size().into());
+    let canvas = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h));
+    let mut wall = ui.new_child(egui::UiBuilder::new().max_rect(canvas));
+    wall.set_clip_rect(screen.intersect(ui.clip_rect()));
+    draw(&mut wall, canvas)
 }
 
 /// A zone's transition in progress, for diagnostics and tests.
@@ -133,6 +158,16 @@ pub struct TransitionState {
 }
 
 impl Stage {
+    /// A stage for a window that clears every frame to `palette().background` (its clear
+    /// colour): a main-layer zone showing one item then leaves out its background fill. An
+    /// overlay or a zone in a transition still paints it, over what lies beneath.
+    pub fn on_cleared_frames() -> Stage {
+        Stage {
+            frames_cleared: true,
+            ..Stage::default()
+        }
+    }
+
     /// On a new manifest: forget failures (the files may be new), index the feeds, and log
     /// layout bindings that name zones their template lacks (they are ignored). Returns
     /// whether the manifest was new.
@@ -193,6 +228,8 @@ impl Stage {
         host: &mut dyn Host,
     ) -> bool {
         self.check_manifest(manifest);
+        // `screen` is the whole wall's canvas when this screen is a tile of one (`on_wall`).
+        self.seams = Seams::of_wall(screen, manifest.screen.wall);
         let mut touched = HashSet::new();
         let mut any_shown = false;
         let layers = showing.main.iter().map(|l| ("main".to_owned(), l)).chain(
@@ -228,6 +265,8 @@ impl Stage {
                 feeds: &self.feeds,
                 brand: &manifest.screen.brand,
                 palette: self.palette,
+                seams: &self.seams,
+                on_cleared_frame: false,
             };
             emergency::show(ui, screen, text, &mut env);
             any_shown = true;
@@ -331,6 +370,10 @@ impl Stage {
             .as_ref()
             .map_or((Motion::Fade, 0.0), |i| (i.motion, i.progress));
         let (incoming_rect, outgoing_rect) = motion_rects(rect, motion, progress);
+        // One item alone in a main-layer zone lies straight on the cleared frame.
+        let on_cleared_frame = self.frames_cleared
+            && key.starts_with("main/")
+            && (slot.current.is_none() || slot.incoming.is_none());
         if let Some(current) = slot.current {
             let outcome = self.draw_item(
                 ui,
@@ -340,6 +383,7 @@ impl Stage {
                 current.content,
                 current.since,
                 1.0,
+                on_cleared_frame,
                 manifest,
                 now,
                 host,
@@ -358,7 +402,17 @@ impl Stage {
             };
             let (content, since) = (incoming.content, incoming.since);
             match self.draw_item(
-                ui, place, rect, key, content, since, opacity, manifest, now, host,
+                ui,
+                place,
+                rect,
+                key,
+                content,
+                since,
+                opacity,
+                on_cleared_frame,
+                manifest,
+                now,
+                host,
             ) {
                 Outcome::Shown => {
                     let fade_from = *incoming.fade_from.get_or_insert_with(Instant::now);
@@ -403,6 +457,7 @@ impl Stage {
         content: i64,
         since: Instant,
         opacity: f32,
+        on_cleared_frame: bool,
         manifest: &Manifest,
         now: &jiff::Zoned,
         host: &mut dyn Host,
@@ -424,6 +479,8 @@ impl Stage {
             feeds: &self.feeds,
             brand: &manifest.screen.brand,
             palette: self.palette,
+            seams: &self.seams,
+            on_cleared_frame,
         };
         match &item.kind {
             // An emergency message keeps its red field whatever zone it lands in.

@@ -22,6 +22,19 @@ use crate::state::AppState;
 
 pub const OWNER_EMAIL: &str = "owner@demo.vitrin";
 pub const OWNER_PASSWORD: &str = "vitrin-demo-cafe";
+/// The demo café's breakfast menu (its `categories`): Persian and Latin names, Toman prices,
+/// a sold-out item. The player's tests and benchmarks show the same board.
+pub fn breakfast_categories() -> Value {
+    json!([
+        {"name": "صبحانه ایرانی", "items": [
+            {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000},
+            {"name": "املت گوجه", "description": "Tomato omelette", "price": 210000},
+            {"name": "حلیم", "description": "Haleem with cinnamon", "price": 240000, "sold_out": true}]},
+        {"name": "نوشیدنی · Drinks", "items": [
+            {"name": "چای", "description": "Persian tea", "price": 45000},
+            {"name": "Espresso", "price": 95000}]}])
+}
+
 /// Seeds the demo when the server has no users yet. Returns whether it did.
 pub async fn seed(state: &AppState) -> ApiResult<bool> {
     let users = sql("SELECT COUNT(*) FROM users")
@@ -38,14 +51,12 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
         json!({"name": title, "type": "menu_board",
                "menu": {"title": title, "unit": "toman", "categories": items}})
     };
-    let breakfast = save::<ContentItem>(state, &owner, menu("صبحانه · Breakfast", json!([
-        {"name": "صبحانه ایرانی", "items": [
-            {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000},
-            {"name": "املت گوجه", "description": "Tomato omelette", "price": 210000},
-            {"name": "حلیم", "description": "Haleem with cinnamon", "price": 240000, "sold_out": true}]},
-        {"name": "نوشیدنی · Drinks", "items": [
-            {"name": "چای", "description": "Persian tea", "price": 45000},
-            {"name": "Espresso", "price": 95000}]}]))).await?;
+    let breakfast = save::<ContentItem>(
+        state,
+        &owner,
+        menu("صبحانه · Breakfast", breakfast_categories()),
+    )
+    .await?;
     let lunch = save::<ContentItem>(state, &owner, menu("ناهار · Lunch", json!([
         {"name": "غذای اصلی · Mains", "items": [
             {"name": "چلوکباب کوبیده", "description": "Koobideh kebab with saffron rice", "price": 520000},

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use vitrin_render::stage::{self, FRAME, Host, Stage};
+use vitrin_render::stage::{self, FRAME, Host, Stage, on_wall};
 use vitrin_render::{ImageState, MediaTextures, Outcome, pairing, status};
 use vitrin_shared::content::MediaRef;
 use web_time::Instant;
@@ -48,7 +48,7 @@ impl WebApp {
             },
             engine,
             server,
-            stage: Stage::default(),
+            stage: Stage::on_cleared_frames(),
             rotation: 0,
             started: Instant::now(),
             first_frame: false,
@@ -74,7 +74,7 @@ impl WebApp {
         if asleep != self.asleep {
             if asleep {
                 self.media.videos.clear();
-                self.stage = Stage::default();
+                self.stage = Stage::on_cleared_frames();
             }
             ctx.request_repaint();
         }
@@ -199,9 +199,10 @@ impl eframe::App for WebApp {
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
         if self.asleep {
-            egui::Rgba::BLACK.to_array()
+            egui::Color32::BLACK.to_normalized_gamma_f32()
         } else {
-            egui::Rgba::from(self.stage.palette().background).to_array()
+            // Gamma-space values: egui blends in gamma space (not `Rgba`, which is linear).
+            self.stage.palette().background.to_normalized_gamma_f32()
         }
     }
 }
@@ -318,23 +319,4 @@ impl Host for WebMedia {
         self.videos
             .retain(|(zone, content), _| keep(zone, *content));
     }
-}
-
-/// Draws with `draw(ui, canvas)` on a screen that may be a tile of a wall: the canvas is then
-/// the whole wall, placed so that this tile's part of it falls on `screen`, clipped to `screen`
-/// (as the native player's `on_wall`).
-fn on_wall<R>(
-    ui: &mut egui::Ui,
-    screen: egui::Rect,
-    wall: Option<vitrin_shared::manifest::WallTile>,
-    draw: impl FnOnce(&mut egui::Ui, egui::Rect) -> R,
-) -> R {
-    let Some(tile) = wall else {
-        return draw(ui, screen);
-    };
-    let (x, y, w, h) = tile.canvas((screen.min.x, screen.min.y), screen.size().into());
-    let canvas = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h));
-    let mut wall = ui.new_child(egui::UiBuilder::new().max_rect(canvas));
-    wall.set_clip_rect(screen.intersect(ui.clip_rect()));
-    draw(&mut wall, canvas)
 }

@@ -16,12 +16,11 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use vitrin_shared::content::MediaRef;
-use vitrin_shared::manifest::WallTile;
 
 use super::frame_stats::FrameStats;
 use super::image::ImageLoader;
 use super::kiosk::Kiosk;
-use super::stage::{self, FRAME, Host, Stage};
+use super::stage::{self, FRAME, Host, Stage, on_wall};
 use super::video::Video;
 use super::{ImageState, MediaTextures, Outcome, install_fonts, pairing, status};
 use crate::Event;
@@ -107,27 +106,6 @@ impl Host for NativeMedia {
     }
 }
 
-/// Draws with `draw(ui, canvas)` on a screen that may be a tile of a wall: the canvas is
-/// then the whole wall (the screen's size times the wall's columns and rows), placed so that
-/// this tile's part of it falls on `screen`, and everything is clipped to `screen`. Every tile
-/// plays the same layout at the same (server) time, so a picture spans the wall and a menu
-/// flows across it. A screen of its own draws on `screen` itself.
-pub fn on_wall<R>(
-    ui: &mut egui::Ui,
-    screen: egui::Rect,
-    wall: Option<WallTile>,
-    draw: impl FnOnce(&mut egui::Ui, egui::Rect) -> R,
-) -> R {
-    let Some(tile) = wall else {
-        return draw(ui, screen);
-    };
-    let (x, y, w, h) = tile.canvas((screen.min.x, screen.min.y), screen.size().into());
-    let canvas = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h));
-    let mut wall = ui.new_child(egui::UiBuilder::new().max_rect(canvas));
-    wall.set_clip_rect(screen.intersect(ui.clip_rect()));
-    draw(&mut wall, canvas)
-}
-
 /// What the whole screen is doing.
 enum Mode {
     /// Starting, nothing to show yet.
@@ -193,7 +171,7 @@ impl PlayerApp {
             mode: Mode::Waiting,
             showing: None,
             pushed_emergency: None,
-            stage: Stage::default(),
+            stage: Stage::on_cleared_frames(),
             media: NativeMedia {
                 images,
                 videos: HashMap::new(),
@@ -220,7 +198,7 @@ impl PlayerApp {
         if asleep != self.asleep {
             if asleep {
                 self.media.videos.clear();
-                self.stage = Stage::default();
+                self.stage = Stage::on_cleared_frames();
             }
             // Some backends take the clear colour before the frame's logic: one more frame.
             ctx.request_repaint();
@@ -379,9 +357,10 @@ impl eframe::App for PlayerApp {
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
         if self.asleep {
-            egui::Rgba::BLACK.to_array()
+            egui::Color32::BLACK.to_normalized_gamma_f32()
         } else {
-            egui::Rgba::from(self.stage.palette().background).to_array()
+            // Gamma-space values: egui blends in gamma space (not `Rgba`, which is linear).
+            self.stage.palette().background.to_normalized_gamma_f32()
         }
     }
 }

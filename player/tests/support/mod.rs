@@ -58,14 +58,38 @@ pub fn shop(
 /// Persian and Latin names, Toman prices, a sold-out item.
 pub fn breakfast_menu() -> Value {
     serde_json::json!({"name": "Breakfast", "type": "menu_board", "menu": {
-        "title": "صبحانه · Breakfast", "unit": "toman", "categories": [
-            {"name": "صبحانه ایرانی", "items": [
-                {"name": "نان و پنیر و گردو", "description": "Bread, feta & walnuts", "price": 185000},
-                {"name": "املت گوجه", "description": "Tomato omelette", "price": 210000},
-                {"name": "حلیم", "description": "Haleem with cinnamon", "price": 240000, "sold_out": true}]},
-            {"name": "نوشیدنی · Drinks", "items": [
-                {"name": "چای", "description": "Persian tea", "price": 45000},
-                {"name": "Espresso", "price": 95000}]}]}})
+        "title": "صبحانه · Breakfast", "unit": "toman",
+        "categories": vitrin_server::demo::breakfast_categories()}})
+}
+
+/// The demo café's board as one layout (`main_side_ticker`): the breakfast menu, a clock
+/// with both calendars and a Persian/English ticker. Returns the layout's id.
+pub async fn cafe_layout(admin: &vitrin_tests::Admin) -> i64 {
+    let clock = serde_json::json!({"name": "Clock", "type": "clock", "calendar": "both"});
+    let ticker = serde_json::json!({"name": "News", "type": "ticker", "source": "static",
+        "lines": ["به کافه ویترین خوش آمدید", "Wi-Fi: vitrin-guest"]});
+    let mut playlists = Vec::new();
+    for item in [breakfast_menu(), clock, ticker] {
+        let content = admin.create("/api/v1/content", item).await;
+        playlists.push(
+            admin
+                .create(
+                    "/api/v1/playlists",
+                    serde_json::json!({"name": content.to_string(),
+                           "entries": [{"content": content, "duration_ms": 3_600_000}]}),
+                )
+                .await,
+        );
+    }
+    admin
+        .create(
+            "/api/v1/layouts",
+            serde_json::json!({"name": "Café", "template": "main_side_ticker", "zones": [
+                {"zone": "main", "playlist": playlists[0]},
+                {"zone": "side", "playlist": playlists[1]},
+                {"zone": "ticker", "playlist": playlists[2]}]}),
+        )
+        .await
 }
 
 /// A stand-in for the program `name` in the directory `bin`: it writes its arguments, one
@@ -355,6 +379,39 @@ pub fn rss_mib(pid: u32) -> f64 {
         .and_then(|v| v.parse().ok())
         .unwrap();
     kib / 1024.0
+}
+
+/// Pids of the running processes whose command line contains `needle`.
+pub fn pids_with(needle: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+        .collect()
+}
+
+/// CPU used by `pids` over `secs` seconds, in percent of one core (processes that end
+/// meanwhile count as idle from then on).
+pub fn cpu_share(pids: &[u32], secs: u64) -> f64 {
+    cpu_shares([pids], secs)[0]
+}
+
+/// `cpu_share` of several groups of processes over the same `secs` seconds.
+pub fn cpu_shares<const N: usize>(groups: [&[u32]; N], secs: u64) -> [f64; N] {
+    let total = |pids: &[u32]| -> f64 {
+        pids.iter()
+            .filter(|pid| Path::new(&format!("/proc/{pid}/stat")).exists())
+            .map(|&pid| cpu_seconds(pid))
+            .sum()
+    };
+    let start = groups.map(total);
+    let began = Instant::now();
+    std::thread::sleep(Duration::from_secs(secs));
+    let seconds = began.elapsed().as_secs_f64();
+    std::array::from_fn(|i| (total(groups[i]) - start[i]) / seconds * 100.0)
 }
 
 /// The player with its JSON events (stdout) and log lines (stderr), each read on a thread.

@@ -80,37 +80,62 @@ pub(super) fn paint_list(
     }
     let content = content.min(MAX_COLUMN);
 
+    // On a wall the body is cut where its screens meet: each column stays on one screen.
+    let segments = env.seams.segments(body, board.dir);
+    let bands = env.seams.bands(body);
+    let narrowest = segments
+        .iter()
+        .map(Rect::width)
+        .fold(f32::INFINITY, f32::min);
+    // The column width and how many columns each screen's part of the body takes.
     let column_width = |u: f32| -> (f32, usize) {
         let gap = COLUMN_GAP * u;
-        let mut width = (content * u).min(body.width());
+        let mut width = (content * u).min(narrowest);
         let count = if columns > 0 {
-            let count = usize::from(columns);
-            width = width.min((body.width() - gap * (count - 1) as f32) / count as f32);
+            let count = usize::from(columns).div_ceil(segments.len());
+            width = width.min((narrowest - gap * (count - 1) as f32) / count as f32);
             count
         } else {
-            (((body.width() + gap) / (width + gap)).floor() as usize).clamp(1, MAX_AUTO_COLUMNS)
+            (((narrowest + gap) / (width + gap)).floor() as usize).clamp(1, MAX_AUTO_COLUMNS)
         };
         (width, count)
+    };
+    let slots = |per_segment: usize| Slots {
+        bands: &bands,
+        segments: segments.len(),
+        per_segment,
     };
 
     // The largest size at which everything fits on one page, or the smallest readable one.
     let mut u = board.max_text;
-    let (mut width, mut available, mut packed);
+    let (mut width, mut per_segment, mut packed);
     loop {
-        (width, available) = column_width(u);
-        packed = pack(&lines, &headers, body.height() / u);
-        if packed.len() <= available || u <= board.min_text {
+        (width, per_segment) = column_width(u);
+        packed = pack(&lines, &headers, |c| slots(per_segment).capacity(c, u));
+        if packed.len() <= slots(per_segment).count() || u <= board.min_text {
             break;
         }
         u = (u * STEP).max(board.min_text);
     }
-    if packed.len() > 1 && packed.len() <= available {
+    if packed.len() <= slots(per_segment).count() {
+        // Spread over the wall's screens: as few columns on each as still fit them all.
+        while per_segment > 1 {
+            let fewer = pack(&lines, &headers, |c| slots(per_segment - 1).capacity(c, u));
+            if fewer.len() > slots(per_segment - 1).count() {
+                break;
+            }
+            per_segment -= 1;
+            packed = fewer;
+        }
+    }
+    let slots = slots(per_segment);
+    if bands.len() == 1 && packed.len() > 1 && packed.len() <= slots.count() {
         // Balanced columns: the shortest height that still needs no more of them.
         let wanted = packed.len();
         let total: f32 = packed.iter().map(|c| column_height(&lines, c)).sum();
         let mut capacity = total / wanted as f32;
-        while capacity < body.height() / u {
-            let balanced = pack(&lines, &headers, capacity);
+        while capacity < bands[0].height() / u {
+            let balanced = pack(&lines, &headers, |_| capacity);
             if balanced.len() <= wanted {
                 packed = balanced;
                 break;
@@ -118,32 +143,46 @@ pub(super) fn paint_list(
             capacity += 0.25;
         }
     }
-    let available = available.max(1);
-    let pages: Vec<&[Vec<Placed>]> = packed.chunks(available).collect();
+    let pages: Vec<&[Vec<Placed>]> = packed.chunks(slots.count()).collect();
     let page = current_page(ui, pages.len(), env.shown_for);
     let shown = pages[page];
 
     let gap = COLUMN_GAP * u;
-    let total = shown.len() as f32 * width + (shown.len() - 1) as f32 * gap;
-    let tallest = shown
-        .iter()
-        .map(|c| column_height(&lines, c) * u)
-        .fold(0.0, f32::max);
-    // A board that fits stands in the middle of its zone; pages start at the top.
-    let top = if pages.len() == 1 {
-        body.top() + ((body.height() - tallest) / 2.0).max(0.0)
-    } else {
-        body.top()
-    };
-    let left = body.center().x - total / 2.0;
     for (c, column) in shown.iter().enumerate() {
+        let (band, segment, slot) = slots.place(c);
+        // The columns sharing this screen's part of the body stand centred in it.
+        let count = (0..shown.len())
+            .filter(|&o| {
+                let (b, s, _) = slots.place(o);
+                (b, s) == (band, segment)
+            })
+            .count();
+        let total = count as f32 * width + (count - 1) as f32 * gap;
+        let area = Rect::from_x_y_ranges(segments[segment].x_range(), bands[band].y_range());
+        let left = area.center().x - total / 2.0;
         // Persian reads from the right: the first column is the rightmost.
         let slot = match board.dir {
-            Direction::Rtl => shown.len() - 1 - c,
-            Direction::Ltr => c,
+            Direction::Rtl => count - 1 - slot,
+            Direction::Ltr => slot,
         };
         let x = left + slot as f32 * (width + gap);
-        let mut y = top;
+        // Below a seam the text keeps off the screen's edge.
+        let area = if band > 0 {
+            area.with_min_y(area.top() + u * 0.5)
+        } else {
+            area
+        };
+        // A board that fits stands in the middle of its zone (the columns of a screen row
+        // all start at one height); pages start at the top.
+        let mut y = if pages.len() == 1 {
+            let tallest = (0..shown.len())
+                .filter(|&o| slots.place(o).0 == band)
+                .map(|o| column_height(&lines, &shown[o]) * u)
+                .fold(0.0, f32::max);
+            area.top() + ((area.height() - tallest) / 2.0).max(0.0)
+        } else {
+            area.top()
+        };
         for (i, &placed) in column.iter().enumerate() {
             let height = line_height(&lines[placed], i == 0) * u;
             let rect = Rect::from_min_size(pos2(x, y), vec2(width, height));
@@ -164,6 +203,38 @@ pub(super) fn paint_list(
     }
 }
 
+/// Where the columns go: `per_segment` columns on each screen's part of the body
+/// (`segments` of them side by side, in reading order), screen row (`bands`) after screen
+/// row. A screen of its own has one segment and one band.
+struct Slots<'a> {
+    bands: &'a [Rect],
+    segments: usize,
+    per_segment: usize,
+}
+
+impl Slots<'_> {
+    /// Columns on one page.
+    fn count(&self) -> usize {
+        self.bands.len() * self.segments * self.per_segment
+    }
+
+    /// The band, segment and place in its segment of column `c` of a page.
+    fn place(&self, c: usize) -> (usize, usize, usize) {
+        let c = c % self.count();
+        let per_band = self.segments * self.per_segment;
+        (
+            c / per_band,
+            c % per_band / self.per_segment,
+            c % self.per_segment,
+        )
+    }
+
+    /// The height column `c` has room for, in text sizes of `u` points.
+    fn capacity(&self, c: usize, u: f32) -> f32 {
+        self.bands[self.place(c).0].height() / u
+    }
+}
+
 fn line_height(line: &Line, top: bool) -> f32 {
     match line {
         Line::Header(_) => row::header_height(top),
@@ -179,15 +250,16 @@ fn column_height(lines: &[Line], column: &[Placed]) -> f32 {
         .sum()
 }
 
-/// The lines in columns of at most `capacity` (in text sizes): a header never ends a column,
-/// and a category that goes on in the next column has its header repeated there.
-fn pack(lines: &[Line], headers: &[usize], capacity: f32) -> Vec<Vec<Placed>> {
+/// The lines in columns, column `c` of at most `capacity(c)` (in text sizes): a header never
+/// ends a column, and a category that goes on in the next column has its header repeated
+/// there.
+fn pack(lines: &[Line], headers: &[usize], capacity: impl Fn(usize) -> f32) -> Vec<Vec<Placed>> {
     let mut columns: Vec<Vec<Placed>> = Vec::new();
     let mut column: Vec<Placed> = Vec::new();
     let mut height = 0.0;
     for (i, line) in lines.iter().enumerate() {
         let needed = line_height(line, column.is_empty());
-        if !column.is_empty() && height + needed > capacity + 1e-3 {
+        if !column.is_empty() && height + needed > capacity(columns.len()) + 1e-3 {
             // A header with fewer than two of its items would be left at the column's foot:
             // it moves to the next column with them.
             let header_at = column

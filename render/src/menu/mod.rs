@@ -145,6 +145,8 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, menu: &Menu, env: &mut Env) -> 
     if !menu.title.trim().is_empty() || env.brand.logo.is_some() {
         let height = (frame.height() * 0.11).min(150.0);
         let title_row = Rect::from_min_size(frame.min, vec2(frame.width(), height));
+        // On a wall the title (and logo) stay on the first screen in reading order.
+        let title_row = env.seams.segments(title_row, board.dir)[0];
         paint_title(ui, title_row, &menu.title, &board, env);
         body.min.y += height + margin * 0.6;
     }
@@ -218,15 +220,18 @@ fn paint_footer(
 ) {
     let size = (strip.height() / 1.6).max(8.0);
     let style = TextStyle::new(size, env.palette.muted, board.dir);
+    // On a wall: the note on the first screen, the page on the last one.
+    let screens = env.seams.segments(strip, board.dir);
+    let (first, last) = (screens[0], screens[screens.len() - 1]);
     if paging.pages > 1 {
         let label = page_label(paging.page, paging.pages, board.digits);
-        let corner = board.at_end(strip, 0.0, strip.width() * 0.3);
+        let corner = board.at_end(last, 0.0, last.width() * 0.3);
         env.text
             .paint(ui, corner, &label, &style.align(Align::End), Flow::Line);
     }
     if unit_note {
         let note = prices_note(board.unit, board.dir);
-        let corner = board.at_start(strip, 0.0, strip.width() * 0.5);
+        let corner = board.at_start(first, 0.0, first.width() * 0.5);
         env.text.paint(ui, corner, note, &style, Flow::Line);
     }
 }
