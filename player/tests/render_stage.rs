@@ -104,7 +104,8 @@ fn manifest(regions: serde_json::Value, playlists: &[(&str, serde_json::Value)])
             .map(|(i, (n, entries))| json!({"id": i + 1, "name": n, "entries": entries}))
             .collect::<Vec<_>>(),
         "content": [picture(11, "red"), picture(12, "green"), picture(13, "blue"),
-                    picture(14, "yellow")],
+                    picture(14, "yellow"),
+                    {"id": 15, "name": "Notice", "type": "text", "title": "۲۰٪", "body": ""}],
         "rules": []
     }))
     .expect("a valid manifest")
@@ -226,6 +227,43 @@ fn a_free_shelf_strips_zones_are_drawn_at_their_rects_with_the_overlay_on_top() 
                 "background at ({x}, {y})"
             );
         }
+    }
+}
+
+#[test]
+fn on_a_cleared_frame_an_overlay_zone_still_hides_the_zone_beneath() {
+    // The window clears its frames to the brand's background, so zones lying on the frame
+    // leave their background fill out; an overlay zone lies on another zone and must not.
+    let regions = json!([
+        {"name": "notice", "rect": {"x": 0.4, "y": 0.25, "w": 0.2, "h": 0.5}, "overlay": true},
+        {"name": "main", "rect": {"x": 0.0, "y": 0.0, "w": 1.0, "h": 1.0}}
+    ]);
+    let entry = |c: i64| json!([{"content": c, "duration_ms": 10000}]);
+    let manifest = manifest(regions, &[("notice", entry(15)), ("main", entry(12))]);
+    let scene = Rc::new(RefCell::new(Scene {
+        stage: Stage::on_cleared_frames(),
+        host: Pictures {
+            ready_after: BTreeMap::new(),
+            asked: BTreeMap::new(),
+            textures: vec![],
+        },
+        manifest,
+        showing: showing(&[("main", 12), ("notice", 15)]),
+    }));
+    let mut harness = harness(Vec2::new(1280.0, 720.0), scene.clone());
+    harness.step();
+    harness.step();
+    let frame = harness.render().expect("wgpu renders on lavapipe");
+    let background = scene.borrow().stage.palette().background;
+    // The notice spans 512–768 × 180–540; its corners hold no text.
+    for (x, y, want) in [
+        (100, 100, GREEN),
+        (508, 300, GREEN),
+        (516, 186, background),
+        (764, 534, background),
+    ] {
+        let got = pixel(&frame, x, y);
+        assert!(near(got, want), "at ({x}, {y}): {got:?}, want {want:?}");
     }
 }
 

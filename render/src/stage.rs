@@ -160,7 +160,8 @@ pub struct TransitionState {
 impl Stage {
     /// A stage for a window that clears every frame to `palette().background` (its clear
     /// colour): a main-layer zone showing one item then leaves out its background fill. An
-    /// overlay or a zone in a transition still paints it, over what lies beneath.
+    /// overlay zone, an overlay layer's zone or a zone in a transition still paints it, over
+    /// what lies beneath.
     pub fn on_cleared_frames() -> Stage {
         Stage {
             frames_cleared: true,
@@ -315,18 +316,25 @@ impl Stage {
             let key = format!("{name}/{}", area.name);
             touched.insert(key.clone());
             let entries = zone_entries(manifest, layer, &area.name);
-            any_shown |= self.draw_zone(ui, rect, &key, *content, &entries, manifest, now, host);
+            // Only the main layer's own zones lie straight on the frame; an overlay zone (of
+            // this layout or of an overlay layer) lies over others.
+            let on_frame = name == "main" && !area.overlay;
+            any_shown |= self.draw_zone(
+                ui, rect, &key, on_frame, *content, &entries, manifest, now, host,
+            );
         }
         any_shown
     }
 
     /// Draws a zone: the current item, and the wanted one fading in once it is ready.
+    /// `on_frame`: nothing is drawn under the zone but the cleared frame.
     #[allow(clippy::too_many_arguments)]
     fn draw_zone(
         &mut self,
         ui: &mut egui::Ui,
         rect: egui::Rect,
         key: &str,
+        on_frame: bool,
         wanted: Option<i64>,
         entries: &[(i64, Transition)],
         manifest: &Manifest,
@@ -370,10 +378,9 @@ impl Stage {
             .as_ref()
             .map_or((Motion::Fade, 0.0), |i| (i.motion, i.progress));
         let (incoming_rect, outgoing_rect) = motion_rects(rect, motion, progress);
-        // One item alone in a main-layer zone lies straight on the cleared frame.
-        let on_cleared_frame = self.frames_cleared
-            && key.starts_with("main/")
-            && (slot.current.is_none() || slot.incoming.is_none());
+        // One item alone in a zone on the frame lies straight on the cleared frame.
+        let on_cleared_frame =
+            self.frames_cleared && on_frame && (slot.current.is_none() || slot.incoming.is_none());
         if let Some(current) = slot.current {
             let outcome = self.draw_item(
                 ui,
