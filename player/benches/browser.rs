@@ -15,7 +15,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use support::{
     cpu_share, first_frame_ms, have, median, pairing_code, pids_with, shop, start_player,
     start_xvfb, until_event,
@@ -39,13 +39,7 @@ fn main() {
     let (server, admin, store) = shop(&runtime, &dir.path().join("server"), "ولیعصر");
     let layout = runtime.block_on(support::cafe_layout(&admin));
     let pair = |code: &str, name: &str| {
-        let (status, body) = runtime.block_on(admin.send(
-            reqwest::Method::POST,
-            "/api/v1/screens/pair",
-            json!({"code": code, "screen": {"store_id": store, "name": name,
-                   "default_layout_id": layout}}),
-        ));
-        assert_eq!(status, 200, "{body}");
+        runtime.block_on(admin.pair_screen(code, store, name, layout));
     };
 
     // The bundle as a browser downloads it.

@@ -22,18 +22,17 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use serde_json::json;
 use support::{
     Process, cpu_shares, first_frame_ms, have, median, pairing_code, pids_with, rss_mib, shop,
     start_player, start_xvfb, until_event,
 };
+use vitrin_tests::browser::CHROMIUM;
 
 const SIZES: [(u32, u32); 2] = [(1280, 720), (1920, 1080)];
 const CPU_WINDOWS: usize = 3;
 const CPU_SECS: u64 = 10;
 /// Time for each side to settle (first frames, font loading, caches) before measuring.
 const SETTLE: Duration = Duration::from_secs(5);
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn main() {
     if !have("Xvfb", "-help") || !Path::new(CHROMIUM).exists() {
@@ -61,14 +60,8 @@ fn main() {
         let (xvfb, display) = start_xvfb(width, height);
         let data = dir.path().join(format!("native-{height}"));
         let player = start_player(&server.url(""), &data, &display, CPU_SECS);
-        let (status, body) = runtime.block_on(admin.send(
-            reqwest::Method::POST,
-            "/api/v1/screens/pair",
-            json!({"code": pairing_code(&player.events),
-                   "screen": {"store_id": store, "name": format!("Native {height}p"),
-                              "default_layout_id": layout}}),
-        ));
-        assert_eq!(status, 200, "{body}");
+        let code = pairing_code(&player.events);
+        runtime.block_on(admin.pair_screen(&code, store, &format!("Native {height}p"), layout));
         until_event(&player.events, "showing");
         first_frame_ms(&player);
         std::thread::sleep(SETTLE);
@@ -180,10 +173,7 @@ fn frame_rates(player: &support::Player) -> Vec<f64> {
     player
         .log
         .try_iter()
-        .filter_map(|line| {
-            let json = &line[line.find("frame_stats ")? + "frame_stats ".len()..];
-            serde_json::from_str::<serde_json::Value>(json.trim()).ok()?["fps"].as_f64()
-        })
+        .filter_map(|line| support::frame_stats(&line)?["fps"].as_f64())
         .collect()
 }
 
@@ -202,10 +192,7 @@ struct Cpu {
 fn measure(pids: impl Fn() -> Vec<u32>, xvfb: u32) -> Cpu {
     let (mut totals, mut processes, mut servers) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..CPU_WINDOWS {
-        let (process, server) = {
-            let [process, server] = cpu_shares([&pids(), &[xvfb]], CPU_SECS);
-            (process, server)
-        };
+        let [process, server] = cpu_shares([&pids(), &[xvfb]], CPU_SECS);
         processes.push(process);
         servers.push(server);
         totals.push(process + server);

@@ -62,8 +62,7 @@ fn frame_report(player: &Player) -> Value {
         "frame_stats ",
         Duration::from_secs(3 * FRAME_STATS_SECS),
     );
-    let json = &line[line.find("frame_stats ").unwrap() + "frame_stats ".len()..];
-    serde_json::from_str(json.trim()).unwrap()
+    support::frame_stats(&line).expect("a frame_stats report")
 }
 
 /// A 1280×720 H.264 MP4 of `secs` seconds at 30 fps (ffmpeg's moving test pattern), the

@@ -16,7 +16,8 @@ use tempfile::TempDir;
 pub const WAIT: Duration = Duration::from_secs(20);
 
 const CHROMEDRIVER: &str = "chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's Chromium.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// WebDriver key codes.
 pub mod keys {

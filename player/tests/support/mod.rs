@@ -414,6 +414,13 @@ pub fn cpu_shares<const N: usize>(groups: [&[u32]; N], secs: u64) -> [f64; N] {
     std::array::from_fn(|i| (total(groups[i]) - start[i]) / seconds * 100.0)
 }
 
+/// The `{json}` of a player's `frame_stats {json}` log line (`VITRIN_FRAME_STATS`), if `line`
+/// is one.
+pub fn frame_stats(line: &str) -> Option<Value> {
+    const MARK: &str = "frame_stats ";
+    serde_json::from_str(line[line.find(MARK)? + MARK.len()..].trim()).ok()
+}
+
 /// The player with its JSON events (stdout) and log lines (stderr), each read on a thread.
 pub struct Player {
     pub process: Process,
