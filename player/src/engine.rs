@@ -1029,23 +1029,30 @@ fn random_id() -> [u8; 6] {
     random
 }
 
-/// Exponential backoff with full jitter, capped at `MAX_BACKOFF`.
-struct Backoff {
+/// Exponential backoff with full jitter, capped at `MAX_BACKOFF`. Public so the load
+/// generator's simulated players come back after an outage as real ones do.
+pub struct Backoff {
     next: Duration,
 }
 
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff::new()
+    }
+}
+
 impl Backoff {
-    fn new() -> Backoff {
+    pub fn new() -> Backoff {
         Backoff {
             next: Duration::from_millis(500),
         }
     }
 
-    fn reset(&mut self) {
+    pub fn reset(&mut self) {
         self.next = Duration::from_millis(500);
     }
 
-    async fn sleep(&mut self) {
+    pub async fn sleep(&mut self) {
         let mut byte = [0u8; 1];
         getrandom::fill(&mut byte).expect("the OS random source is available");
         // Between half and all of the step, so a fleet that lost the server together does

@@ -101,12 +101,14 @@ impl AppState {
         };
         let push = Arc::new(push::Hub::default());
         push::start_listener(&db, &push);
+        let screen_reads = Arc::new(player::screen_reads::ScreenReads::start(db.clone()));
         Ok(AppState::new(state::Shared {
             config: Arc::new(config),
             db,
             blobs,
             metrics: Arc::new(Metrics::new()),
             push,
+            screen_reads,
             device_cache: Arc::default(),
             snapshots: Arc::default(),
             tls,

@@ -9,6 +9,7 @@ use crate::device_cache::DeviceCache;
 use crate::manifest::SnapshotCache;
 use crate::media::blobs::BlobStore;
 use crate::metrics::Metrics;
+use crate::player::screen_reads::ScreenReads;
 use crate::push::Hub;
 use crate::tls::Certificates;
 
@@ -26,6 +27,8 @@ pub struct Shared {
     pub blobs: BlobStore,
     pub metrics: Arc<Metrics>,
     pub push: Arc<Hub>,
+    /// The screen rows push streams read when woken, batched across streams.
+    pub screen_reads: Arc<ScreenReads>,
     pub device_cache: Arc<DeviceCache>,
     pub snapshots: Arc<SnapshotCache>,
     /// The certificate the server serves https with, when it does (`--tls-cert`).

@@ -243,11 +243,23 @@ impl ServerProcess {
         addr: SocketAddr,
         extra_args: &[&str],
     ) -> ServerProcess {
+        ServerProcess::start_with_env(binary, data_dir, addr, extra_args, &[]).await
+    }
+
+    /// `start_with` and environment variables (`AWS_ENDPOINT` for an S3 bucket, say).
+    pub async fn start_with_env(
+        binary: &str,
+        data_dir: &Path,
+        addr: SocketAddr,
+        extra_args: &[&str],
+        env: &[(&str, &str)],
+    ) -> ServerProcess {
         let child = std::process::Command::new(binary)
             .args(["--bind", &addr.to_string(), "--data-dir"])
             .arg(data_dir)
             .args(extra_args)
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("start the server process");
@@ -268,6 +280,17 @@ impl ServerProcess {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         process
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash or a pulled plug would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn url(&self, path: &str) -> String {

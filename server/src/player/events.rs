@@ -105,6 +105,33 @@ async fn pending(
     Ok(Some(out))
 }
 
+/// What to send after a wake-up, as [`pending`] reads it, with the screen's row read in one
+/// batch with the other streams woken at the same moment: a publish wakes thousands. Only a
+/// stream with a command or emergency to deliver reads its events itself.
+async fn woken(
+    state: &AppState,
+    screen: ScreenId,
+    token_hash: &str,
+    cursor: &mut Cursor,
+) -> DbResult<Option<Vec<Event>>> {
+    let Some(row) = state.screen_reads.screen(screen).await? else {
+        return Ok(None);
+    };
+    if row.device_token_hash.as_deref() != Some(token_hash) {
+        return Ok(None);
+    }
+    if row.deliverable_event > cursor.event {
+        return pending(&state.db, screen, token_hash, cursor).await;
+    }
+    let mut out = Vec::new();
+    let version = row.manifest_version as u64;
+    if cursor.version != Some(version) {
+        cursor.version = Some(version);
+        out.push(event(&PushEvent::Manifest { version }, cursor));
+    }
+    Ok(Some(out))
+}
+
 fn event(push: &PushEvent, cursor: &Cursor) -> Event {
     Event::default()
         .event(push.name())
@@ -136,20 +163,20 @@ pub async fn stream(
             event: 0,
         });
     let changes = state.push.subscribe(device.screen);
-    let db = state.db.clone();
+    let state = state.clone();
     let screen = device.screen;
     // One batch per wake-up: read the database, send what is new, wait for the next poke.
     let batches = stream::unfold(
         (changes, cursor, true),
         move |(mut changes, mut cursor, first)| {
-            let db = db.clone();
+            let state = state.clone();
             let token_hash = token_hash.clone();
             async move {
                 if !first && changes.changed().await.is_err() {
                     return None;
                 }
                 changes.borrow_and_update();
-                match pending(&db, screen, &token_hash, &mut cursor).await {
+                match woken(&state, screen, &token_hash, &mut cursor).await {
                     Ok(Some(events)) => Some((events, (changes, cursor, false))),
                     Ok(None) => {
                         tracing::info!(screen = screen.0, "push stream ends: token revoked");

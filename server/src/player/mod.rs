@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod pairing;
+pub mod screen_reads;
 pub mod sync;
 pub mod telemetry;
 pub mod time;

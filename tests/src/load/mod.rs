@@ -1,10 +1,12 @@
 //! Pieces of the `vitrin-load` load generator: process figures, a byte-counting TCP proxy,
 //! percentiles, and nginx/wrk as the reference in the same command.
 
+pub mod balancer;
 pub mod customers;
 pub mod player_idle;
 pub mod proxy;
 pub mod reference;
+pub mod s3;
 
 use std::time::Duration;
 
@@ -30,6 +32,18 @@ pub fn raise_fd_limit(want: u64) -> u64 {
         libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
         limit.rlim_cur
     }
+}
+
+/// User plus system CPU time of `pid` so far, from `/proc/<pid>/stat`, in seconds; `None`
+/// once the process is gone.
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().ok()? + fields[12].parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a constant of the system.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    Some(ticks as f64 / per_second)
 }
 
 /// A `kB` field of `/proc/<pid>/status` (`VmRSS`, `VmHWM`), in bytes.

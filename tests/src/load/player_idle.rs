@@ -7,20 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::Admin;
-use crate::load::proc_status_bytes;
+use crate::load::{cpu_seconds, proc_status_bytes};
 use crate::player_process::PlayerProcess;
-
-/// User plus system CPU time of `pid` so far, from `/proc/<pid>/stat`, in seconds.
-pub fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the process runs");
-    // Fields after the command name (which may hold spaces), from field 3 on.
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
-        .split_whitespace()
-        .collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    ticks as f64 / per_second
-}
 
 /// One measured player: its command, what it used at rest.
 pub struct Idle {
@@ -58,9 +46,9 @@ pub async fn measure(
     // Pairing, the first sync and the first heartbeat are over; then only rest is measured.
     tokio::time::sleep(Duration::from_secs(10)).await;
     let pid = player.pid();
-    let before = cpu_seconds(pid);
+    let before = cpu_seconds(pid).expect("the player runs");
     tokio::time::sleep(Duration::from_secs(secs)).await;
-    let used = cpu_seconds(pid) - before;
+    let used = cpu_seconds(pid).expect("the player runs") - before;
     Idle {
         label: label.to_owned(),
         cpu_share: used / secs as f64,

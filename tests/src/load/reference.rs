@@ -63,22 +63,29 @@ impl Nginx {
                 root = root.display(),
             ),
         )?;
-        let child = Command::new("nginx")
-            .args(["-e", "stderr", "-g", "daemon off;", "-p"])
-            .arg(dir)
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .spawn()?;
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if std::time::Instant::now() > deadline {
-                return Err(std::io::Error::other("nginx did not come up"));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        let child = run_nginx(dir, &conf, port)?;
         Ok(Nginx { child, port })
     }
+}
+
+/// nginx in the foreground with `conf` and its files under `dir`, once it answers on `port`.
+pub fn run_nginx(dir: &Path, conf: &Path, port: u16) -> std::io::Result<Child> {
+    let mut child = Command::new("nginx")
+        .args(["-e", "stderr", "-g", "daemon off;", "-p"])
+        .arg(dir)
+        .arg("-c")
+        .arg(conf)
+        .stdout(Stdio::null())
+        .spawn()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            return Err(std::io::Error::other("nginx did not come up"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Ok(child)
 }
 
 impl Drop for Nginx {

@@ -1,7 +1,9 @@
 //! `vitrin-load`: Vitrin's load generator and server-side benchmarks (see BENCHMARKS.md).
 //!
 //! ```text
-//! vitrin-load push    [--players N] [--publishes K] [--tokens db|pair]
+//! vitrin-load push    [--players N] [--publishes K] [--tokens db|pair] [--addresses A]
+//! vitrin-load scale   --postgres ADMIN_URL [--players N] [--instances I] [--publishes K]
+//!                     [--play-every S] [--outage-secs S]
 //! vitrin-load idle    [--players M] [--secs S]
 //! vitrin-load compare [--runs R] [--secs D]
 //! vitrin-load reports [--plays P] [--screens S] [--runs R] [--spread shop|scattered]
@@ -13,10 +15,13 @@
 //!
 //! Every subcommand starts its own server: the `vitrin-test-server` program next to this
 //! binary (build both with `--release`), on a free port with its data in a temporary
-//! directory, on SQLite. Simulated players are `vitrin_player::client::Api` — the player's
+//! directory, on SQLite (`scale`: several instances on PostgreSQL and S3 behind nginx).
+//! Simulated players are `vitrin_player::client::Api` — the player's
 //! real HTTP client — holding the real push stream and making the engine's conditional
 //! manifest GETs and heartbeats; the engine itself (disk cache, downloads, scheduling,
 //! proof of play) is not run, so thousands fit in one process.
+
+mod scale;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -65,15 +70,19 @@ async fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
         eprintln!(
-            "usage: vitrin-load push|idle|compare|reports|customers|redeem|player-idle [--option value]…"
+            "usage: vitrin-load push|scale|idle|compare|reports|customers|redeem|player-idle [--option value]…"
         );
         std::process::exit(2);
     };
     let args = Args::parse(rest);
-    let limit = load::raise_fd_limit(65_536);
-    println!("open-file limit: {limit}");
+    // A descriptor per stream here and in the server (which inherits the limit): 100,000
+    // streams need more than the usual 65,536.
+    let limit = load::raise_fd_limit(400_000);
+    eprintln!("open-file limit: {limit}");
     match command.as_str() {
         "push" => push(&args).await,
+        "scale" => scale::scale(&args).await,
+        "fleet" => scale::fleet(&args).await,
         "idle" => idle(&args).await,
         "compare" => compare(&args).await,
         "reports" => reports(&args).await,
@@ -99,10 +108,48 @@ fn server_binary() -> PathBuf {
     bin
 }
 
+/// Where a run's server keeps its data and where it listens: by default SQLite and media in
+/// its data directory, on a free port of 127.0.0.1.
+#[derive(Default)]
+struct Backing<'a> {
+    /// A PostgreSQL database instead of SQLite.
+    database_url: Option<&'a str>,
+    /// Media in this S3 bucket instead of the data directory.
+    s3: Option<&'a load::s3::S3>,
+    /// Listen here instead (`0.0.0.0:port` takes connections on every loopback address).
+    bind: Option<SocketAddr>,
+}
+
+impl Backing<'_> {
+    /// A server process on this backing, its data directory (the SQLite file, or nothing
+    /// shared) in `data_dir`.
+    async fn start(&self, data_dir: &std::path::Path) -> ServerProcess {
+        let mut args: Vec<String> = Vec::new();
+        if let Some(url) = self.database_url {
+            args.extend(["--database-url".into(), url.into()]);
+        }
+        if let Some(s3) = self.s3 {
+            args.extend(["--media-url".into(), s3.media_url("media")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env = self.s3.map_or(Vec::new(), |s3| s3.env().to_vec());
+        let bind = self.bind.unwrap_or_else(free_addr);
+        ServerProcess::start_with_env(
+            server_binary().to_str().unwrap(),
+            data_dir,
+            bind,
+            &args,
+            &env,
+        )
+        .await
+    }
+}
+
 /// A running server with an owner, a store, and a text item on a layout.
 struct Setup {
     _dir: tempfile::TempDir,
     data_dir: PathBuf,
+    database_url: Option<String>,
     server: ServerProcess,
     pid: u32,
     admin: Admin,
@@ -112,18 +159,15 @@ struct Setup {
 }
 
 async fn setup(item: Value) -> Setup {
-    setup_on(item, None).await
+    setup_on(item, &Backing::default()).await
 }
 
-/// `setup` on the given database (`None`: a new SQLite file in the data directory).
-async fn setup_on(item: Value, database_url: Option<&str>) -> Setup {
+/// `setup` on the given backing.
+async fn setup_on(item: Value, backing: &Backing<'_>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
-    let addr = free_addr();
-    let extra: Vec<&str> = database_url.map_or(Vec::new(), |url| vec!["--database-url", url]);
-    let server =
-        ServerProcess::start_with(server_binary().to_str().unwrap(), &data_dir, addr, &extra).await;
-    let pid = server_pid(addr);
+    let server = backing.start(&data_dir).await;
+    let pid = server.pid();
     let admin = Admin::setup(&server.url("")).await;
     let store = admin
         .create(
@@ -136,6 +180,7 @@ async fn setup_on(item: Value, database_url: Option<&str>) -> Setup {
     Setup {
         _dir: dir,
         data_dir,
+        database_url: backing.database_url.map(str::to_owned),
         server,
         pid,
         admin,
@@ -143,35 +188,6 @@ async fn setup_on(item: Value, database_url: Option<&str>) -> Setup {
         content,
         layout,
     }
-}
-
-/// The pid listening on `addr` (the server process we started), from /proc/net/tcp.
-fn server_pid(addr: SocketAddr) -> u32 {
-    let port = format!(":{:04X}", addr.port());
-    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap();
-    let inode = tcp
-        .lines()
-        .skip(1)
-        .find_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            (f[1].ends_with(&port) && f[3] == "0A").then(|| f[9].to_owned())
-        })
-        .expect("the server's listening socket");
-    let needle = format!("socket:[{inode}]");
-    for proc in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = proc.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(fds) = std::fs::read_dir(proc.path().join("fd")) else {
-            continue;
-        };
-        for fd in fds.flatten() {
-            if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == needle) {
-                return pid;
-            }
-        }
-    }
-    panic!("no process holds the server's socket");
 }
 
 fn text(body: &str) -> Value {
@@ -242,12 +258,13 @@ async fn tokens(s: &Setup, api: &Api, n: usize, mode: &str) -> Vec<String> {
     let tokens = if mode == "pair" {
         made.into_iter().map(|(_, t)| t).collect()
     } else {
-        let state = vitrin_server::AppState::open(vitrin_server::Config::new(
-            free_addr(),
-            s.data_dir.clone(),
-        ))
-        .await
-        .expect("open the server's database");
+        let mut config = vitrin_server::Config::new(free_addr(), s.data_dir.clone());
+        if let Some(url) = &s.database_url {
+            config.database_url = url.clone();
+        }
+        let state = vitrin_server::AppState::open(config)
+            .await
+            .expect("open the server's database");
         let mut tx = state.db.begin().await.unwrap();
         let mut tokens = Vec::new();
         for (screen, _) in made {
@@ -287,9 +304,21 @@ async fn push(args: &Args) {
     let n: usize = args.get("players", 1000);
     let k: u64 = args.get("publishes", 5);
     let mode: String = args.get("tokens", "db".to_owned());
-    let s = setup(text("v0")).await;
-    let api = api_for(s.server.addr);
-    let tokens = tokens(&s, &api, n, &mode).await;
+    // One client address to one server address and port can make at most ~28,000
+    // connections (the ephemeral port range); past that the server listens on 0.0.0.0 and
+    // the players spread over 127.0.0.1, 127.0.0.2, … as a fleet comes from many addresses.
+    let addresses: u8 = args.get("addresses", 1);
+    let bind = (addresses > 1).then(|| SocketAddr::from(([0, 0, 0, 0], free_addr().port())));
+    let backing = Backing {
+        bind,
+        ..Backing::default()
+    };
+    let s = setup_on(text("v0"), &backing).await;
+    let port = s.server.addr.port();
+    let apis: Vec<Api> = (1..=addresses.max(1))
+        .map(|k| api_for(SocketAddr::from(([127, 0, 0, k], port))))
+        .collect();
+    let tokens = tokens(&s, &apis[0], n, &mode).await;
     let rss_before = load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0);
 
     // Connect: the push stream, its first event (the current version), then the first
@@ -302,8 +331,8 @@ async fn push(args: &Args) {
     // Fetching after a push: at most this many at once from this one process (a real
     // fleet has one client per screen; here they share two cores with the server).
     let fetch_gate = Arc::new(Semaphore::new(512));
-    for token in tokens {
-        let api = api.with_token(&token);
+    for (i, token) in tokens.iter().enumerate() {
+        let api = apis[i % apis.len()].with_token(token);
         let (publish_at, seen_tx, ready_tx) =
             (publish_at.clone(), seen_tx.clone(), ready_tx.clone());
         let (connect_gate, fetch_gate) = (connect_gate.clone(), fetch_gate.clone());
@@ -340,7 +369,7 @@ async fn push(args: &Args) {
         match tokio::time::timeout(WAIT, ready_rx.recv()).await {
             Ok(Some(d)) => {
                 connect.push(d);
-                if connect.len() % 1000 == 0 {
+                if connect.len() % (n / 10).max(1000) == 0 {
                     println!(
                         "  {} connected after {:.1} s, server RSS {:.1} MiB",
                         connect.len(),
@@ -738,7 +767,14 @@ async fn reports(args: &Args) {
             Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_reports").await),
             None => None,
         };
-        let s = setup_on(text("Menu"), database_url.as_deref()).await;
+        let s = setup_on(
+            text("Menu"),
+            &Backing {
+                database_url: database_url.as_deref(),
+                ..Backing::default()
+            },
+        )
+        .await;
         let api = api_for(s.server.addr);
         let tokens = tokens(&s, &api, screens, "pair").await;
         let mut contents = vec![s.content];
@@ -805,7 +841,14 @@ async fn customers(args: &Args) {
             Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_customers").await),
             None => None,
         };
-        let s = setup_on(text("Menu"), database_url.as_deref()).await;
+        let s = setup_on(
+            text("Menu"),
+            &Backing {
+                database_url: database_url.as_deref(),
+                ..Backing::default()
+            },
+        )
+        .await;
         let url = database_url
             .clone()
             .unwrap_or_else(|| vitrin_server::default_database_url(&s.data_dir));
@@ -897,7 +940,14 @@ async fn redeem(args: &Args) {
             Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_redeem").await),
             None => None,
         };
-        let s = setup_on(text("Menu"), database_url.as_deref()).await;
+        let s = setup_on(
+            text("Menu"),
+            &Backing {
+                database_url: database_url.as_deref(),
+                ..Backing::default()
+            },
+        )
+        .await;
         let url = database_url
             .clone()
             .unwrap_or_else(|| vitrin_server::default_database_url(&s.data_dir));
