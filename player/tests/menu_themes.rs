@@ -817,6 +817,28 @@ fn wall_board(size: Vec2, cols: u8, rows: u8, menu: &Menu) -> Harness<'static, S
 }
 
 #[test]
+fn on_a_wall_every_card_stays_on_one_screen() {
+    let wall = Vec2::new(2.0 * LANDSCAPE.x, LANDSCAPE.y);
+    let seam = LANDSCAPE.x;
+    let menu = cafe(MenuTheme::Cards);
+    let crosses = |rect: Rect| rect.left() < seam && rect.right() > seam;
+    // Laid out as one wide screen, a shelf of cards runs through the middle of the wall.
+    let plain = board(wall, Scene::new(BrandKit::default()), &menu);
+    assert!(
+        names(&menu).iter().any(|n| crosses(rect_of(&plain, n))),
+        "without seams some card straddles the middle of the wall"
+    );
+    let harness = wall_board(wall, 2, 1, &menu);
+    let mut sides = [0, 0];
+    for name in names(&menu) {
+        let rect = rect_of(&harness, &name);
+        assert!(!crosses(rect), "{name} straddles the seam: {rect:?}");
+        sides[usize::from(rect.center().x > seam)] += 1;
+    }
+    assert!(sides[0] > 0 && sides[1] > 0, "{sides:?}");
+}
+
+#[test]
 fn on_a_wall_every_column_and_the_title_stay_on_one_screen() {
     // A 1×2 wall of 1920×1080 screens: the board spans 3840 px with a seam in the middle,
     // where the two panels' bezels meet. Laid out as one wide screen, the centred title and

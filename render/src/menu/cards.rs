@@ -48,32 +48,58 @@ pub(super) fn paint(
     board: &Board,
     env: &mut Env,
 ) -> Paging {
-    let fit = |u: f32| {
-        pack(
-            sections,
-            columns_at(u, body.width()),
-            body.width() / u,
-            body.height() / u,
-        )
-    };
+    // On a wall the body is cut where its screens meet, screen rows first, each row in
+    // reading order: every screen shows whole shelves, a page of them each.
+    let cells: Vec<Rect> = env
+        .seams
+        .bands(body)
+        .iter()
+        .flat_map(|band| env.seams.segments(*band, board.dir))
+        .collect();
+    let width = cells.iter().map(Rect::width).fold(f32::INFINITY, f32::min);
+    let height = cells.iter().map(Rect::height).fold(f32::INFINITY, f32::min);
+    let fit = |u: f32| pack(sections, columns_at(u, width), width / u, height / u);
     let mut u = board.max_text;
     let mut pages;
     loop {
         pages = fit(u);
-        if pages.len() <= 1 || u <= board.min_text {
+        if pages.len() <= cells.len() || u <= board.min_text {
             break;
         }
         u = (u * STEP).max(board.min_text);
     }
-    let card_width = (CARD_WIDTH * u).min(body.width());
+    let screenfuls: Vec<&[Vec<Shelf>]> = pages.chunks(cells.len()).collect();
+    let page = current_page(ui, screenfuls.len(), env.shown_for);
+    for (cell, shelves) in cells.iter().zip(screenfuls[page]) {
+        let centred = screenfuls.len() == 1;
+        paint_shelves(ui, *cell, shelves, centred, u, sections, board, env);
+    }
+    Paging {
+        page,
+        pages: screenfuls.len(),
+    }
+}
+
+/// One page of shelves in `area`: in its middle when the whole menu fits (`centred`), from
+/// its top when it pages.
+#[allow(clippy::too_many_arguments)]
+fn paint_shelves(
+    ui: &mut egui::Ui,
+    area: Rect,
+    shelves: &[Shelf],
+    centred: bool,
+    u: f32,
+    sections: &[Section],
+    board: &Board,
+    env: &mut Env,
+) {
+    let card_width = (CARD_WIDTH * u).min(area.width());
     let gap = CARD_GAP * u;
-    let page = current_page(ui, pages.len(), env.shown_for);
-    let shelves = &pages[page];
     let height: f32 = shelves.iter().map(shelf_height).sum::<f32>() * u;
-    let mut y = if pages.len() == 1 {
-        body.top() + ((body.height() - height) / 2.0).max(0.0)
+    let mut y = if centred {
+        area.top() + ((area.height() - height) / 2.0).max(0.0)
     } else {
-        body.top()
+        area.top()
     };
     for shelf in shelves {
         let h = shelf_height(shelf) * u;
@@ -82,8 +108,8 @@ pub(super) fn paint(
             + (cards - shelf.len()) as f32 * gap
             + (shelf.len() - 1) as f32 * SECTION_GAP * u;
         let row = Rect::from_center_size(
-            pos2(body.center().x, y + h / 2.0),
-            vec2(width.min(body.width()), h),
+            pos2(area.center().x, y + h / 2.0),
+            vec2(width.min(area.width()), h),
         );
         let headed = shelf.iter().any(|r| r.header);
         let mut offset = 0.0;
@@ -111,10 +137,6 @@ pub(super) fn paint(
             offset += run_width + SECTION_GAP * u;
         }
         y += h;
-    }
-    Paging {
-        page,
-        pages: pages.len(),
     }
 }
 
