@@ -151,7 +151,6 @@ struct Setup {
     data_dir: PathBuf,
     database_url: Option<String>,
     server: ServerProcess,
-    pid: u32,
     admin: Admin,
     store: i64,
     content: i64,
@@ -167,7 +166,6 @@ async fn setup_on(item: Value, backing: &Backing<'_>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
     let server = backing.start(&data_dir).await;
-    let pid = server.pid();
     let admin = Admin::setup(&server.url("")).await;
     let store = admin
         .create(
@@ -182,7 +180,6 @@ async fn setup_on(item: Value, backing: &Backing<'_>) -> Setup {
         data_dir,
         database_url: backing.database_url.map(str::to_owned),
         server,
-        pid,
         admin,
         store,
         content,
@@ -201,7 +198,7 @@ fn mb(bytes: u64) -> f64 {
 /// Device tokens for `n` new screens.
 ///
 /// `db`: screens are created through the JSON API, then their tokens are set through the
-/// server library on the same SQLite file (`pairing::set_new_token`, as the server's own
+/// server library on the same database (`pairing::set_new_token`, as the server's own
 /// tests do) — one transaction instead of three requests per screen.
 /// `pair`: each screen is paired through the real endpoints (`POST /pair`, the owner's
 /// `POST /api/v1/screens/pair`, `POST /pair/status`).
@@ -319,7 +316,7 @@ async fn push(args: &Args) {
         .map(|k| api_for(SocketAddr::from(([127, 0, 0, k], port))))
         .collect();
     let tokens = tokens(&s, &apis[0], n, &mode).await;
-    let rss_before = load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0);
+    let rss_before = load::proc_status_bytes(s.server.pid(), "VmRSS").unwrap_or(0);
 
     // Connect: the push stream, its first event (the current version), then the first
     // manifest, as the engine does on start.
@@ -374,7 +371,7 @@ async fn push(args: &Args) {
                         "  {} connected after {:.1} s, server RSS {:.1} MiB",
                         connect.len(),
                         connect_started.elapsed().as_secs_f64(),
-                        mb(load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0))
+                        mb(load::proc_status_bytes(s.server.pid(), "VmRSS").unwrap_or(0))
                     );
                 }
             }
@@ -387,12 +384,12 @@ async fn push(args: &Args) {
         load::summary(&mut connect)
     );
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_after_storm = load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0);
+    let rss_after_storm = load::proc_status_bytes(s.server.pid(), "VmRSS").unwrap_or(0);
     // What the streams hold once the connect storm is over: mimalloc gives freed memory back
     // to the OS only after a delay (up to 10 s for its arenas), so 2 s after the storm the
     // RSS still counts the storm's garbage.
     tokio::time::sleep(Duration::from_secs(SETTLE_SECS)).await;
-    let rss_connected = load::proc_status_bytes(s.pid, "VmRSS").unwrap_or(0);
+    let rss_connected = load::proc_status_bytes(s.server.pid(), "VmRSS").unwrap_or(0);
     println!(
         "server RSS: {:.1} MiB before, {:.1} MiB 2 s after the {n} push streams connected, \
          {:.1} MiB {SETTLE_SECS} s later ({:.1} KiB per stream)",
@@ -438,7 +435,7 @@ async fn push(args: &Args) {
         all_fetched.extend(fetched);
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
-    let hwm = load::proc_status_bytes(s.pid, "VmHWM").unwrap_or(0);
+    let hwm = load::proc_status_bytes(s.server.pid(), "VmHWM").unwrap_or(0);
     println!(
         "histogram of publish -> notified over {k} publishes:\n{}",
         load::histogram(&all_notified)

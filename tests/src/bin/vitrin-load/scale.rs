@@ -200,7 +200,7 @@ pub async fn scale(args: &Args) {
     let addrs: Vec<SocketAddr> = std::iter::once(s.server.addr)
         .chain(others.iter().map(|o| o.addr))
         .collect();
-    let pids: Vec<u32> = std::iter::once(s.pid)
+    let pids: Vec<u32> = std::iter::once(s.server.pid())
         .chain(others.iter().map(ServerProcess::pid))
         .collect();
     let nginx_dir = tempfile::tempdir().unwrap();
