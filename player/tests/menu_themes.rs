@@ -882,3 +882,69 @@ fn on_a_wall_every_column_and_the_title_stay_on_one_screen() {
         );
     }
 }
+
+#[test]
+fn on_a_wall_the_hero_has_the_first_screen_and_the_list_the_others() {
+    let menu = cafe(MenuTheme::Hero);
+    let hero = "املت اسفناج";
+    let others: Vec<String> = names(&menu)
+        .into_iter()
+        .filter(|n| n != hero && *n != menu.title)
+        .collect();
+
+    // 1×2: laid out as one wide screen, the list beside the hero runs through the seam.
+    let wall = Vec2::new(2.0 * LANDSCAPE.x, LANDSCAPE.y);
+    let seam = LANDSCAPE.x;
+    let crosses = |rect: Rect| rect.left() < seam && rect.right() > seam;
+    let plain = board(wall, Scene::new(BrandKit::default()), &menu);
+    assert!(
+        others.iter().any(|n| crosses(rect_of(&plain, n))),
+        "without seams some line of the list straddles the middle of the wall"
+    );
+    // Every line of the list (a category that goes on in the next column has its name
+    // repeated there).
+    let lines = |harness: &Harness<'static, Scene>| -> Vec<(String, Rect)> {
+        others
+            .iter()
+            .flat_map(|name| {
+                let found: Vec<Rect> = harness.get_all_by_label(name).map(|n| n.rect()).collect();
+                assert!(!found.is_empty(), "{name} is not shown");
+                found.into_iter().map(|rect| (name.clone(), rect))
+            })
+            .collect()
+    };
+    let harness = wall_board(wall, 2, 1, &menu);
+    // Persian reads from the right: the featured item has the right screen to itself.
+    let featured = rect_of(&harness, hero);
+    assert!(featured.left() > seam, "{featured:?}");
+    for (name, rect) in lines(&harness) {
+        assert!(
+            rect.right() < seam,
+            "{name} is not on the list's screen: {rect:?}"
+        );
+    }
+
+    // 2×2: the featured item on the top right screen, the list over the other three, no
+    // line cut by either seam.
+    let wall = Vec2::new(2.0 * LANDSCAPE.x, 2.0 * LANDSCAPE.y);
+    let (x, y) = (LANDSCAPE.x, LANDSCAPE.y);
+    let harness = wall_board(wall, 2, 2, &menu);
+    let featured = rect_of(&harness, hero);
+    assert!(featured.left() > x && featured.bottom() < y, "{featured:?}");
+    let mut screens = std::collections::BTreeSet::new();
+    for (name, rect) in lines(&harness) {
+        let cut = (rect.left() < x && rect.right() > x) || (rect.top() < y && rect.bottom() > y);
+        assert!(!cut, "{name} straddles a seam: {rect:?}");
+        let screen = (rect.center().y > y, rect.center().x > x);
+        assert_ne!(
+            screen,
+            (false, true),
+            "{name} is on the featured item's screen"
+        );
+        screens.insert(screen);
+    }
+    assert!(
+        screens.len() >= 2,
+        "the list flows over the other screens: {screens:?}"
+    );
+}

@@ -99,6 +99,20 @@ impl Seams {
             .map(|y| egui::Rect::from_x_y_ranges(rect.x_range(), y))
             .collect()
     }
+
+    /// `rect` cut at every seam that crosses it: each screen's part of it, screen row after
+    /// screen row, each row in reading order.
+    pub fn cells(&self, rect: egui::Rect, dir: text::Direction) -> Vec<egui::Rect> {
+        self.bands(rect)
+            .into_iter()
+            .flat_map(|band| self.segments(band, dir))
+            .collect()
+    }
+
+    /// Whether a horizontal seam runs at `y` (the top of a screen below another).
+    pub fn is_horizontal_seam(&self, y: f32) -> bool {
+        self.y.iter().any(|seam| (seam - y).abs() < 1.0)
+    }
 }
 
 /// `range` cut at the (sorted) `cuts` that fall inside it, more than a pixel from its ends.

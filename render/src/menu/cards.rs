@@ -50,12 +50,7 @@ pub(super) fn paint(
 ) -> Paging {
     // On a wall the body is cut where its screens meet, screen rows first, each row in
     // reading order: every screen shows whole shelves, a page of them each.
-    let cells: Vec<Rect> = env
-        .seams
-        .bands(body)
-        .iter()
-        .flat_map(|band| env.seams.segments(*band, board.dir))
-        .collect();
+    let cells = env.seams.cells(body, board.dir);
     let width = cells.iter().map(Rect::width).fold(f32::INFINITY, f32::min);
     let height = cells.iter().map(Rect::height).fold(f32::INFINITY, f32::min);
     let fit = |u: f32| pack(sections, columns_at(u, width), width / u, height / u);

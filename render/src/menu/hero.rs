@@ -1,6 +1,7 @@
 //! The hero theme: the featured item (the first marked so, else the first with a picture)
 //! large on a panel with its photo, on the start side of a landscape zone (the right in
-//! Persian) or on top of a portrait one; the other items as a list beside or under it.
+//! Persian) or on top of a portrait one; the other items as a list beside or under it. On a
+//! wall the featured item has the first screen to itself and the list flows over the others.
 
 use egui::{Rect, pos2, vec2};
 use vitrin_shared::content::MenuItem;
@@ -41,39 +42,58 @@ pub(super) fn paint(
         .filter(|s| !s.items.is_empty())
         .collect();
     let gap = body.width().min(body.height()) * 0.04;
-    let landscape = body.width() >= body.height();
-    let (panel, list_rect) = if rest.is_empty() {
-        (body, Rect::NOTHING)
-    } else if landscape {
+    let cells = env.seams.cells(body, board.dir);
+    let (panel, list_cells) = if cells.len() > 1 {
+        (
+            off_the_seams(cells[0], body, gap / 2.0),
+            cells[1..].to_vec(),
+        )
+    } else if rest.is_empty() {
+        (body, Vec::new())
+    } else if body.width() >= body.height() {
         let width = body.width() * 0.44;
         (
             board.at_start(body, 0.0, width),
-            board.at_end(body, 0.0, body.width() - width - gap),
+            vec![board.at_end(body, 0.0, body.width() - width - gap)],
         )
     } else {
         let (top, bottom) = body.split_top_bottom_at_fraction(0.42);
         (
             top,
-            Rect::from_min_max(pos2(bottom.left(), bottom.top() + gap), bottom.max),
+            vec![Rect::from_min_max(
+                pos2(bottom.left(), bottom.top() + gap),
+                bottom.max,
+            )],
         )
     };
-    paint_hero(ui, panel, hero, landscape, board, env);
+    paint_hero(ui, panel, hero, board, env);
     if rest.is_empty() {
         return Paging::ONE;
     }
-    list::paint_list(ui, list_rect, &rest, columns, true, board, env)
+    list::paint_list(ui, &list_cells, &rest, columns, true, board, env)
+}
+
+/// `cell` kept `margin` off the seams around it; its sides on the body's edge stay.
+fn off_the_seams(cell: Rect, body: Rect, margin: f32) -> Rect {
+    let mut kept = cell;
+    if cell.left() > body.left() + 1.0 {
+        kept.min.x += margin;
+    }
+    if cell.right() < body.right() - 1.0 {
+        kept.max.x -= margin;
+    }
+    if cell.top() > body.top() + 1.0 {
+        kept.min.y += margin;
+    }
+    if cell.bottom() < body.bottom() - 1.0 {
+        kept.max.y -= margin;
+    }
+    kept
 }
 
 /// The featured item on its panel: the photo, then its badges, name, description, calories
-/// and price.
-fn paint_hero(
-    ui: &mut egui::Ui,
-    panel: Rect,
-    item: &MenuItem,
-    landscape: bool,
-    board: &Board,
-    env: &mut Env,
-) {
+/// and price — under the photo on a tall panel, beside it on a wide one.
+fn paint_hero(ui: &mut egui::Ui, panel: Rect, item: &MenuItem, board: &Board, env: &mut Env) {
     let dir = board.dir;
     let palette = env.palette;
     let radius = panel.width().min(panel.height()) * 0.04;
@@ -81,7 +101,7 @@ fn paint_hero(
         .rect_filled(panel, corner_radius(radius), palette.band);
     let pad = panel.width().min(panel.height()) * 0.05;
     let inner = panel.shrink(pad);
-    let (photo, text) = if landscape {
+    let (photo, text) = if panel.height() >= panel.width() {
         let (photo, text) = inner.split_top_bottom_at_fraction(0.56);
         (
             photo,

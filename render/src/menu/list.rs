@@ -43,19 +43,28 @@ pub(super) fn paint(
     board: &Board,
     env: &mut Env,
 ) -> Paging {
-    paint_list(ui, body, sections, columns, true, board, env)
+    // On a wall the body is cut where its screens meet: each column stays on one screen.
+    let cells = env.seams.cells(body, board.dir);
+    paint_list(ui, &cells, sections, columns, true, board, env)
 }
 
+/// Paints `sections` as a list over `cells`: the parts of the zone on each screen, screen
+/// row after screen row, each row in reading order (a screen of its own has one).
 pub(super) fn paint_list(
     ui: &mut egui::Ui,
-    body: Rect,
+    cells: &[Rect],
     sections: &[Section],
     columns: u8,
     leader: bool,
     board: &Board,
     env: &mut Env,
 ) -> Paging {
-    if sections.is_empty() || body.width() < 1.0 || body.height() < 1.0 {
+    let cells: Vec<Rect> = cells
+        .iter()
+        .copied()
+        .filter(|c| c.width() >= 1.0 && c.height() >= 1.0)
+        .collect();
+    if sections.is_empty() || cells.is_empty() {
         return Paging::ONE;
     }
     let prices: Vec<Prices> = sections
@@ -80,19 +89,19 @@ pub(super) fn paint_list(
     }
     let content = content.min(MAX_COLUMN);
 
-    // On a wall the body is cut where its screens meet: each column stays on one screen.
-    let segments = env.seams.segments(body, board.dir);
-    let bands = env.seams.bands(body);
-    let narrowest = segments
+    let narrowest = cells.iter().map(Rect::width).fold(f32::INFINITY, f32::min);
+    // The columns a menu asks for stand across the wall: the widest screen row shares them.
+    let widest_row = cells
         .iter()
-        .map(Rect::width)
-        .fold(f32::INFINITY, f32::min);
+        .map(|c| cells.iter().filter(|o| same_row(c, o)).count())
+        .max()
+        .unwrap_or(1);
     // The column width and how many columns each screen's part of the body takes.
     let column_width = |u: f32| -> (f32, usize) {
         let gap = COLUMN_GAP * u;
         let mut width = (content * u).min(narrowest);
         let count = if columns > 0 {
-            let count = usize::from(columns).div_ceil(segments.len());
+            let count = usize::from(columns).div_ceil(widest_row);
             width = width.min((narrowest - gap * (count - 1) as f32) / count as f32);
             count
         } else {
@@ -100,41 +109,41 @@ pub(super) fn paint_list(
         };
         (width, count)
     };
-    let slots = |per_segment: usize| Slots {
-        bands: &bands,
-        segments: segments.len(),
-        per_segment,
+    let slots = |per_cell: usize| Slots {
+        cells: &cells,
+        per_cell,
     };
 
     // The largest size at which everything fits on one page, or the smallest readable one.
     let mut u = board.max_text;
-    let (mut width, mut per_segment, mut packed);
+    let (mut width, mut per_cell, mut packed);
     loop {
-        (width, per_segment) = column_width(u);
-        packed = pack(&lines, &headers, |c| slots(per_segment).capacity(c, u));
-        if packed.len() <= slots(per_segment).count() || u <= board.min_text {
+        (width, per_cell) = column_width(u);
+        packed = pack(&lines, &headers, |c| slots(per_cell).capacity(c, u));
+        if packed.len() <= slots(per_cell).count() || u <= board.min_text {
             break;
         }
         u = (u * STEP).max(board.min_text);
     }
-    if packed.len() <= slots(per_segment).count() {
+    if packed.len() <= slots(per_cell).count() {
         // Spread over the wall's screens: as few columns on each as still fit them all.
-        while per_segment > 1 {
-            let fewer = pack(&lines, &headers, |c| slots(per_segment - 1).capacity(c, u));
-            if fewer.len() > slots(per_segment - 1).count() {
+        while per_cell > 1 {
+            let fewer = pack(&lines, &headers, |c| slots(per_cell - 1).capacity(c, u));
+            if fewer.len() > slots(per_cell - 1).count() {
                 break;
             }
-            per_segment -= 1;
+            per_cell -= 1;
             packed = fewer;
         }
     }
-    let slots = slots(per_segment);
-    if bands.len() == 1 && packed.len() > 1 && packed.len() <= slots.count() {
+    let slots = slots(per_cell);
+    let one_row = cells.iter().all(|c| same_row(c, &cells[0]));
+    if one_row && packed.len() > 1 && packed.len() <= slots.count() {
         // Balanced columns: the shortest height that still needs no more of them.
         let wanted = packed.len();
         let total: f32 = packed.iter().map(|c| column_height(&lines, c)).sum();
         let mut capacity = total / wanted as f32;
-        while capacity < bands[0].height() / u {
+        while capacity < cells[0].height() / u {
             let balanced = pack(&lines, &headers, |_| capacity);
             if balanced.len() <= wanted {
                 packed = balanced;
@@ -149,16 +158,13 @@ pub(super) fn paint_list(
 
     let gap = COLUMN_GAP * u;
     for (c, column) in shown.iter().enumerate() {
-        let (band, segment, slot) = slots.place(c);
+        let (cell, slot) = slots.place(c);
         // The columns sharing this screen's part of the body stand centred in it.
         let count = (0..shown.len())
-            .filter(|&o| {
-                let (b, s, _) = slots.place(o);
-                (b, s) == (band, segment)
-            })
+            .filter(|&o| slots.place(o).0 == cell)
             .count();
         let total = count as f32 * width + (count - 1) as f32 * gap;
-        let area = Rect::from_x_y_ranges(segments[segment].x_range(), bands[band].y_range());
+        let area = cells[cell];
         let left = area.center().x - total / 2.0;
         // Persian reads from the right: the first column is the rightmost.
         let slot = match board.dir {
@@ -167,7 +173,7 @@ pub(super) fn paint_list(
         };
         let x = left + slot as f32 * (width + gap);
         // Below a seam the text keeps off the screen's edge.
-        let area = if band > 0 {
+        let area = if env.seams.is_horizontal_seam(area.top()) {
             area.with_min_y(area.top() + u * 0.5)
         } else {
             area
@@ -176,7 +182,7 @@ pub(super) fn paint_list(
         // all start at one height); pages start at the top.
         let mut y = if pages.len() == 1 {
             let tallest = (0..shown.len())
-                .filter(|&o| slots.place(o).0 == band)
+                .filter(|&o| same_row(&cells[slots.place(o).0], &cells[cell]))
                 .map(|o| column_height(&lines, &shown[o]) * u)
                 .fold(0.0, f32::max);
             area.top() + ((area.height() - tallest) / 2.0).max(0.0)
@@ -203,36 +209,34 @@ pub(super) fn paint_list(
     }
 }
 
-/// Where the columns go: `per_segment` columns on each screen's part of the body
-/// (`segments` of them side by side, in reading order), screen row (`bands`) after screen
-/// row. A screen of its own has one segment and one band.
+/// Where the columns go: `per_cell` columns on each screen's part of the body, cell after
+/// cell.
 struct Slots<'a> {
-    bands: &'a [Rect],
-    segments: usize,
-    per_segment: usize,
+    cells: &'a [Rect],
+    per_cell: usize,
 }
 
 impl Slots<'_> {
     /// Columns on one page.
     fn count(&self) -> usize {
-        self.bands.len() * self.segments * self.per_segment
+        self.cells.len() * self.per_cell
     }
 
-    /// The band, segment and place in its segment of column `c` of a page.
-    fn place(&self, c: usize) -> (usize, usize, usize) {
+    /// The cell and the place in it of column `c` of a page.
+    fn place(&self, c: usize) -> (usize, usize) {
         let c = c % self.count();
-        let per_band = self.segments * self.per_segment;
-        (
-            c / per_band,
-            c % per_band / self.per_segment,
-            c % self.per_segment,
-        )
+        (c / self.per_cell, c % self.per_cell)
     }
 
     /// The height column `c` has room for, in text sizes of `u` points.
     fn capacity(&self, c: usize, u: f32) -> f32 {
-        self.bands[self.place(c).0].height() / u
+        self.cells[self.place(c).0].height() / u
     }
+}
+
+/// Whether two screens' parts of the body lie in one screen row.
+fn same_row(a: &Rect, b: &Rect) -> bool {
+    (a.top() - b.top()).abs() < 1.0
 }
 
 fn line_height(line: &Line, top: bool) -> f32 {
