@@ -1,7 +1,9 @@
 //! `--demo`: a café in Tehran with breakfast, lunch and dinner menus (Persian and English,
-//! prices in Toman), a dated promo, a ticker, a clock and a QR promo that opens the feedback form,
-//! scheduled by time of day. Everything goes
-//! through the same code paths as the API, so the demo is also a smoke test of them.
+//! prices in Toman) in the three menu designs — breakfast as a list, lunch with its kebab large
+//! beside the list (hero, with its picture, badges, calories and drinks by size), dinner as
+//! cards — a dated promo, a ticker, a clock and a QR promo that opens the feedback form,
+//! scheduled by time of day. Everything goes through the same code paths as the API, so the
+//! demo is also a smoke test of them.
 
 use std::io::Cursor;
 
@@ -46,32 +48,45 @@ pub async fn seed(state: &AppState) -> ApiResult<bool> {
     let owner = create_owner(state).await?;
     let store = create_store(state, &owner).await?;
 
-    let promo_image = upload_promo_image(state, &owner).await?;
-    let menu = |title: &str, items: Value| {
+    let promo_image = upload_picture(state, &owner, "promo.png", promo_png()).await?;
+    let kebab_image = upload_picture(state, &owner, "kebab.png", kebab_png()).await?;
+    let menu = |title: &str, theme: &str, items: Value| {
         json!({"name": title, "type": "menu_board",
-               "menu": {"title": title, "unit": "toman", "categories": items}})
+               "menu": {"title": title, "unit": "toman", "theme": theme, "categories": items}})
     };
     let breakfast = save::<ContentItem>(
         state,
         &owner,
-        menu("صبحانه · Breakfast", breakfast_categories()),
+        menu("صبحانه · Breakfast", "list", breakfast_categories()),
     )
     .await?;
-    let lunch = save::<ContentItem>(state, &owner, menu("ناهار · Lunch", json!([
+    // A drink with a price per size: the first size's price is what a player that knows no
+    // sizes shows.
+    let sized = |small: i64, large: i64| json!([{"name": "کوچک", "price": small}, {"name": "بزرگ", "price": large}]);
+    let lunch = save::<ContentItem>(state, &owner, menu("ناهار · Lunch", "hero", json!([
         {"name": "غذای اصلی · Mains", "items": [
-            {"name": "چلوکباب کوبیده", "description": "Koobideh kebab with saffron rice", "price": 520000},
-            {"name": "قورمه‌سبزی", "description": "Herb stew", "price": 460000},
-            {"name": "Caesar salad", "price": 380000}]}]))).await?;
+            {"name": "چلوکباب کوبیده", "description": "Koobideh kebab with saffron rice",
+             "price": 520000, "image": {"sha256": kebab_image}, "badges": ["chefs_pick"],
+             "calories": 890, "featured": true},
+            {"name": "قورمه‌سبزی", "description": "Herb stew", "price": 460000, "calories": 640},
+            {"name": "Caesar salad", "price": 380000, "badges": ["new"]}]},
+        {"name": "نوشیدنی · Drinks", "items": [
+            {"name": "دوغ", "description": "Doogh", "price": 45000, "variants": sized(45000, 65000)},
+            {"name": "Lemonade", "price": 90000, "variants": sized(90000, 120000)}]}]))).await?;
     let dinner = save::<ContentItem>(
         state,
         &owner,
         menu(
             "شام · Dinner",
+            "cards",
             json!([
         {"name": "شام · Dinner", "items": [
-            {"name": "جوجه‌کباب", "description": "Saffron chicken kebab", "price": 495000},
-            {"name": "پاستا آلفردو", "description": "Pasta Alfredo", "price": 430000},
-            {"name": "کیک شکلاتی", "description": "Chocolate cake", "price": 210000}]}]),
+            {"name": "جوجه‌کباب", "description": "Saffron chicken kebab", "price": 495000,
+             "badges": ["chefs_pick"], "calories": 650},
+            {"name": "پاستا آلفردو", "description": "Pasta Alfredo", "price": 430000,
+             "badges": ["vegetarian"]},
+            {"name": "کیک شکلاتی", "description": "Chocolate cake", "price": 210000,
+             "badges": ["new"], "calories": 450}]}]),
         ),
     )
     .await?;
@@ -231,7 +246,7 @@ async fn create_store(state: &AppState, owner: &Principal) -> ApiResult<StoreId>
 
 /// A 1280×720 autumn-coloured PNG banner, drawn here so the demo needs no files.
 pub fn promo_png() -> Vec<u8> {
-    let image = RgbImage::from_fn(1280, 720, |x, y| {
+    encode_png(RgbImage::from_fn(1280, 720, |x, y| {
         let t = x as f32 / 1280.0;
         let stripe = if (x / 40 + y / 40) % 2 == 0 { 0 } else { 18 };
         Rgb([
@@ -239,7 +254,54 @@ pub fn promo_png() -> Vec<u8> {
             (90.0 + 60.0 * (1.0 - t)) as u8 + stripe,
             (30 + y / 24) as u8,
         ])
-    });
+    }))
+}
+
+/// A 960×720 picture of a kebab plate (saffron rice, two skewers, a grilled tomato on a
+/// wooden table), drawn here for the lunch menu's featured dish.
+pub fn kebab_png() -> Vec<u8> {
+    const TABLE: [u8; 3] = [122, 78, 44];
+    const PLATE: [u8; 3] = [242, 238, 228];
+    const RICE: [u8; 3] = [250, 236, 196];
+    const SAFFRON: [u8; 3] = [236, 160, 40];
+    const KEBAB: [u8; 3] = [110, 58, 30];
+    const TOMATO: [u8; 3] = [206, 52, 38];
+    let inside = |x: f32, y: f32, cx: f32, cy: f32, rx: f32, ry: f32| {
+        ((x - cx) / rx).powi(2) + ((y - cy) / ry).powi(2) <= 1.0
+    };
+    encode_png(RgbImage::from_fn(960, 720, |x, y| {
+        let (x, y) = (x as f32, y as f32);
+        let colour = if inside(x, y, 700.0, 540.0, 70.0, 70.0) {
+            TOMATO
+        } else if (500.0..830.0).contains(&x)
+            && ((280.0..335.0).contains(&y) || (375.0..430.0).contains(&y))
+        {
+            // Two skewers of minced meat, with the grill's marks across them.
+            if (x as u32 / 30) % 3 == 0 {
+                [84, 42, 22]
+            } else {
+                KEBAB
+            }
+        } else if inside(x, y, 330.0, 300.0, 110.0, 55.0) {
+            SAFFRON
+        } else if inside(x, y, 350.0, 400.0, 210.0, 160.0) {
+            RICE
+        } else if inside(x, y, 480.0, 380.0, 440.0, 330.0) {
+            // The plate, its rim a shade darker.
+            if inside(x, y, 480.0, 380.0, 400.0, 295.0) {
+                PLATE
+            } else {
+                [226, 220, 206]
+            }
+        } else {
+            let grain = ((y / 14.0).sin() * 10.0) as i16;
+            TABLE.map(|c| (i16::from(c) + grain).clamp(0, 255) as u8)
+        };
+        Rgb(colour)
+    }))
+}
+
+fn encode_png(image: RgbImage) -> Vec<u8> {
     let mut png = Vec::new();
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
@@ -247,12 +309,16 @@ pub fn promo_png() -> Vec<u8> {
     png
 }
 
-async fn upload_promo_image(state: &AppState, owner: &Principal) -> ApiResult<String> {
-    let png = promo_png();
+async fn upload_picture(
+    state: &AppState,
+    owner: &Principal,
+    name: &str,
+    png: Vec<u8>,
+) -> ApiResult<String> {
     let mut staged =
         StagedUpload::new(&state.config.upload_dir(), state.config.max_upload_bytes).await?;
     staged.write(&png).await?;
     let file = staged.finish().await?;
-    let ingested = crate::domain::media::ingest(state, owner, "promo.png".into(), file).await?;
+    let ingested = crate::domain::media::ingest(state, owner, name.into(), file).await?;
     Ok(ingested.media.sha256)
 }

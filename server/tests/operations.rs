@@ -136,7 +136,11 @@ async fn the_demo_cafe_plays_breakfast_lunch_and_dinner_in_tehran() {
         assert_eq!(status, StatusCode::OK);
         let manifest: Manifest = serde_json::from_value(manifest).unwrap();
         assert_eq!(manifest.screen.timezone, "Asia/Tehran");
-        assert_eq!(manifest.media().len(), 1, "the promo picture");
+        assert_eq!(
+            manifest.media().len(),
+            2,
+            "the promo picture and the kebab's"
+        );
 
         let schedule = manifest.schedule().unwrap();
         let tz = manifest.screen.time_zone().unwrap();
@@ -168,6 +172,23 @@ async fn the_demo_cafe_plays_breakfast_lunch_and_dinner_in_tehran() {
         let json: Value = serde_json::to_value(menu).unwrap();
         assert_eq!(json["menu"]["unit"], "toman");
         assert_eq!(json["menu"]["categories"][0]["items"][0]["price"], 185000);
+
+        // One menu in each design; lunch's kebab is the hero, with its picture.
+        let theme_of = |title: &str| {
+            let menu = manifest.content.iter().find(|c| c.name.starts_with(title));
+            serde_json::to_value(menu.unwrap()).unwrap()["menu"].clone()
+        };
+        assert_eq!(theme_of("صبحانه")["theme"], "list");
+        assert_eq!(theme_of("شام")["theme"], "cards");
+        let lunch = theme_of("ناهار");
+        assert_eq!(lunch["theme"], "hero");
+        let kebab = &lunch["categories"][0]["items"][0];
+        assert_eq!(kebab["featured"], true);
+        assert_eq!(kebab["image"]["width"], 960);
+        // The drinks have a price per size; their price is the first size's.
+        let doogh = &lunch["categories"][1]["items"][0];
+        assert_eq!(doogh["variants"][1]["price"], 65000);
+        assert_eq!(doogh["price"], doogh["variants"][0]["price"]);
     })
     .await;
 }

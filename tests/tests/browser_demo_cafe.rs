@@ -1,5 +1,6 @@
 //! The demo café rebuilt from an empty server through the browser admin only, in a real
-//! Chromium: the Persian/English breakfast, lunch and dinner menus, the promo picture, a ticker
+//! Chromium: the Persian/English breakfast, lunch and dinner menus in their designs (list, hero
+//! with its picture, badges, calories and drinks by size, cards), the promo picture, a ticker
 //! from a (local) news feed, a clock, a QR promo, their playlists and layouts, a headless player
 //! paired by its code, and the breakfast/lunch/dinner schedule. The player then resolves and
 //! downloads it, and its manifest must say what `--demo`'s says (ids, times and addresses
@@ -28,58 +29,138 @@ const NEWS: [&str; 3] = [
     "۲۰٪ تخفیف نوشیدنی‌ها تا پایان آذر",
 ];
 
-/// A menu row as typed: category (blank continues the one above), item, description, price,
-/// sold out.
-type Row = (&'static str, &'static str, &'static str, &'static str, bool);
+/// A menu row as typed: category (blank continues the one above), item, description, price
+/// (blank for an item priced by size), then the details.
+#[derive(Clone, Copy)]
+struct Row {
+    category: &'static str,
+    name: &'static str,
+    description: &'static str,
+    price: &'static str,
+    sold_out: bool,
+    /// A price per size of the menu's sizes.
+    sizes: &'static [&'static str],
+    calories: &'static str,
+    badges: &'static [&'static str],
+    featured: bool,
+    /// Shown with the kebab picture.
+    picture: bool,
+}
 
-const MENUS: [(&str, &str, &[Row]); 3] = [
-    (
-        "Breakfast",
-        "صبحانه · Breakfast",
-        &[
-            (
+const fn row(
+    category: &'static str,
+    name: &'static str,
+    description: &'static str,
+    price: &'static str,
+) -> Row {
+    Row {
+        category,
+        name,
+        description,
+        price,
+        sold_out: false,
+        sizes: &[],
+        calories: "",
+        badges: &[],
+        featured: false,
+        picture: false,
+    }
+}
+
+/// A menu as typed: its playlist's name, title, design, sizes and rows.
+struct MenuTyped {
+    name: &'static str,
+    title: &'static str,
+    theme: &'static str,
+    sizes: &'static str,
+    rows: &'static [Row],
+}
+
+const MENUS: [MenuTyped; 3] = [
+    MenuTyped {
+        name: "Breakfast",
+        title: "صبحانه · Breakfast",
+        theme: "list",
+        sizes: "",
+        rows: &[
+            row(
                 "صبحانه ایرانی",
                 "نان و پنیر و گردو",
                 "Bread, feta & walnuts",
                 "185,000",
-                false,
             ),
-            ("", "املت گوجه", "Tomato omelette", "۲۱۰٬۰۰۰", false),
-            ("", "حلیم", "Haleem with cinnamon", "240000", true),
-            ("نوشیدنی · Drinks", "چای", "Persian tea", "45000", false),
-            ("", "Espresso", "", "95000", false),
+            row("", "املت گوجه", "Tomato omelette", "۲۱۰٬۰۰۰"),
+            Row {
+                sold_out: true,
+                ..row("", "حلیم", "Haleem with cinnamon", "240000")
+            },
+            row("نوشیدنی · Drinks", "چای", "Persian tea", "45000"),
+            row("", "Espresso", "", "95000"),
         ],
-    ),
-    (
-        "Lunch",
-        "ناهار · Lunch",
-        &[
-            (
-                "غذای اصلی · Mains",
-                "چلوکباب کوبیده",
-                "Koobideh kebab with saffron rice",
-                "520000",
-                false,
-            ),
-            ("", "قورمه‌سبزی", "Herb stew", "460000", false),
-            ("", "Caesar salad", "", "380000", false),
+    },
+    MenuTyped {
+        name: "Lunch",
+        title: "ناهار · Lunch",
+        theme: "hero",
+        sizes: "کوچک، بزرگ",
+        rows: &[
+            Row {
+                calories: "۸۹۰",
+                badges: &["chefs_pick"],
+                featured: true,
+                picture: true,
+                ..row(
+                    "غذای اصلی · Mains",
+                    "چلوکباب کوبیده",
+                    "Koobideh kebab with saffron rice",
+                    "520000",
+                )
+            },
+            Row {
+                calories: "640",
+                ..row("", "قورمه‌سبزی", "Herb stew", "460000")
+            },
+            Row {
+                badges: &["new"],
+                ..row("", "Caesar salad", "", "380000")
+            },
+            Row {
+                sizes: &["45000", "۶۵٬۰۰۰"],
+                ..row("نوشیدنی · Drinks", "دوغ", "Doogh", "")
+            },
+            Row {
+                sizes: &["90000", "120000"],
+                ..row("", "Lemonade", "", "")
+            },
         ],
-    ),
-    (
-        "Dinner",
-        "شام · Dinner",
-        &[
-            (
-                "شام · Dinner",
-                "جوجه‌کباب",
-                "Saffron chicken kebab",
-                "495000",
-                false,
-            ),
-            ("", "پاستا آلفردو", "Pasta Alfredo", "430000", false),
-            ("", "کیک شکلاتی", "Chocolate cake", "210000", false),
+    },
+    MenuTyped {
+        name: "Dinner",
+        title: "شام · Dinner",
+        theme: "cards",
+        sizes: "",
+        rows: &[
+            Row {
+                calories: "650",
+                badges: &["chefs_pick"],
+                ..row(
+                    "شام · Dinner",
+                    "جوجه‌کباب",
+                    "Saffron chicken kebab",
+                    "495000",
+                )
+            },
+            Row {
+                badges: &["vegetarian"],
+                ..row("", "پاستا آلفردو", "Pasta Alfredo", "430000")
+            },
+            Row {
+                calories: "450",
+                badges: &["new"],
+                ..row("", "کیک شکلاتی", "Chocolate cake", "210000")
+            },
         ],
-    ),
+    },
 ];
 
 const DAYPARTS: [(&str, &str, &str, &str); 3] = [
@@ -327,18 +408,23 @@ async fn the_demo_cafe_is_rebuilt_from_the_browser_and_plays_as_the_demo_does() 
         .until(|e| matches!(e, Event::Paired { .. }).then_some(()))
         .await;
 
-    // 3. The promo picture, uploaded through the media page.
-    let picture = dir.path().join("promo.png");
-    std::fs::write(&picture, demo::promo_png()).unwrap();
-    b.goto(&format!("{base}/media")).await;
-    b.find("#f-file")
-        .await
-        .send_keys(picture.to_str().unwrap())
-        .await
-        .unwrap();
-    b.run("document.querySelector('form[data-upload]').submit()")
-        .await;
-    b.wait_text(".flash", "was added to the library").await;
+    // 3. The promo picture and the kebab's, uploaded through the media page.
+    for (name, png) in [
+        ("promo.png", demo::promo_png()),
+        ("kebab.png", demo::kebab_png()),
+    ] {
+        let picture = dir.path().join(name);
+        std::fs::write(&picture, png).unwrap();
+        b.goto(&format!("{base}/media")).await;
+        b.find("#f-file")
+            .await
+            .send_keys(picture.to_str().unwrap())
+            .await
+            .unwrap();
+        b.run("document.querySelector('form[data-upload]').submit()")
+            .await;
+        b.wait_text(".flash", "was added to the library").await;
+    }
 
     // 4. The news feed the ticker reads; the server fetches it.
     b.goto(&format!("{base}/feeds")).await;
@@ -352,32 +438,55 @@ async fn the_demo_cafe_is_rebuilt_from_the_browser_and_plays_as_the_demo_does() 
     b.click("main form button.primary").await;
     b.wait_text(".flash", "Café news").await;
 
-    // 5. The three menus, typed row by row (prices in either digits), without playlists of
-    //    their own: the demo's playlists mix them with the promo.
-    for (_, title, rows) in MENUS {
+    // 5. The three menus in their designs, typed row by row (prices in either digits), without
+    //    playlists of their own: the demo's playlists mix them with the promo.
+    for menu in &MENUS {
         b.goto(&format!("{base}/menus/new")).await;
-        b.fill("#f-name", title).await;
-        b.fill("#f-title", title).await;
-        for (n, (category, item, description, price, sold_out)) in rows.iter().enumerate() {
-            if !category.is_empty() {
-                b.fill(&format!("input[name='row.{n}.category']"), category)
-                    .await;
+        b.fill("#f-name", menu.title).await;
+        b.fill("#f-title", menu.title).await;
+        b.select("#f-theme", menu.theme).await;
+        if !menu.sizes.is_empty() {
+            // Naming the sizes and asking for more rows adds a price column per size.
+            b.fill("#f-sizes", menu.sizes).await;
+            b.click("button[name=action][value=more_rows]").await;
+            b.find("input[name='row.0.size.1']").await;
+        }
+        for (n, row) in menu.rows.iter().enumerate() {
+            let field = |name: &str| format!("input[name='row.{n}.{name}']");
+            for (name, value) in [
+                ("category", row.category),
+                ("name", row.name),
+                ("description", row.description),
+                ("price", row.price),
+                ("calories", row.calories),
+            ] {
+                if !value.is_empty() {
+                    b.fill(&field(name), value).await;
+                }
             }
-            b.fill(&format!("input[name='row.{n}.name']"), item).await;
-            if !description.is_empty() {
-                b.fill(&format!("input[name='row.{n}.description']"), description)
-                    .await;
+            for (k, price) in row.sizes.iter().enumerate() {
+                b.fill(&field(&format!("size.{k}")), price).await;
             }
-            b.fill(&format!("input[name='row.{n}.price']"), price).await;
-            if *sold_out {
-                b.click(&format!("input[name='row.{n}.sold_out']")).await;
+            for badge in row.badges {
+                b.click(&field(&format!("badge.{badge}"))).await;
+            }
+            if row.sold_out {
+                b.click(&field("sold_out")).await;
+            }
+            if row.featured {
+                b.click(&field("featured")).await;
+            }
+            if row.picture {
+                b.select_text(&format!("select[name='row.{n}.image']"), "kebab.png")
+                    .await;
             }
         }
         b.click("#f-make_playlist").await;
         b.click("button[name=action][value=save]").await;
         // This menu's own message: a "saved" left over on the form page from the step before
         // would let the next step navigate away before this save was sent.
-        b.wait_text(".flash", &format!("{title}” saved")).await;
+        b.wait_text(".flash", &format!("{}” saved", menu.title))
+            .await;
     }
     b.screenshot(&shot("menu")).await;
 
@@ -451,10 +560,10 @@ async fn the_demo_cafe_is_rebuilt_from_the_browser_and_plays_as_the_demo_does() 
         .with_time_zone(jiff::tz::TimeZone::get("Asia/Tehran").unwrap())
         .date();
     let last = today + jiff::Span::new().days(29);
-    for (name, title, _) in MENUS {
+    for menu in &MENUS {
         b.goto(&format!("{base}/playlists/new")).await;
-        b.fill("#f-name", name).await;
-        b.select_text("#f-add_content", title).await;
+        b.fill("#f-name", menu.name).await;
+        b.select_text("#f-add_content", menu.title).await;
         save(&b).await;
         b.select_text("#f-add_content", PROMO).await;
         save(&b).await;
@@ -472,7 +581,8 @@ async fn the_demo_cafe_is_rebuilt_from_the_browser_and_plays_as_the_demo_does() 
     }
 
     // 9. A layout per daypart: the menu's playlist, the clock beside it, the ticker below.
-    for (name, _, _) in MENUS {
+    for menu in &MENUS {
+        let name = menu.name;
         b.goto(&format!("{base}/layouts/new")).await;
         b.fill("#f-name", name).await;
         b.select("#f-template", "main_side_ticker").await;
