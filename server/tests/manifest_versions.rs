@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use common::{Auth, TestEnv, each_backend};
 use serde_json::{Value, json};
+use vitrin_server::db::sql;
 
 struct World {
     owner: Auth,
@@ -294,6 +295,87 @@ async fn fleet_changes_bump_exactly_the_screens_they_touch() {
             })
             .await;
         assert!(bumped.is_empty());
+    })
+    .await;
+}
+
+/// A franchise-wide change updates the screens' versions 1,000 rows per statement: with more
+/// screens than that, every batch (the last one short) must land, each row with its own hash.
+#[tokio::test]
+async fn a_change_reaching_thousands_of_screens_bumps_every_one_exactly_once() {
+    const SCREENS: i64 = 2_345;
+    each_backend(|env| async move {
+        let owner = env.setup_owner("Franchise", "owner@big.test").await;
+        let store = env
+            .create(
+                &owner,
+                "/api/v1/stores",
+                json!({"name": "Every store", "timezone": "Asia/Tehran"}),
+            )
+            .await;
+        let org = sql("SELECT org_id FROM stores WHERE id = $1")
+            .bind(store)
+            .fetch_i64(&env.state.db)
+            .await
+            .unwrap();
+        // Screens added straight to the table: thousands through the API would take minutes.
+        let mut tx = env.state.db.begin().await.unwrap();
+        for n in 0..SCREENS {
+            sql(
+                "INSERT INTO screens (org_id, store_id, name, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 0, 0)",
+            )
+            .bind(org)
+            .bind(store)
+            .bind(format!("screen {n}"))
+            .execute(&mut tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let versions = || async {
+            let rows: Vec<(i64, i64, String)> =
+                sql("SELECT id, manifest_version, manifest_hash FROM screens \
+                 WHERE org_id = $1 ORDER BY id")
+                .bind(org)
+                .fetch_all(&env.state.db)
+                .await
+                .unwrap();
+            rows
+        };
+
+        let (content, layout) = chain(&env, &owner, "everywhere").await;
+        env.create(
+            &owner,
+            "/api/v1/rules",
+            rule("everywhere", layout, json!({"stores": [store]})),
+        )
+        .await;
+        let before = versions().await;
+        assert_eq!(before.len(), SCREENS as usize);
+        assert!(before.iter().all(|(_, _, hash)| !hash.is_empty()));
+
+        let edit = |body: &'static str| {
+            let env = &env;
+            let owner = &owner;
+            async move {
+                let path = format!("/api/v1/content/{content}");
+                let (status, value) = env.put(owner, &path, text("everywhere", body)).await;
+                assert_eq!(status, 200, "{value}");
+            }
+        };
+        edit("v2").await;
+        let after = versions().await;
+        for ((id, old, old_hash), (_, new, new_hash)) in before.iter().zip(&after) {
+            assert_eq!(*new, old + 1, "screen {id}");
+            assert_ne!(new_hash, old_hash, "screen {id}");
+        }
+        // The stored hashes are each screen's own: saving the same text again bumps nothing.
+        edit("v2").await;
+        assert_eq!(versions().await, after);
+        // And the API reports the stored version, for a screen in the last batch too.
+        let (last, version, _) = after.last().unwrap();
+        assert_eq!(env.manifest_version(&owner, *last).await, *version);
     })
     .await;
 }
