@@ -8,6 +8,7 @@ use crate::auth::{Principal, Role};
 use crate::db::{Ex, Tx, now_ms, sql};
 use crate::error::{ApiError, ApiResult};
 use crate::manifest;
+use crate::push::Poke;
 use crate::state::AppState;
 
 pub struct Change<'a> {
@@ -16,6 +17,9 @@ pub struct Change<'a> {
     hub: std::sync::Arc<crate::push::Hub>,
     /// Screens to wake besides those whose manifest changed (commands, emergencies).
     pub wake: Vec<ScreenId>,
+    /// Screens whose device token changed or that are gone: every instance checks their
+    /// token again, and what the old token holds open (a push stream, a long-poll) ends.
+    pub devices: Vec<ScreenId>,
     /// Set by writes that can alter only these screens' manifests (a screen's own row, tags
     /// or groups): only they are rebuilt. `None`: the whole organization is.
     pub only: Option<Vec<ScreenId>>,
@@ -52,6 +56,7 @@ impl<'a> Change<'a> {
             principal,
             hub: state.push.clone(),
             wake: Vec::new(),
+            devices: Vec::new(),
             only: None,
         })
     }
@@ -76,9 +81,11 @@ impl<'a> Change<'a> {
         record_audit(&mut self.tx, self.principal, audit).await?;
         let mut wake = self.wake.clone();
         wake.extend(&bumped);
-        crate::push::announce(&mut self.tx, &wake).await?;
+        crate::push::announce(&mut self.tx, &wake, Poke::News).await?;
+        crate::push::announce(&mut self.tx, &self.devices, Poke::Device).await?;
         self.tx.commit().await?;
-        self.hub.poke(&wake);
+        self.hub.poke(&wake, Poke::News);
+        self.hub.poke(&self.devices, Poke::Device);
         Ok(bumped)
     }
 }

@@ -3,11 +3,14 @@
 //! module: the application state holds it, the player protocol (`crate::player`) fills it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 use vitrin_shared::ids::{OrgId, ScreenId};
+
+use crate::push::Pokes;
 
 /// The screen a player request comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,9 +21,10 @@ pub struct Device {
 
 /// Per-instance caches of the player API, so that an unchanged-manifest poll (the most
 /// frequent request) needs no database query at all. The database stays the truth: entries
-/// are dropped when the screen is poked — every change to its manifest, its pairing or its
-/// token pokes it, on every instance (PostgreSQL NOTIFY) — and token entries expire after
-/// [`TOKEN_TTL`] whatever happens, bounding the damage of a lost notification.
+/// are dropped when the screen is poked — every change to its manifest pokes it, on every
+/// instance (PostgreSQL NOTIFY); a token is forgotten only on a device poke (its token changed
+/// or the screen is gone), so a publish leaves the tokens known — and token entries expire
+/// after [`TOKEN_TTL`] whatever happens, bounding the damage of a lost notification.
 #[derive(Default)]
 pub struct DeviceCache {
     /// The sha256s each screen's current manifest references, by manifest version, so media
@@ -32,6 +36,8 @@ pub struct DeviceCache {
     tokens: Mutex<HashMap<String, KnownToken>>,
     /// Each screen's manifest version and hash, as last read.
     versions: Mutex<HashMap<i64, KnownVersion>>,
+    /// Device tokens checked against the database (cache misses), for tests and benchmarks.
+    token_checks: AtomicU64,
 }
 
 type MediaSet = Arc<HashSet<String>>;
@@ -41,19 +47,27 @@ pub const TOKEN_TTL: Duration = Duration::from_secs(60);
 
 struct KnownToken {
     device: Device,
-    changes: watch::Receiver<u64>,
+    changes: watch::Receiver<Pokes>,
+    /// The screen's device pokes when the token was checked.
+    device_pokes: u64,
     checked: Instant,
 }
 
 struct KnownVersion {
-    changes: watch::Receiver<u64>,
+    changes: watch::Receiver<Pokes>,
     version: u64,
     hash: String,
 }
 
 /// Whether the screen was poked since the receiver was made (a dropped hub counts as yes).
-fn poked(changes: &watch::Receiver<u64>) -> bool {
+fn poked(changes: &watch::Receiver<Pokes>) -> bool {
     changes.has_changed().unwrap_or(true)
+}
+
+/// Whether the screen had a device poke since `device_pokes` were counted (a dropped hub
+/// counts as yes).
+fn device_poked(changes: &watch::Receiver<Pokes>, device_pokes: u64) -> bool {
+    changes.has_changed().is_err() || changes.borrow().device != device_pokes
 }
 
 impl DeviceCache {
@@ -71,19 +85,31 @@ impl DeviceCache {
 
     pub(crate) fn known_token(&self, hash: &str) -> Option<Device> {
         let mut map = self.tokens.lock().expect("token cache lock");
-        let known = map.get(hash)?;
-        if poked(&known.changes) || known.checked.elapsed() > TOKEN_TTL {
+        let Some(known) = map.get(hash) else {
+            self.token_checks.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        if device_poked(&known.changes, known.device_pokes) || known.checked.elapsed() > TOKEN_TTL {
             map.remove(hash);
+            self.token_checks.fetch_add(1, Ordering::Relaxed);
             return None;
         }
         Some(known.device)
     }
 
+    /// How many device tokens this instance had to check against the database.
+    pub fn token_checks(&self) -> u64 {
+        self.token_checks.load(Ordering::Relaxed)
+    }
+
+    /// Remembers that `hash` opens `device`, as checked after `changes` was subscribed with
+    /// `device_pokes` device pokes counted.
     pub(crate) fn remember_token(
         &self,
         hash: String,
         device: Device,
-        changes: watch::Receiver<u64>,
+        changes: watch::Receiver<Pokes>,
+        device_pokes: u64,
     ) {
         let mut map = self.tokens.lock().expect("token cache lock");
         // Expired entries of screens that went quiet are swept now and then.
@@ -96,6 +122,7 @@ impl DeviceCache {
             KnownToken {
                 device,
                 changes,
+                device_pokes,
                 checked,
             },
         );
@@ -111,7 +138,7 @@ impl DeviceCache {
     pub(crate) fn remember_version(
         &self,
         screen: ScreenId,
-        changes: watch::Receiver<u64>,
+        changes: watch::Receiver<Pokes>,
         version: u64,
         hash: String,
     ) {

@@ -630,6 +630,7 @@ async fn a_franchise_refetching_after_a_publish_loads_its_organization_once() {
                 .collect()
         };
         let loads = || env.state.snapshots.loads();
+        let token_checks = || env.state.device_cache.token_checks();
 
         let before = fetch_all(tokens.clone()).await;
         assert!(
@@ -640,7 +641,10 @@ async fn a_franchise_refetching_after_a_publish_loads_its_organization_once() {
         let after_first = loads();
         assert!(after_first >= 1);
 
-        // A publish to the twelve: all of them fetch at once; the organization is read once.
+        // A publish to the twelve: all of them fetch at once; the organization is read once,
+        // and the device tokens checked before stay trusted (a publish does not touch them).
+        let checked = token_checks();
+        assert!(checked >= tokens.len() as u64);
         edit(&env, &owner, content, "v2").await;
         let published = fetch_all(tokens.clone()).await;
         for (screen, version, body) in bodies(&published) {
@@ -652,6 +656,11 @@ async fn a_franchise_refetching_after_a_publish_loads_its_organization_once() {
             assert_eq!((version, body.as_str()), expected, "screen {screen}");
         }
         assert_eq!(loads(), after_first + 1, "one load for the whole franchise");
+        assert_eq!(
+            token_checks(),
+            checked,
+            "no token checked again after a publish"
+        );
 
         // Nothing changed: served again without reading the organization.
         let again = fetch_all(tokens.clone()).await;

@@ -73,11 +73,12 @@ pub async fn pair(
         (Some(id), None) => {
             let row = visible_row(state, principal, id).await?;
             principal.require(principal.can_manage_store(StoreId(row.store_id)))?;
-            // The old player (if any) stops working now.
+            // The old player (if any) stops working now, on every instance.
             sql("UPDATE screens SET device_token_hash = NULL WHERE id = $1")
                 .bind(id)
                 .execute(change.ex())
                 .await?;
+            change.devices.push(ScreenId(id));
             id
         }
         (None, Some(mut input)) => insert(&mut change, &mut input).await?,
@@ -118,7 +119,7 @@ pub async fn unpair(state: &AppState, principal: &Principal, id: i64) -> ApiResu
         .execute(change.ex())
         .await?;
     // Its push stream ends and every instance forgets its device token.
-    change.wake.push(ScreenId(id));
+    change.devices.push(ScreenId(id));
     change
         .commit(Audit::of(
             "unpair",

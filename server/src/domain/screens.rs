@@ -399,7 +399,7 @@ pub async fn delete(state: &AppState, principal: &Principal, id: i64) -> ApiResu
         .execute(change.ex())
         .await?;
     // Its push stream ends and every instance forgets its device token.
-    change.wake.push(ScreenId(id));
+    change.devices.push(ScreenId(id));
     change
         .commit(Audit::of(
             "delete",

@@ -24,6 +24,7 @@ use super::fetch::Fetcher;
 use super::{Refresh, SourceError, SourceSpec, currency, parse_news, weather};
 use crate::db::{DbResult, Tx, now_ms, sql};
 use crate::manifest;
+use crate::push::Poke;
 use crate::state::AppState;
 
 /// A row of `feeds`.
@@ -292,7 +293,7 @@ async fn produce(state: &AppState, row: &FeedRow, now: i64) -> Result<FeedData, 
 /// Bumps the organization's changed manifests inside `tx` and announces them.
 pub async fn bump(tx: &mut Tx, org: OrgId) -> DbResult<Vec<ScreenId>> {
     let bumped = manifest::bump_changed(tx, org, None).await?;
-    crate::push::announce(tx, &bumped).await?;
+    crate::push::announce(tx, &bumped, Poke::News).await?;
     Ok(bumped)
 }
 
@@ -348,7 +349,7 @@ async fn record_success(
         Vec::new()
     };
     tx.commit().await?;
-    state.push.poke(&bumped);
+    state.push.poke(&bumped, Poke::News);
     let outcome = if changed {
         Outcome::Changed
     } else {
@@ -407,7 +408,7 @@ pub async fn mark_stale(state: &AppState, now: i64) -> DbResult<(Vec<FeedId>, Ve
         }
         let bumped = bump(&mut tx, OrgId(org)).await?;
         tx.commit().await?;
-        state.push.poke(&bumped);
+        state.push.poke(&bumped, Poke::News);
         feeds.push(FeedId(id));
         screens.extend(bumped);
     }

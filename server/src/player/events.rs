@@ -114,12 +114,21 @@ async fn woken(
     token_hash: &str,
     cursor: &mut Cursor,
 ) -> DbResult<Option<Vec<Event>>> {
+    // Subscribed before the read, like the manifest request's own (`sync::current`): the
+    // version read here answers the request the event is about to cause, on this instance.
+    let changes = state.push.subscribe(screen);
     let Some(row) = state.screen_reads.screen(screen).await? else {
         return Ok(None);
     };
     if row.device_token_hash.as_deref() != Some(token_hash) {
         return Ok(None);
     }
+    state.device_cache.remember_version(
+        screen,
+        changes,
+        row.manifest_version as u64,
+        row.manifest_hash.clone(),
+    );
     if row.deliverable_event > cursor.event {
         return pending(&state.db, screen, token_hash, cursor).await;
     }

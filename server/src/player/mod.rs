@@ -46,12 +46,13 @@ pub async fn authenticate(state: &AppState, hash: &str) -> Result<Device, ApiErr
     }
     let device = device_of(state, hash).await?;
     // Listen for the screen's changes first, then check the token again: an unpairing
-    // that committed in between is then either seen by the check or wakes the receiver.
+    // that committed in between is then either seen by the check or counted as a device poke.
     let changes = state.push.subscribe(device.screen);
+    let device_pokes = changes.borrow().device;
     if device_of(state, hash).await?.screen == device.screen {
         state
             .device_cache
-            .remember_token(hash.to_owned(), device, changes);
+            .remember_token(hash.to_owned(), device, changes, device_pokes);
     }
     Ok(device)
 }

@@ -14,6 +14,7 @@ use crate::auth::token;
 use crate::db::{Db, DbResult, Tx, now_ms, sql};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery, ClientIp};
+use crate::push::Poke;
 use crate::state::AppState;
 
 /// Letters and digits that cannot be mistaken for one another on a TV across a room
@@ -207,7 +208,7 @@ async fn finish(state: &AppState, secret_hash: &str, screen: i64) -> ApiResult<P
     let token = set_new_token(&mut tx, screen).await?;
     tx.commit().await?;
     // Whatever the old token held open (a push stream, a long-poll) ends now.
-    state.push.poke(&[ScreenId(screen)]);
+    state.push.poke(&[ScreenId(screen)], Poke::Device);
     Ok(PairingStatus::Paired {
         screen_id: screen,
         token,
@@ -224,7 +225,7 @@ pub async fn set_new_token(tx: &mut Tx, screen: i64) -> DbResult<String> {
         .bind(screen)
         .execute(&mut *tx)
         .await?;
-    crate::push::announce(tx, &[ScreenId(screen)]).await?;
+    crate::push::announce(tx, &[ScreenId(screen)], Poke::Device).await?;
     Ok(secret)
 }
 
@@ -243,6 +244,6 @@ pub async fn rotate(
     let mut tx = state.db.begin().await?;
     let token = set_new_token(&mut tx, device.screen.0).await?;
     tx.commit().await?;
-    state.push.poke(&[device.screen]);
+    state.push.poke(&[device.screen], Poke::Device);
     Ok(Json(RotatedToken { token }))
 }

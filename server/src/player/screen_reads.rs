@@ -1,10 +1,11 @@
-//! Batched reads for the push streams woken together.
+//! Batched reads for the push streams woken together, and the manifest requests that follow.
 //!
 //! A publish wakes the stream of every screen it touches at the same moment, and each stream
 //! then reads its screen's row: 20,000 streams over three instances on PostgreSQL made 40,000
 //! queries, queued on the connection pools, and the last screen heard of the publish 8–13 s
-//! after it (`vitrin-load scale`, BENCHMARKS.md). Here the streams woken together share one
-//! query per few hundred screens. Each request is answered by a query that starts after the
+//! after it (`vitrin-load scale`, BENCHMARKS.md). Then every screen asks for its new manifest,
+//! which needs the row's version and hash. Here the requests made together share one query
+//! per few hundred screens. Each request is answered by a query that starts after the
 //! request was made, so a stream never sees a state older than the wake-up that asked.
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ const IN_FLIGHT: usize = 4;
 pub struct ScreenState {
     id: i64,
     pub manifest_version: i64,
+    pub manifest_hash: String,
     pub device_token_hash: Option<String>,
     /// The newest screen event a stream may still have to deliver (a command not yet
     /// acknowledged and still fresh, an emergency whose rule exists); 0 when none.
@@ -83,7 +85,7 @@ async fn answer(db: &Db, batch: Vec<Request>) {
     // Ids are integers: inlined, they need no bind list of variable length.
     let ids: Vec<String> = batch.iter().map(|(s, _)| s.0.to_string()).collect();
     let rows: DbResult<Vec<ScreenState>> = sql(format!(
-        "SELECT s.id, s.manifest_version, s.device_token_hash, \
+        "SELECT s.id, s.manifest_version, s.manifest_hash, s.device_token_hash, \
          COALESCE((SELECT MAX(e.id) FROM screen_events e WHERE e.screen_id = s.id \
            AND ((e.kind = 'command' AND e.acked_at IS NULL AND e.created_at > $1) \
              OR (e.kind = 'emergency' AND EXISTS (SELECT 1 FROM rules r WHERE r.id = e.rule_id)))), \

@@ -13,7 +13,6 @@ use vitrin_shared::manifest::Manifest;
 
 use super::pairing::{MAX_WAIT_SECS, Wait};
 use super::{Device, seen};
-use crate::db::sql;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiQuery;
 use crate::media::blobs::blob_key;
@@ -24,18 +23,19 @@ async fn current(state: &AppState, device: Device) -> ApiResult<(u64, String)> {
     if let Some(known) = state.device_cache.known_version(device.screen) {
         return Ok(known);
     }
-    // Subscribed before reading: a change committed after the read wakes the receiver.
+    // Subscribed before reading: a change committed after the read wakes the receiver. After
+    // a publish every screen asks at once: the reads are batched.
     let changes = state.push.subscribe(device.screen);
-    let (version, hash): (i64, String) =
-        sql("SELECT manifest_version, manifest_hash FROM screens WHERE id = $1")
-            .bind(device.screen.0)
-            .fetch_one(&state.db)
-            .await?;
-    let version = version as u64;
+    let row = state
+        .screen_reads
+        .screen(device.screen)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let version = row.manifest_version as u64;
     state
         .device_cache
-        .remember_version(device.screen, changes, version, hash.clone());
-    Ok((version, hash))
+        .remember_version(device.screen, changes, version, row.manifest_hash.clone());
+    Ok((version, row.manifest_hash))
 }
 
 fn etag(hash: &str) -> String {

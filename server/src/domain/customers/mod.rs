@@ -21,6 +21,7 @@ use crate::auth::ratelimit;
 use crate::db::{Db, Tx, sql};
 use crate::error::{ApiError, ApiResult};
 use crate::manifest::{DocRow, decode_doc};
+use crate::push::Poke;
 use crate::state::AppState;
 
 /// A promo as scanned on one screen: what the customer's page is about.
@@ -130,9 +131,9 @@ pub fn normalize_phone(typed: &str) -> Option<String> {
 /// approved review), which has no principal to go through a `Change`.
 pub async fn rebuild(state: &AppState, mut tx: Tx, org: OrgId) -> ApiResult<()> {
     let bumped = crate::manifest::bump_changed(&mut tx, org, None).await?;
-    crate::push::announce(&mut tx, &bumped).await?;
+    crate::push::announce(&mut tx, &bumped, Poke::News).await?;
     tx.commit().await?;
-    state.push.poke(&bumped);
+    state.push.poke(&bumped, Poke::News);
     Ok(())
 }
 
