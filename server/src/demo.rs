@@ -277,7 +277,7 @@ pub fn kebab_png() -> Vec<u8> {
             && ((280.0..335.0).contains(&y) || (375.0..430.0).contains(&y))
         {
             // Two skewers of minced meat, with the grill's marks across them.
-            if (x as u32 / 30) % 3 == 0 {
+            if (x as u32 / 30).is_multiple_of(3) {
                 [84, 42, 22]
             } else {
                 KEBAB
