@@ -816,6 +816,20 @@ fn wall_board(size: Vec2, cols: u8, rows: u8, menu: &Menu) -> Harness<'static, S
     board(size, scene, menu)
 }
 
+/// How many of `menu`'s names lie left and right of a vertical seam at `seam`, none across it.
+fn names_beside_the_seam(harness: &Harness<Scene>, menu: &Menu, seam: f32) -> [usize; 2] {
+    let mut sides = [0, 0];
+    for name in names(menu) {
+        let rect = rect_of(harness, &name);
+        assert!(
+            !(rect.left() < seam && rect.right() > seam),
+            "{name} straddles the seam: {rect:?}"
+        );
+        sides[usize::from(rect.center().x > seam)] += 1;
+    }
+    sides
+}
+
 #[test]
 fn on_a_wall_every_card_stays_on_one_screen() {
     let wall = Vec2::new(2.0 * LANDSCAPE.x, LANDSCAPE.y);
@@ -829,12 +843,7 @@ fn on_a_wall_every_card_stays_on_one_screen() {
         "without seams some card straddles the middle of the wall"
     );
     let harness = wall_board(wall, 2, 1, &menu);
-    let mut sides = [0, 0];
-    for name in names(&menu) {
-        let rect = rect_of(&harness, &name);
-        assert!(!crosses(rect), "{name} straddles the seam: {rect:?}");
-        sides[usize::from(rect.center().x > seam)] += 1;
-    }
+    let sides = names_beside_the_seam(&harness, &menu, seam);
     assert!(sides[0] > 0 && sides[1] > 0, "{sides:?}");
 }
 
@@ -855,12 +864,7 @@ fn on_a_wall_every_column_and_the_title_stay_on_one_screen() {
     );
 
     let harness = wall_board(wall, 2, 1, &menu);
-    let mut sides = [0, 0];
-    for name in names(&menu) {
-        let rect = rect_of(&harness, &name);
-        assert!(!crosses(rect), "{name} straddles the seam: {rect:?}");
-        sides[usize::from(rect.center().x > seam)] += 1;
-    }
+    let sides = names_beside_the_seam(&harness, &menu, seam);
     // The menu flows over both screens, and Persian starts on the right one.
     assert!(sides[0] > 0 && sides[1] > 0, "{sides:?}");
     assert!(rect_of(&harness, &menu.title).left() > seam);

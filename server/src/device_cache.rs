@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use vitrin_shared::ids::{OrgId, ScreenId};
 
-use crate::push::Pokes;
+use crate::push::DevicePokes;
 
 /// The screen a player request comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,27 +47,27 @@ pub const TOKEN_TTL: Duration = Duration::from_secs(60);
 
 struct KnownToken {
     device: Device,
-    changes: watch::Receiver<Pokes>,
+    changes: watch::Receiver<DevicePokes>,
     /// The screen's device pokes when the token was checked.
-    device_pokes: u64,
+    device_pokes: DevicePokes,
     checked: Instant,
 }
 
 struct KnownVersion {
-    changes: watch::Receiver<Pokes>,
+    changes: watch::Receiver<DevicePokes>,
     version: u64,
     hash: String,
 }
 
 /// Whether the screen was poked since the receiver was made (a dropped hub counts as yes).
-fn poked(changes: &watch::Receiver<Pokes>) -> bool {
+fn poked(changes: &watch::Receiver<DevicePokes>) -> bool {
     changes.has_changed().unwrap_or(true)
 }
 
 /// Whether the screen had a device poke since `device_pokes` were counted (a dropped hub
 /// counts as yes).
-fn device_poked(changes: &watch::Receiver<Pokes>, device_pokes: u64) -> bool {
-    changes.has_changed().is_err() || changes.borrow().device != device_pokes
+fn device_poked(changes: &watch::Receiver<DevicePokes>, device_pokes: DevicePokes) -> bool {
+    changes.has_changed().is_err() || *changes.borrow() != device_pokes
 }
 
 impl DeviceCache {
@@ -108,8 +108,8 @@ impl DeviceCache {
         &self,
         hash: String,
         device: Device,
-        changes: watch::Receiver<Pokes>,
-        device_pokes: u64,
+        changes: watch::Receiver<DevicePokes>,
+        device_pokes: DevicePokes,
     ) {
         let mut map = self.tokens.lock().expect("token cache lock");
         // Expired entries of screens that went quiet are swept now and then.
@@ -138,7 +138,7 @@ impl DeviceCache {
     pub(crate) fn remember_version(
         &self,
         screen: ScreenId,
-        changes: watch::Receiver<Pokes>,
+        changes: watch::Receiver<DevicePokes>,
         version: u64,
         hash: String,
     ) {

@@ -35,34 +35,27 @@ pub enum Poke {
     Device,
 }
 
-/// How often a screen was poked: in all, and for its device.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Pokes {
-    pub all: u64,
-    pub device: u64,
-}
+/// How many device pokes a screen had. Every poke, of either kind, notifies the receivers.
+pub type DevicePokes = u64;
 
-impl Pokes {
-    fn add(&mut self, poke: Poke) {
-        self.all = self.all.wrapping_add(1);
-        if poke == Poke::Device {
-            self.device = self.device.wrapping_add(1);
-        }
+fn add(device_pokes: &mut DevicePokes, poke: Poke) {
+    if poke == Poke::Device {
+        *device_pokes = device_pokes.wrapping_add(1);
     }
 }
 
 #[derive(Default)]
 pub struct Hub {
-    screens: Mutex<HashMap<i64, watch::Sender<Pokes>>>,
+    screens: Mutex<HashMap<i64, watch::Sender<DevicePokes>>>,
 }
 
 impl Hub {
     /// A receiver that changes whenever `screen` is poked.
-    pub fn subscribe(&self, screen: ScreenId) -> watch::Receiver<Pokes> {
+    pub fn subscribe(&self, screen: ScreenId) -> watch::Receiver<DevicePokes> {
         let mut screens = self.screens.lock().expect("hub lock");
         screens
             .entry(screen.0)
-            .or_insert_with(|| watch::channel(Pokes::default()).0)
+            .or_insert_with(|| watch::channel(0).0)
             .subscribe()
     }
 
@@ -74,7 +67,7 @@ impl Hub {
                 if tx.receiver_count() == 0 {
                     map.remove(&screen.0);
                 } else {
-                    tx.send_modify(|pokes| pokes.add(poke));
+                    tx.send_modify(|pokes| add(pokes, poke));
                 }
             }
         }
@@ -85,7 +78,7 @@ impl Hub {
     pub fn poke_all(&self) {
         let map = self.screens.lock().expect("hub lock");
         for tx in map.values() {
-            tx.send_modify(|pokes| pokes.add(Poke::Device));
+            tx.send_modify(|pokes| add(pokes, Poke::Device));
         }
     }
 
@@ -189,13 +182,15 @@ mod tests {
     fn a_device_poke_is_told_from_news() {
         let hub = Hub::default();
         let screen = ScreenId(7);
-        let changes = hub.subscribe(screen);
+        let mut changes = hub.subscribe(screen);
         hub.poke(&[screen], Poke::News);
-        assert_eq!(*changes.borrow(), Pokes { all: 1, device: 0 });
+        assert!(changes.has_changed().unwrap(), "news notifies");
+        assert_eq!(*changes.borrow_and_update(), 0);
         hub.poke(&[screen], Poke::Device);
-        assert_eq!(*changes.borrow(), Pokes { all: 2, device: 1 });
+        assert!(changes.has_changed().unwrap());
+        assert_eq!(*changes.borrow_and_update(), 1);
         hub.poke_all();
-        assert_eq!(*changes.borrow(), Pokes { all: 3, device: 2 });
+        assert_eq!(*changes.borrow_and_update(), 2);
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub async fn authenticate(state: &AppState, hash: &str) -> Result<Device, ApiErr
     // Listen for the screen's changes first, then check the token again: an unpairing
     // that committed in between is then either seen by the check or counted as a device poke.
     let changes = state.push.subscribe(device.screen);
-    let device_pokes = changes.borrow().device;
+    let device_pokes = *changes.borrow();
     if device_of(state, hash).await?.screen == device.screen {
         state
             .device_cache

@@ -187,6 +187,28 @@ async fn setup_on(item: Value, backing: &Backing<'_>) -> Setup {
     }
 }
 
+/// `setup` on a fresh PostgreSQL database `name` when `admin_url` is given, else on SQLite.
+async fn setup_for(item: Value, admin_url: Option<&str>, name: &str) -> Setup {
+    let database_url = match admin_url {
+        Some(admin) => Some(fresh_postgres_database(admin, name).await),
+        None => None,
+    };
+    let backing = Backing {
+        database_url: database_url.as_deref(),
+        ..Backing::default()
+    };
+    setup_on(item, &backing).await
+}
+
+impl Setup {
+    /// The database the server writes to.
+    fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| vitrin_server::default_database_url(&self.data_dir))
+    }
+}
+
 fn text(body: &str) -> Value {
     json!({"name": "Menu", "type": "text", "title": "Menu", "body": body})
 }
@@ -256,9 +278,7 @@ async fn tokens(s: &Setup, api: &Api, n: usize, mode: &str) -> Vec<String> {
         made.into_iter().map(|(_, t)| t).collect()
     } else {
         let mut config = vitrin_server::Config::new(free_addr(), s.data_dir.clone());
-        if let Some(url) = &s.database_url {
-            config.database_url = url.clone();
-        }
+        config.database_url = s.database_url();
         let state = vitrin_server::AppState::open(config)
             .await
             .expect("open the server's database");
@@ -760,18 +780,7 @@ async fn reports(args: &Args) {
     )];
     table.push("|---|---|---|---|---|".into());
     for (backend, admin_url) in backends {
-        let database_url = match &admin_url {
-            Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_reports").await),
-            None => None,
-        };
-        let s = setup_on(
-            text("Menu"),
-            &Backing {
-                database_url: database_url.as_deref(),
-                ..Backing::default()
-            },
-        )
-        .await;
+        let s = setup_for(text("Menu"), admin_url.as_deref(), "vitrin_bench_reports").await;
         let api = api_for(s.server.addr);
         let tokens = tokens(&s, &api, screens, "pair").await;
         let mut contents = vec![s.content];
@@ -834,21 +843,8 @@ async fn customers(args: &Args) {
     ];
     let mut via = "API";
     for (backend, admin_url) in backends {
-        let database_url = match &admin_url {
-            Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_customers").await),
-            None => None,
-        };
-        let s = setup_on(
-            text("Menu"),
-            &Backing {
-                database_url: database_url.as_deref(),
-                ..Backing::default()
-            },
-        )
-        .await;
-        let url = database_url
-            .clone()
-            .unwrap_or_else(|| vitrin_server::default_database_url(&s.data_dir));
+        let s = setup_for(text("Menu"), admin_url.as_deref(), "vitrin_bench_customers").await;
+        let url = s.database_url();
         let mut stores = Vec::new();
         let mut screens = Vec::new();
         for name in ["Valiasr", "Tajrish", "Enghelab", "Sadeghieh"] {
@@ -933,21 +929,8 @@ async fn redeem(args: &Args) {
         "|---|---|---|---|---|---|".to_owned(),
     ];
     for (backend, admin_url) in backends {
-        let database_url = match &admin_url {
-            Some(admin) => Some(fresh_postgres_database(admin, "vitrin_bench_redeem").await),
-            None => None,
-        };
-        let s = setup_on(
-            text("Menu"),
-            &Backing {
-                database_url: database_url.as_deref(),
-                ..Backing::default()
-            },
-        )
-        .await;
-        let url = database_url
-            .clone()
-            .unwrap_or_else(|| vitrin_server::default_database_url(&s.data_dir));
+        let s = setup_for(text("Menu"), admin_url.as_deref(), "vitrin_bench_redeem").await;
+        let url = s.database_url();
         let screen = s
             .admin
             .create(
