@@ -102,6 +102,7 @@ impl AppState {
         let push = Arc::new(push::Hub::default());
         push::start_listener(&db, &push);
         let screen_reads = Arc::new(player::screen_reads::ScreenReads::start(db.clone()));
+        let seen_marks = Arc::new(player::seen_marks::SeenMarks::start(db.clone()));
         Ok(AppState::new(state::Shared {
             config: Arc::new(config),
             db,
@@ -109,6 +110,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             push,
             screen_reads,
+            seen_marks,
             device_cache: Arc::default(),
             snapshots: Arc::default(),
             tls,

@@ -10,6 +10,7 @@ use crate::manifest::SnapshotCache;
 use crate::media::blobs::BlobStore;
 use crate::metrics::Metrics;
 use crate::player::screen_reads::ScreenReads;
+use crate::player::seen_marks::SeenMarks;
 use crate::push::Hub;
 use crate::tls::Certificates;
 
@@ -29,6 +30,8 @@ pub struct Shared {
     pub push: Arc<Hub>,
     /// The screen rows push streams read when woken, batched across streams.
     pub screen_reads: Arc<ScreenReads>,
+    /// The `last_seen_at` marks of player requests, batched across requests.
+    pub seen_marks: Arc<SeenMarks>,
     pub device_cache: Arc<DeviceCache>,
     pub snapshots: Arc<SnapshotCache>,
     /// The certificate the server serves https with, when it does (`--tls-cert`).

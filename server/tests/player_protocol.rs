@@ -960,6 +960,97 @@ async fn heartbeats_mark_screens_online_until_1_1_intervals_pass() {
     .await;
 }
 
+/// Any player request marks its screen as seen. The marks of requests made together are
+/// written in one statement (`player::seen_marks`); they never move a screen's mark back, and
+/// on PostgreSQL they skip a row a publish holds instead of queueing behind it.
+#[tokio::test]
+async fn requests_mark_their_screens_seen_without_waiting_for_a_locked_row() {
+    each_backend(|env| async move {
+        let base = serve(&env.state).await;
+        let (owner, store, first, _) = shop(&env).await;
+        let mut screens = vec![first];
+        for i in 0..11 {
+            let name = format!("Screen {i}");
+            let body = json!({"store_id": store, "name": name});
+            screens.push(env.create(&owner, "/api/v1/screens", body).await);
+        }
+        let mut tokens = Vec::new();
+        for &screen in &screens {
+            tokens.push(device_token(&env, screen).await);
+        }
+        let manifest = |token: String| {
+            let url = format!("{base}/api/player/v1/manifest");
+            async move {
+                client()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        let db = env.state.db.clone();
+        let seen = |screen: i64| {
+            let db = db.clone();
+            async move {
+                vitrin_server::db::sql("SELECT last_seen_at FROM screens WHERE id = $1")
+                    .bind(screen)
+                    .fetch_one::<(Option<i64>,)>(&db)
+                    .await
+                    .unwrap()
+                    .0
+            }
+        };
+
+        // Ten screens at once: each is marked by the time its answer arrives.
+        let before = vitrin_server::db::now_ms();
+        let requests: Vec<_> = tokens[..10]
+            .iter()
+            .map(|token| tokio::spawn(manifest(token.clone())))
+            .collect();
+        for request in requests {
+            assert_eq!(request.await.unwrap(), StatusCode::OK);
+        }
+        let after = vitrin_server::db::now_ms();
+        for &screen in &screens[..10] {
+            let at = seen(screen).await.expect("marked as seen");
+            assert!((before..=after).contains(&at), "screen {screen}: {at}");
+        }
+
+        // A later mark (a heartbeat's, written in between) is kept.
+        let later = after + 3_600_000;
+        vitrin_server::db::sql("UPDATE screens SET last_seen_at = $1 WHERE id = $2")
+            .bind(later)
+            .bind(screens[11])
+            .execute(&db)
+            .await
+            .unwrap();
+        assert_eq!(manifest(tokens[11].clone()).await, StatusCode::OK);
+        assert_eq!(seen(screens[11]).await, Some(later));
+
+        // A publish holding the screen's row does not hold up its player's request (SQLite
+        // has one writer and no row locks: there every write waits its turn).
+        if env.backend == "postgres" {
+            let mut publish = db.begin().await.unwrap();
+            vitrin_server::db::sql("SELECT id FROM screens WHERE id = $1 FOR UPDATE")
+                .bind(screens[10])
+                .fetch_all::<(i64,)>(&mut publish)
+                .await
+                .unwrap();
+            let answered = tokio::time::timeout(WAIT, manifest(tokens[10].clone())).await;
+            assert_eq!(
+                answered,
+                Ok(StatusCode::OK),
+                "answered while the row is locked"
+            );
+            publish.commit().await.unwrap();
+            assert_eq!(seen(screens[10]).await, None, "the locked row was skipped");
+        }
+    })
+    .await;
+}
+
 fn play(id: &str, start: &str, end: &str) -> Value {
     json!({"event_id": id, "content": 1, "playlist": 1, "zone": "main",
            "started_at": start, "ended_at": end})

@@ -160,7 +160,7 @@ pub async fn stream(
     device: Device,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    seen(&state, device).await?;
+    seen(&state, device).await;
     let token_hash = super::token_hash(&headers).ok_or(ApiError::Unauthenticated)?;
     let cursor = headers
         .get("last-event-id")

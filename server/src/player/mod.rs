@@ -5,6 +5,7 @@
 pub mod events;
 pub mod pairing;
 pub mod screen_reads;
+pub mod seen_marks;
 pub mod sync;
 pub mod telemetry;
 pub mod time;
@@ -71,25 +72,21 @@ async fn device_of(state: &AppState, token_hash: &str) -> Result<Device, ApiErro
 }
 
 /// Records that a screen was heard from (any authenticated request counts), at most once a
-/// minute per screen and instance: a database write on every manifest poll would serialize
-/// the busiest endpoint behind SQLite's single writer. Heartbeats always write, and they are
-/// what the online status is computed from.
-pub async fn seen(state: &AppState, device: Device) -> Result<(), ApiError> {
+/// minute per screen and instance, and in batches (`seen_marks`): a database write on every
+/// manifest poll would serialize the busiest endpoint behind SQLite's single writer, and the
+/// burst of them after a publish queued behind the next one on PostgreSQL. Heartbeats always
+/// write, and they are what the online status is computed from.
+pub async fn seen(state: &AppState, device: Device) {
     const EVERY_MS: i64 = 60_000;
     let now = now_ms();
     {
         let mut last = state.device_cache.seen.lock().expect("seen lock");
         match last.get(&device.screen.0) {
-            Some(at) if now - at < EVERY_MS => return Ok(()),
+            Some(at) if now - at < EVERY_MS => return,
             _ => last.insert(device.screen.0, now),
         };
     }
-    sql("UPDATE screens SET last_seen_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(device.screen.0)
-        .execute(&state.db)
-        .await?;
-    Ok(())
+    state.seen_marks.mark(device.screen, now).await;
 }
 
 /// The `/api/player/v1` routes.

@@ -66,7 +66,7 @@ pub async fn manifest(
     ApiQuery(wait): ApiQuery<Wait>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    seen(&state, device).await?;
+    seen(&state, device).await;
     // Subscribed before reading, so a change in between is not missed.
     let mut changes = state.push.subscribe(device.screen);
     let (mut version, mut hash) = current(&state, device).await?;

@@ -165,7 +165,7 @@ pub async fn plays(
             }),
         }
     }
-    seen(&state, device).await?;
+    seen(&state, device).await;
     // Every statement in one order (event id, then aggregate key): two batches of one screen
     // in flight at once (a retry overtaking its original) then lock rows in the same order
     // instead of deadlocking, which PostgreSQL answered with a 500.
