@@ -1,6 +1,7 @@
 //! Frame cost for BENCHMARKS.md: the real player against a Chromium kiosk showing the same
 //! board, on the same machine with no GPU (software rendering under Xvfb), at 1280×720 and
-//! 1920×1080.
+//! 1920×1080. The player runs once with each renderer: `gl` (the default; Mesa's llvmpipe
+//! here) and `wgpu` (Vulkan on Mesa's lavapipe here), the same-run reference for the choice.
 //!
 //! The board is the demo café's (`support::cafe_layout`): a Persian menu, a clock that changes
 //! each minute and a ticker moving at 120 px/s on a 1080-high screen. Chromium (Debian's, in
@@ -10,7 +11,7 @@
 //! are the CPU of every process of the side and of its X server (a full-window present costs
 //! the X server a copy too), in percent of one core, median of `CPU_WINDOWS` windows, and the
 //! resident memory at the end. A screenshot of each side is kept in the test artifacts
-//! (`frame_cost_{player,chromium}_{720,1080}p.png`).
+//! (`frame_cost_{player_gl,player_wgpu,chromium}_{720,1080}p.png`).
 //!
 //! `cargo bench -p vitrin-player --bench frame_cost` (needs Xvfb and Chromium). With
 //! `VITRIN_PERF_DIR=<dir>` it also records `perf record -g` of the player's last window there.
@@ -24,11 +25,13 @@ use std::time::Duration;
 
 use support::{
     Process, cpu_shares, first_frame_ms, have, median, pairing_code, pids_with, rss_mib, shop,
-    start_player, start_xvfb, until_event,
+    start_player_with, start_xvfb, until_event,
 };
 use vitrin_tests::browser::CHROMIUM;
 
 const SIZES: [(u32, u32); 2] = [(1280, 720), (1920, 1080)];
+/// The player's renderers (`--renderer`): the default first, the other as the reference.
+const RENDERERS: [&str; 2] = ["gl", "wgpu"];
 const CPU_WINDOWS: usize = 3;
 const CPU_SECS: u64 = 10;
 /// Time for each side to settle (first frames, font loading, caches) before measuring.
@@ -56,41 +59,18 @@ fn main() {
 
     let mut rows = Vec::new();
     for (width, height) in SIZES {
-        // The native player, paired once per size (its data directory is new).
-        let (xvfb, display) = start_xvfb(width, height);
-        let data = dir.path().join(format!("native-{height}"));
-        let player = start_player(&server.url(""), &data, &display, CPU_SECS);
-        let code = pairing_code(&player.events);
-        runtime.block_on(admin.pair_screen(&code, store, &format!("Native {height}p"), layout));
-        until_event(&player.events, "showing");
-        first_frame_ms(&player);
-        std::thread::sleep(SETTLE);
-        let pid = player.process.0.id();
-        let perf = std::env::var_os("VITRIN_PERF_DIR").map(|out| {
-            let out = Path::new(&out).join(format!("player-{height}p.data"));
-            Process(
-                Command::new("perf")
-                    .args(["record", "-g", "-F", "499", "-o"])
-                    .arg(&out)
-                    .args(["-p", &pid.to_string()])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("perf"),
-            )
-        });
-        let native = measure(|| vec![pid], xvfb.0.id());
-        support::screenshot(&display, &shot("player", height));
-        let native_rss = rss_mib(pid);
-        let fps = frame_rates(&player);
-        if let Some(mut perf) = perf {
-            // SIGINT makes perf write its file and stop.
-            // SAFETY: kill has no memory preconditions.
-            unsafe { libc::kill(perf.0.id() as i32, libc::SIGINT) };
-            let _ = perf.0.wait();
+        let mut natives = Vec::new();
+        for renderer in RENDERERS {
+            natives.push(native_side(
+                &runtime,
+                &server,
+                &admin,
+                (store, layout),
+                renderer,
+                (width, height),
+                dir.path(),
+            ));
         }
-        drop(player);
-        drop(xvfb);
 
         // Chromium in kiosk mode on a fresh profile, alone on its own X server.
         let (xvfb, display) = start_xvfb(width, height);
@@ -127,39 +107,92 @@ fn main() {
         let chromium_rss: f64 = pids().into_iter().map(rss_mib).sum();
         drop(_chromium);
         drop(xvfb);
-
-        rows.push((
-            width,
-            height,
-            native,
-            native_rss,
-            fps,
-            chromium,
-            chromium_rss,
-        ));
+        rows.push((width, height, natives, chromium, chromium_rss));
     }
 
-    println!(
-        "| screen | Vitrin player CPU (process + X server) | player frames/s | Chromium kiosk CPU \
-         (all processes + X server) | ratio | player RSS | Chromium RSS (sum) |"
-    );
-    println!("|---|---|---|---|---|---|---|");
-    for (width, height, native, native_rss, fps, chromium, chromium_rss) in rows {
+    println!("| screen | side | CPU (processes + X server) | frames/s | ÷ Chromium's CPU | RSS |");
+    println!("|---|---|---|---|---|---|");
+    for (width, height, natives, chromium, chromium_rss) in rows {
+        for native in natives {
+            println!(
+                "| {width}×{height} | Vitrin player, --renderer {} | **{:.1} %** ({:.1} + {:.1}; \
+                 windows {:.1?}) | {:.1?} | {:.2}× | {:.0} MiB |",
+                native.renderer,
+                native.cpu.total,
+                native.cpu.process,
+                native.cpu.x_server,
+                native.cpu.windows,
+                native.fps,
+                native.cpu.total / chromium.total.max(0.1),
+                native.rss,
+            );
+        }
         println!(
-            "| {width}×{height} | **{:.1} %** ({:.1} + {:.1}; windows {:.1?}) | {fps:.1?} | \
-             **{:.1} %** ({:.1} + {:.1}; windows {:.1?}) | {:.2}× | {:.0} MiB | {:.0} MiB |",
-            native.total,
-            native.process,
-            native.x_server,
-            native.windows,
-            chromium.total,
-            chromium.process,
-            chromium.x_server,
-            chromium.windows,
-            native.total / chromium.total.max(0.1),
-            native_rss,
-            chromium_rss,
+            "| {width}×{height} | Chromium kiosk (all processes) | **{:.1} %** ({:.1} + {:.1}; \
+             windows {:.1?}) | — | 1× | {:.0} MiB (sum) |",
+            chromium.total, chromium.process, chromium.x_server, chromium.windows, chromium_rss,
         );
+    }
+}
+
+/// What one run of the native player cost.
+struct Native {
+    renderer: &'static str,
+    cpu: Cpu,
+    fps: Vec<f64>,
+    rss: f64,
+}
+
+/// Runs the native player with `renderer` on its own Xvfb, paired afresh (a new data
+/// directory), and measures it.
+fn native_side(
+    runtime: &tokio::runtime::Runtime,
+    server: &vitrin_tests::TestServer,
+    admin: &vitrin_tests::Admin,
+    (store, layout): (i64, i64),
+    renderer: &'static str,
+    (width, height): (u32, u32),
+    dir: &Path,
+) -> Native {
+    let (xvfb, display) = start_xvfb(width, height);
+    let data = dir.join(format!("native-{renderer}-{height}"));
+    let env = [("VITRIN_RENDERER", renderer)];
+    let player = start_player_with(&server.url(""), &data, &display, CPU_SECS, &env);
+    let code = pairing_code(&player.events);
+    let name = format!("Native {renderer} {height}p");
+    runtime.block_on(admin.pair_screen(&code, store, &name, layout));
+    until_event(&player.events, "showing");
+    first_frame_ms(&player);
+    std::thread::sleep(SETTLE);
+    let pid = player.process.0.id();
+    let perf = std::env::var_os("VITRIN_PERF_DIR").map(|out| {
+        let out = Path::new(&out).join(format!("player-{renderer}-{height}p.data"));
+        Process(
+            Command::new("perf")
+                .args(["record", "-g", "-F", "499", "-o"])
+                .arg(&out)
+                .args(["-p", &pid.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("perf"),
+        )
+    });
+    let cpu = measure(|| vec![pid], xvfb.0.id());
+    support::screenshot(&display, &shot(&format!("player_{renderer}"), height));
+    let rss = rss_mib(pid);
+    let fps = frame_rates(&player);
+    if let Some(mut perf) = perf {
+        // SIGINT makes perf write its file and stop.
+        // SAFETY: kill has no memory preconditions.
+        unsafe { libc::kill(perf.0.id() as i32, libc::SIGINT) };
+        let _ = perf.0.wait();
+    }
+    Native {
+        renderer,
+        cpu,
+        fps,
+        rss,
     }
 }
 

@@ -8,6 +8,9 @@
 //!   zones (`main_side_ticker`), with `FLOOR_FILL=1` painting zone backgrounds under them as
 //!   the player did before it left them to the cleared frame.
 //!
+//!
+//! `FLOOR_RENDERER=wgpu` draws with wgpu instead of glow (the player's `--renderer`).
+//!
 //! `DISPLAY=:n FLOOR_DRAW=menu,clock,ticker cargo run --release -p vitrin-player --features window --example frame_floor`
 
 use std::time::{Duration, Instant};
@@ -134,6 +137,10 @@ fn main() {
             .with_decorations(false)
             .with_position([0.0, 0.0])
             .with_inner_size([w.parse::<f32>().unwrap(), h.parse::<f32>().unwrap()]),
+        renderer: match std::env::var("FLOOR_RENDERER").as_deref() {
+            Ok("wgpu") => eframe::Renderer::Wgpu,
+            _ => eframe::Renderer::Glow,
+        },
         ..Default::default()
     };
     let menu = serde_json::from_value(serde_json::json!({

@@ -69,6 +69,11 @@ pub struct Config {
     #[arg(long)]
     pub windowed: bool,
 
+    /// How the window is drawn: gl (OpenGL or OpenGL ES, the widest supported and, without a
+    /// GPU, Mesa's llvmpipe at a quarter of the CPU per frame of wgpu) or wgpu (Vulkan).
+    #[arg(long, env = "VITRIN_RENDERER", value_enum, default_value_t = Renderer::Gl)]
+    pub renderer: Renderer,
+
     /// Disk the media cache may use, in MiB.
     #[arg(
         long,
@@ -93,6 +98,15 @@ pub struct Config {
     /// Test clock: simulated seconds per real second.
     #[arg(long, value_name = "FACTOR", hide = true, default_value_t = 1.0)]
     pub clock_speed: f64,
+}
+
+/// The graphics API the window draws with (`--renderer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Renderer {
+    /// OpenGL (ES) through EGL or GLX.
+    Gl,
+    /// wgpu: Vulkan, or OpenGL when there is no Vulkan driver.
+    Wgpu,
 }
 
 /// An `http(s)://host[:port][/base/path][#pin=sha256//…,…]` server address.

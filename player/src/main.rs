@@ -77,7 +77,15 @@ fn main() -> ExitCode {
     };
     #[cfg(feature = "window")]
     if let Some(events) = events {
-        return run_window(&runtime, engine, events, config.windowed, server, started);
+        return run_window(
+            &runtime,
+            engine,
+            events,
+            config.windowed,
+            config.renderer,
+            server,
+            started,
+        );
     }
     #[cfg(not(feature = "window"))]
     let _ = (events, server, started);
@@ -94,6 +102,7 @@ fn run_window(
     engine: std::sync::Arc<Engine>,
     events: tokio::sync::mpsc::UnboundedReceiver<Event>,
     windowed: bool,
+    renderer: vitrin_player::Renderer,
     server: String,
     started: std::time::Instant,
 ) -> ExitCode {
@@ -114,6 +123,10 @@ fn run_window(
     });
     let options = eframe::NativeOptions {
         viewport: kiosk::viewport(windowed),
+        renderer: match renderer {
+            vitrin_player::Renderer::Gl => eframe::Renderer::Glow,
+            vitrin_player::Renderer::Wgpu => eframe::Renderer::Wgpu,
+        },
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -136,11 +149,15 @@ fn run_window(
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(eframe::Error::Wgpu(e)) => {
+        Err(
+            e @ (eframe::Error::Wgpu(_)
+            | eframe::Error::Glutin(_)
+            | eframe::Error::NoGlutinConfigs(..)),
+        ) => {
             eprintln!(
                 "vitrin-player: no GPU driver can draw the window ({e}): the player needs the \
                  GPU's Mesa driver or, without one, Mesa's software renderers (Debian packages \
-                 mesa-vulkan-drivers and libgl1-mesa-dri)"
+                 libgl1-mesa-dri and libegl1 for --renderer gl, mesa-vulkan-drivers for wgpu)"
             );
             ExitCode::FAILURE
         }

@@ -251,8 +251,10 @@ fn the_player_without_a_display_server_says_so() {
     assert!(stderr.contains("--headless"), "{stderr}");
 }
 
-/// On a display whose GPU has no usable driver (here: Xvfb with Vulkan as the only backend
-/// and no Vulkan driver), the player names the driver packages instead of wgpu's error alone.
+/// On a display whose GPU has no usable driver, the player names the driver packages instead
+/// of the graphics library's error alone: with its default OpenGL renderer (here Mesa cannot
+/// load any driver) and with `--renderer wgpu` (here Vulkan is the only backend and has no
+/// driver).
 #[test]
 fn the_player_without_a_gpu_driver_says_so() {
     if !have("Xvfb", "-help") {
@@ -260,17 +262,31 @@ fn the_player_without_a_gpu_driver_says_so() {
     }
     let (_xvfb, display) = start_xvfb(640, 360);
     let dir = tempfile::tempdir().unwrap();
-    let stderr = stderr_of_failure(
-        player_without_a_server(&dir.path().join("player"))
+    let without_gl = stderr_of_failure(
+        player_without_a_server(&dir.path().join("gl"))
             .arg("--windowed")
+            .env("DISPLAY", &display)
+            .env("LIBGL_DRIVERS_PATH", "/nonexistent"),
+    );
+    assert!(
+        without_gl.contains("no GPU driver can draw the window"),
+        "{without_gl}"
+    );
+    assert!(without_gl.contains("libgl1-mesa-dri"), "{without_gl}");
+    let without_vulkan = stderr_of_failure(
+        player_without_a_server(&dir.path().join("wgpu"))
+            .args(["--windowed", "--renderer", "wgpu"])
             .env("DISPLAY", &display)
             .env("WGPU_BACKEND", "vulkan")
             .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
             .env("VK_DRIVER_FILES", "/nonexistent/icd.json"),
     );
     assert!(
-        stderr.contains("no GPU driver can draw the window"),
-        "{stderr}"
+        without_vulkan.contains("no GPU driver can draw the window"),
+        "{without_vulkan}"
     );
-    assert!(stderr.contains("mesa-vulkan-drivers"), "{stderr}");
+    assert!(
+        without_vulkan.contains("mesa-vulkan-drivers"),
+        "{without_vulkan}"
+    );
 }

@@ -429,7 +429,19 @@ pub struct Player {
 }
 
 pub fn start_player(server: &str, data_dir: &Path, display: &str, frame_stats: u64) -> Player {
+    start_player_with(server, data_dir, display, frame_stats, &[])
+}
+
+/// [`start_player`] with more environment variables (e.g. `VITRIN_RENDERER`).
+pub fn start_player_with(
+    server: &str,
+    data_dir: &Path,
+    display: &str,
+    frame_stats: u64,
+    env: &[(&str, &str)],
+) -> Player {
     let mut command = player_command(server, data_dir, display);
+    command.envs(env.iter().copied());
     command.stderr(Stdio::piped());
     if frame_stats > 0 {
         command.env(
