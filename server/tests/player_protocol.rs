@@ -75,6 +75,21 @@ fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// The status of a manifest request to `base` with `token`; the future owns its arguments, so
+/// it can be spawned.
+fn manifest_status(base: &str, token: &str) -> impl Future<Output = StatusCode> + use<> {
+    let (url, token) = (format!("{base}/api/player/v1/manifest"), token.to_owned());
+    async move {
+        client()
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+}
+
 #[tokio::test]
 async fn pairing_hands_out_a_device_token_once() {
     each_backend(|env| async move {
@@ -257,20 +272,9 @@ async fn device_tokens_can_be_rotated_and_revoked() {
         let base = serve(&env.state).await;
         let (owner, _, screen, _) = shop(&env).await;
         let token = device_token(&env, screen).await;
-        let get = |token: String| {
-            let url = format!("{base}/api/player/v1/manifest");
-            async move {
-                client()
-                    .get(url)
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-            }
-        };
-        assert_eq!(get(token.clone()).await, 200);
-        assert_eq!(get("vd_unknown".into()).await, 401);
+        let get = |token: &str| manifest_status(&base, token);
+        assert_eq!(get(&token).await, 200);
+        assert_eq!(get("vd_unknown").await, 401);
         // The scheme's name is case-insensitive, as HTTP says.
         let lower = client()
             .get(format!("{base}/api/player/v1/manifest"))
@@ -288,11 +292,11 @@ async fn device_tokens_can_be_rotated_and_revoked() {
         let problem: Value = unauthenticated.json().await.unwrap();
         assert_eq!(problem["type"], "unauthenticated");
         // A user's session is not a device token.
-        assert_eq!(get("vs_whatever".into()).await, 401);
+        assert_eq!(get("vs_whatever").await, 401);
 
         let new_token = rotate(&base, &token).await;
-        assert_eq!(get(token).await, 401);
-        assert_eq!(get(new_token.clone()).await, 200);
+        assert_eq!(get(&token).await, 401);
+        assert_eq!(get(&new_token).await, 200);
 
         let (status, _) = env
             .post(
@@ -302,7 +306,7 @@ async fn device_tokens_can_be_rotated_and_revoked() {
             )
             .await;
         assert_eq!(status, 204);
-        assert_eq!(get(new_token).await, 401);
+        assert_eq!(get(&new_token).await, 401);
     })
     .await;
 }
@@ -321,29 +325,23 @@ async fn a_revoked_token_is_refused_by_every_instance() {
     let mut config = (*env.state.config).clone();
     config.data_dir = env.dir.path().join("b");
     let b = serve(&vitrin_server::AppState::open(config).await.unwrap()).await;
-    let status = |base: &str, token: &str| {
-        let (url, token) = (format!("{base}/api/player/v1/manifest"), token.to_owned());
-        async move {
-            let response = client().get(url).bearer_auth(token).send().await.unwrap();
-            response.status()
-        }
-    };
+
     // Both instances have checked (and cached) the token.
-    assert_eq!(status(&a, &token).await, 200);
-    assert_eq!(status(&b, &token).await, 200);
+    assert_eq!(manifest_status(&a, &token).await, 200);
+    assert_eq!(manifest_status(&b, &token).await, 200);
 
     // The token is rotated through B: A refuses the old one.
     let token_2 = rotate(&b, &token).await;
     let deadline = std::time::Instant::now() + WAIT;
-    while status(&a, &token).await != 401 {
+    while manifest_status(&a, &token).await != 401 {
         assert!(
             std::time::Instant::now() < deadline,
             "A still takes the rotated-out token"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(status(&a, &token_2).await, 200);
-    assert_eq!(status(&b, &token_2).await, 200);
+    assert_eq!(manifest_status(&a, &token_2).await, 200);
+    assert_eq!(manifest_status(&b, &token_2).await, 200);
 
     // Unpaired through A's API: B refuses the token it had cached and ends its stream.
     let mut on_b = open_stream(&b, &token_2).await;
@@ -356,7 +354,7 @@ async fn a_revoked_token_is_refused_by_every_instance() {
         .await;
     assert_eq!(code, 204);
     let deadline = std::time::Instant::now() + WAIT;
-    while status(&b, &token_2).await != 401 {
+    while manifest_status(&b, &token_2).await != 401 {
         assert!(
             std::time::Instant::now() < deadline,
             "B still takes an unpaired token"
@@ -978,18 +976,7 @@ async fn requests_mark_their_screens_seen_without_waiting_for_a_locked_row() {
         for &screen in &screens {
             tokens.push(device_token(&env, screen).await);
         }
-        let manifest = |token: String| {
-            let url = format!("{base}/api/player/v1/manifest");
-            async move {
-                client()
-                    .get(url)
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-            }
-        };
+        let manifest = |token: &str| manifest_status(&base, token);
         let db = env.state.db.clone();
         let seen = |screen: i64| {
             let db = db.clone();
@@ -1007,7 +994,7 @@ async fn requests_mark_their_screens_seen_without_waiting_for_a_locked_row() {
         let before = vitrin_server::db::now_ms();
         let requests: Vec<_> = tokens[..10]
             .iter()
-            .map(|token| tokio::spawn(manifest(token.clone())))
+            .map(|token| tokio::spawn(manifest(token)))
             .collect();
         for request in requests {
             assert_eq!(request.await.unwrap(), StatusCode::OK);
@@ -1026,7 +1013,7 @@ async fn requests_mark_their_screens_seen_without_waiting_for_a_locked_row() {
             .execute(&db)
             .await
             .unwrap();
-        assert_eq!(manifest(tokens[11].clone()).await, StatusCode::OK);
+        assert_eq!(manifest(&tokens[11]).await, StatusCode::OK);
         assert_eq!(seen(screens[11]).await, Some(later));
 
         // A publish holding the screen's row does not hold up its player's request (SQLite
@@ -1038,7 +1025,7 @@ async fn requests_mark_their_screens_seen_without_waiting_for_a_locked_row() {
                 .fetch_all::<(i64,)>(&mut publish)
                 .await
                 .unwrap();
-            let answered = tokio::time::timeout(WAIT, manifest(tokens[10].clone())).await;
+            let answered = tokio::time::timeout(WAIT, manifest(&tokens[10])).await;
             assert_eq!(
                 answered,
                 Ok(StatusCode::OK),
