@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use vitrin_shared::brand::BrandKit;
 use vitrin_shared::content::{ContentItem, ContentKind, TickerSource};
 use vitrin_shared::feed::{FeedData, FeedSnapshot};
 use vitrin_shared::ids::{
@@ -20,7 +21,7 @@ use vitrin_shared::ids::{
 use vitrin_shared::layout::{Layout, Template, ZoneBinding};
 use vitrin_shared::manifest::{Manifest, Orientation, ScreenSettings};
 use vitrin_shared::playlist::{Playlist, PlaylistEntry, Transition};
-use vitrin_shared::schedule::hours::PowerSchedule;
+use vitrin_shared::schedule::hours::{Daypart, PowerSchedule, StoreHours};
 use vitrin_shared::schedule::{ScheduleRule, Scope, Target};
 
 use crate::db::{Db, DbError, DbResult, Tx, sql};
@@ -38,18 +39,43 @@ struct ScreenRow {
     heartbeat_secs: i64,
     manifest_version: i64,
     manifest_hash: String,
+    sleep_when_closed: bool,
+    wake_minutes_before: i64,
+    /// JSON: the screen's place in a wall (`WallTile`).
+    wall: Option<String>,
+}
+
+/// What a store gives each of its screens' settings, read and parsed once per store: a
+/// franchise's 20,000 screens share a few hundred stores.
+#[derive(sqlx::FromRow)]
+struct StoreRow {
+    id: i64,
     timezone: String,
     /// JSON: the store's own hours, and the organization's.
     store_hours: Option<String>,
     org_hours: Option<String>,
     /// JSON: the store's dayparts, else the organization's.
     dayparts: Option<String>,
-    sleep_when_closed: bool,
-    wake_minutes_before: i64,
     /// JSON: the store's brand kit, else the organization's.
     brand: Option<String>,
-    /// JSON: the screen's place in a wall (`WallTile`).
-    wall: Option<String>,
+}
+
+struct StoreSettings {
+    timezone: String,
+    hours: Option<StoreHours>,
+    dayparts: Vec<Daypart>,
+    brand: BrandKit,
+}
+
+impl From<StoreRow> for StoreSettings {
+    fn from(row: StoreRow) -> Self {
+        StoreSettings {
+            timezone: row.timezone,
+            hours: store_time::in_force_json(row.store_hours.as_deref(), row.org_hours.as_deref()),
+            dayparts: store_time::parse_dayparts(row.dayparts.as_deref()),
+            brand: brand::in_force_json(row.brand.as_deref()),
+        }
+    }
 }
 
 /// A named JSON document row (content, playlist, layout, rule).
@@ -74,6 +100,8 @@ pub fn decode_doc<T: DeserializeOwned>(row: &DocRow) -> DbResult<T> {
 /// Everything of one organization that can appear in a manifest.
 pub struct OrgSnapshot {
     screens: Vec<ScreenRow>,
+    /// The stores of `screens`, by id.
+    stores: HashMap<i64, StoreSettings>,
     groups: HashMap<i64, Vec<GroupId>>,
     tags: HashMap<i64, Vec<String>>,
     layouts: BTreeMap<LayoutId, Layout>,
@@ -86,13 +114,13 @@ pub struct OrgSnapshot {
     prices: HashMap<i64, BTreeMap<ContentId, Vec<PriceOverride>>>,
     /// Approved reviews, newest first, for reviews content (`domain::customers::feedback`).
     reviews: Vec<ApprovedReview>,
+    /// Some reviews content shows only the screen's own store's reviews.
+    reviews_per_store: bool,
 }
 
 const SCREEN_COLUMNS: &str = "s.id, s.store_id, s.name, s.orientation, s.default_layout_id, \
-     s.heartbeat_secs, s.manifest_version, s.manifest_hash, st.timezone, \
-     st.hours AS store_hours, o.hours AS org_hours, \
-     COALESCE(st.dayparts, o.dayparts) AS dayparts, \
-     s.sleep_when_closed, s.wake_minutes_before, COALESCE(st.brand, o.brand) AS brand, s.wall";
+     s.heartbeat_secs, s.manifest_version, s.manifest_hash, \
+     s.sleep_when_closed, s.wake_minutes_before, s.wall";
 
 impl OrgSnapshot {
     pub async fn load(ex: &mut Tx, org: OrgId) -> DbResult<OrgSnapshot> {
@@ -114,13 +142,28 @@ impl OrgSnapshot {
             }
         };
         let screens: Vec<ScreenRow> = sql(format!(
-            "SELECT {SCREEN_COLUMNS} FROM screens s JOIN stores st ON st.id = s.store_id \
-             JOIN orgs o ON o.id = s.org_id WHERE s.org_id = $1{} ORDER BY s.id",
+            "SELECT {SCREEN_COLUMNS} FROM screens s WHERE s.org_id = $1{} ORDER BY s.id",
             among("s.id")
         ))
         .bind(org.0)
         .fetch_all(&mut *ex)
         .await?;
+        let stores: Vec<StoreRow> = sql(
+            "SELECT st.id, st.timezone, st.hours AS store_hours, o.hours AS org_hours, \
+             COALESCE(st.dayparts, o.dayparts) AS dayparts, \
+             COALESCE(st.brand, o.brand) AS brand \
+             FROM stores st JOIN orgs o ON o.id = st.org_id WHERE st.org_id = $1",
+        )
+        .bind(org.0)
+        .fetch_all(&mut *ex)
+        .await?;
+        let stores: HashMap<i64, StoreSettings> =
+            stores.into_iter().map(|row| (row.id, row.into())).collect();
+        // A screen always has its store (a foreign key); the join this replaces said so too.
+        let screens = screens
+            .into_iter()
+            .filter(|screen| stores.contains_key(&screen.store_id))
+            .collect();
         let mut groups: HashMap<i64, Vec<GroupId>> = HashMap::new();
         let rows: Vec<(i64, i64)> = sql(format!(
             "SELECT m.screen_id, m.group_id FROM group_members m \
@@ -145,13 +188,26 @@ impl OrgSnapshot {
         for (screen, tag) in rows {
             tags.entry(screen).or_default().push(tag);
         }
+        let content: BTreeMap<ContentId, ContentItem> =
+            load_docs(ex, "content", org, |c: &ContentItem| c.id).await?;
+        let reviews_per_store = content.values().any(|c| {
+            matches!(
+                c.kind,
+                ContentKind::Reviews {
+                    own_store: true,
+                    ..
+                }
+            )
+        });
         Ok(OrgSnapshot {
             screens,
+            stores,
             groups,
             tags,
             layouts: load_docs(ex, "layouts", org, |l: &Layout| l.id).await?,
             playlists: load_docs(ex, "playlists", org, |p: &Playlist| p.id).await?,
-            content: load_docs(ex, "content", org, |c: &ContentItem| c.id).await?,
+            content,
+            reviews_per_store,
             rules: load_docs(ex, "rules", org, |r: &ScheduleRule| r.id)
                 .await?
                 .into_values()
@@ -297,25 +353,23 @@ impl OrgSnapshot {
             .collect()
     }
 
-    fn settings(screen: &ScreenRow) -> ScreenSettings {
+    fn settings(&self, screen: &ScreenRow) -> ScreenSettings {
+        let store = &self.stores[&screen.store_id];
         ScreenSettings {
             id: ScreenId(screen.id),
             name: screen.name.clone(),
             store: StoreId(screen.store_id),
-            timezone: screen.timezone.clone(),
+            timezone: store.timezone.clone(),
             orientation: parse_orientation(&screen.orientation),
             default_layout: screen.default_layout_id.map(LayoutId),
             heartbeat_secs: screen.heartbeat_secs as u32,
-            hours: store_time::in_force_json(
-                screen.store_hours.as_deref(),
-                screen.org_hours.as_deref(),
-            ),
-            dayparts: store_time::parse_dayparts(screen.dayparts.as_deref()),
+            hours: store.hours.clone(),
+            dayparts: store.dayparts.clone(),
             power: PowerSchedule {
                 sleep_when_closed: screen.sleep_when_closed,
                 wake_minutes_before: screen.wake_minutes_before.clamp(0, 120) as u16,
             },
-            brand: brand::in_force_json(screen.brand.as_deref()),
+            brand: store.brand.clone(),
             wall: screen
                 .wall
                 .as_deref()
@@ -326,18 +380,8 @@ impl OrgSnapshot {
     /// The screen's store when its body depends on it: the store has menu prices of its own,
     /// or some reviews content shows only the screen's own store's reviews.
     fn store_key(&self, screen: &ScreenRow) -> Option<i64> {
-        let own_reviews = || {
-            self.content.values().any(|c| {
-                matches!(
-                    c.kind,
-                    ContentKind::Reviews {
-                        own_store: true,
-                        ..
-                    }
-                )
-            })
-        };
-        (self.prices.contains_key(&screen.store_id) || own_reviews()).then_some(screen.store_id)
+        (self.reviews_per_store || self.prices.contains_key(&screen.store_id))
+            .then_some(screen.store_id)
     }
 
     /// The manifest of one screen of this organization.
@@ -354,7 +398,7 @@ impl OrgSnapshot {
             api_version: vitrin_shared::API_VERSION,
             version: screen.manifest_version as u64,
             server_time,
-            screen: Self::settings(screen),
+            screen: self.settings(screen),
             layouts: body.layouts,
             playlists: body.playlists,
             content: body.content,
@@ -383,7 +427,7 @@ impl OrgSnapshot {
                         let body = self.body(rules, layout.map(LayoutId), *store);
                         Sha256::digest(serde_json::to_vec(&body).expect("bodies serialize")).into()
                     });
-                let settings = serde_json::to_vec(&Self::settings(screen)).expect("serializes");
+                let settings = serde_json::to_vec(&self.settings(screen)).expect("serializes");
                 let mut hasher = Sha256::new();
                 hasher.update(vitrin_shared::API_VERSION.to_be_bytes());
                 hasher.update(&settings);

@@ -214,3 +214,43 @@ async fn a_publish_on_one_instance_reaches_a_screen_on_another() {
     let command = on_a.next(WAIT).await.expect("A relays B's command");
     assert_eq!(command.data["command"], "refresh");
 }
+
+/// A publish to more screens than one `NOTIFY` payload holds is sent as several payloads in
+/// one statement; every screen's stream on every instance is woken, as news (its device token
+/// stays trusted).
+#[tokio::test]
+async fn an_announcement_to_1234_screens_reaches_every_one_through_postgres() {
+    use vitrin_server::push::{Hub, Poke, announce, start_listener};
+    use vitrin_shared::ids::ScreenId;
+
+    if !backends().contains(&"postgres") {
+        eprintln!("PostgreSQL is not configured; this test needs its NOTIFY");
+        return;
+    }
+    let env = TestEnv::new("postgres").await;
+    let hub = std::sync::Arc::new(Hub::default());
+    let screens: Vec<ScreenId> = (1..=1234).map(ScreenId).collect();
+    let mut streams: Vec<_> = screens.iter().map(|s| hub.subscribe(*s)).collect();
+    start_listener(&env.state.db, &hub);
+    // Once listening, the listener wakes everyone (it may have missed something).
+    tokio::time::timeout(WAIT, streams[0].changed())
+        .await
+        .expect("the listener starts")
+        .unwrap();
+    let devices_before: Vec<_> = streams.iter_mut().map(|s| *s.borrow_and_update()).collect();
+
+    let mut tx = env.state.db.begin().await.unwrap();
+    announce(&mut tx, &screens, Poke::News).await.unwrap();
+    tx.commit().await.unwrap();
+    for (stream, before) in streams.iter_mut().zip(devices_before) {
+        tokio::time::timeout(WAIT, stream.changed())
+            .await
+            .expect("every screen is told")
+            .unwrap();
+        assert_eq!(
+            *stream.borrow_and_update(),
+            before,
+            "news, not a device poke"
+        );
+    }
+}

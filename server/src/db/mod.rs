@@ -243,6 +243,57 @@ pub fn sql(text: impl Into<Cow<'static, str>>) -> Query {
     }
 }
 
+/// The statement as SQLite should see it: `$1 … $n`, each once and in order (nearly every
+/// statement here), become anonymous `?`. sqlx-sqlite asks SQLite for the name of every
+/// parameter while binding, and SQLite finds a named parameter's name by a linear scan, so
+/// a batched statement of 3,000 `$N` parameters cost 4.5 million steps to bind (9 % of the
+/// server's time in a publish to 9,000 screens). Anonymous parameters have no name to look
+/// up. Any other use of `$N` (one repeated, out of order) is left as written.
+fn sqlite_text(text: Cow<'static, str>) -> Cow<'static, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut expected = 1_u64;
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            // A string literal or a quoted name: its `$` is not a parameter.
+            quote @ (b'\'' | b'"') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'$' => {
+                let digits = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let number = text[i + 1..i + 1 + digits].parse::<u64>().ok();
+                if number != Some(expected) {
+                    return text;
+                }
+                expected += 1;
+                out.push_str(&text[copied..i]);
+                out.push('?');
+                i += 1 + digits;
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if expected == 1 {
+        return text;
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
 macro_rules! bind_all {
     ($query:expr, $args:expr) => {{
         let mut query = $query;
@@ -267,18 +318,22 @@ impl Query {
     pub async fn execute<'a>(self, ex: impl Into<Ex<'a>>) -> DbResult<u64> {
         let Query { sql: text, args } = self;
         let result = match ex.into() {
-            Ex::Db(Db::Sqlite(pool, _)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()),
+            Ex::Db(Db::Sqlite(pool, _)) => {
+                bind_all!(sqlx::query(AssertSqlSafe(sqlite_text(text))), &args)
+                    .execute(pool)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
             Ex::Db(Db::Postgres(pool)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected()),
-            Ex::Tx(Tx::Sqlite(tx, _)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
-                .execute(&mut **tx)
-                .await
-                .map(|r| r.rows_affected()),
+            Ex::Tx(Tx::Sqlite(tx, _)) => {
+                bind_all!(sqlx::query(AssertSqlSafe(sqlite_text(text))), &args)
+                    .execute(&mut **tx)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
             Ex::Tx(Tx::Postgres(tx)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
                 .execute(&mut **tx)
                 .await
@@ -291,9 +346,12 @@ impl Query {
         let Query { sql: text, args } = self;
         let result = match ex.into() {
             Ex::Db(Db::Sqlite(pool, _)) => {
-                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
-                    .fetch_all(pool)
-                    .await
+                bind_all!(
+                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
+                    &args
+                )
+                .fetch_all(pool)
+                .await
             }
             Ex::Db(Db::Postgres(pool)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
@@ -301,9 +359,12 @@ impl Query {
                     .await
             }
             Ex::Tx(Tx::Sqlite(tx, _)) => {
-                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
-                    .fetch_all(&mut **tx)
-                    .await
+                bind_all!(
+                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
+                    &args
+                )
+                .fetch_all(&mut **tx)
+                .await
             }
             Ex::Tx(Tx::Postgres(tx)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
@@ -318,9 +379,12 @@ impl Query {
         let Query { sql: text, args } = self;
         let result = match ex.into() {
             Ex::Db(Db::Sqlite(pool, _)) => {
-                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
-                    .fetch_optional(pool)
-                    .await
+                bind_all!(
+                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
+                    &args
+                )
+                .fetch_optional(pool)
+                .await
             }
             Ex::Db(Db::Postgres(pool)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
@@ -328,9 +392,12 @@ impl Query {
                     .await
             }
             Ex::Tx(Tx::Sqlite(tx, _)) => {
-                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
-                    .fetch_optional(&mut **tx)
-                    .await
+                bind_all!(
+                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
+                    &args
+                )
+                .fetch_optional(&mut **tx)
+                .await
             }
             Ex::Tx(Tx::Postgres(tx)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
@@ -362,6 +429,54 @@ pub fn now_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_sees_numbered_parameters_in_order_as_anonymous_ones() {
+        let text = |s: &'static str| sqlite_text(Cow::Borrowed(s)).into_owned();
+        assert_eq!(
+            text("UPDATE s SET v = $1 WHERE id IN ($2, $3) AND n = '$9' -- $7\n AND \"$x\" = $4"),
+            "UPDATE s SET v = ? WHERE id IN (?, ?) AND n = '$9' -- $7\n AND \"$x\" = ?"
+        );
+        assert_eq!(text("SELECT 'it''s $1', $1"), "SELECT 'it''s $1', ?");
+        // Repeated or out of order: the numbers carry meaning, so the text stays.
+        for kept in [
+            "SELECT $1, $1",
+            "SELECT $2, $1",
+            "SELECT $1, $3",
+            "SELECT $a",
+            "SELECT 1",
+        ] {
+            assert_eq!(text(kept), kept);
+        }
+    }
+
+    /// A batched statement binds each value to its own place once the text is rewritten.
+    #[tokio::test]
+    async fn a_statement_of_thousands_of_parameters_binds_each_in_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        sql("CREATE TABLE pairs (k BIGINT NOT NULL, v TEXT NOT NULL)")
+            .execute(&db)
+            .await
+            .unwrap();
+        let rows: Vec<String> = (0..1500)
+            .map(|n| format!("(${}, ${})", 2 * n + 1, 2 * n + 2))
+            .collect();
+        let mut insert = sql(format!(
+            "INSERT INTO pairs (k, v) VALUES {}",
+            rows.join(", ")
+        ));
+        for n in 0..1500_i64 {
+            insert = insert.bind(n).bind(format!("v{n}"));
+        }
+        assert_eq!(insert.execute(&db).await.unwrap(), 1500);
+        let wrong: i64 = sql("SELECT COUNT(*) FROM pairs WHERE v <> 'v' || k")
+            .fetch_i64(&db)
+            .await
+            .unwrap();
+        assert_eq!(wrong, 0);
+    }
 
     /// More writers than SQLite's own waiting would let through: each holds the write lock
     /// for 0.9 s, twelve of them need longer than the 10 s busy timeout. Queued by `begin`,

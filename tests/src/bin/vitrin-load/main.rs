@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! vitrin-load push    [--players N] [--publishes K] [--tokens db|pair] [--addresses A]
+//!                     [--postgres ADMIN_URL]
 //! vitrin-load scale   --postgres ADMIN_URL [--players N] [--instances I] [--publishes K]
 //!                     [--play-every S] [--outage-secs S]
 //! vitrin-load idle    [--players M] [--secs S]
@@ -326,8 +327,15 @@ async fn push(args: &Args) {
     // the players spread over 127.0.0.1, 127.0.0.2, … as a fleet comes from many addresses.
     let addresses: u8 = args.get("addresses", 1);
     let bind = (addresses > 1).then(|| SocketAddr::from(([0, 0, 0, 0], free_addr().port())));
+    // `--postgres ADMIN_URL`: the server on a fresh PostgreSQL database instead of SQLite.
+    let postgres: String = args.get("postgres", String::new());
+    let database_url = match postgres.as_str() {
+        "" => None,
+        admin => Some(fresh_postgres_database(admin, "vitrin_bench_push").await),
+    };
     let backing = Backing {
         bind,
+        database_url: database_url.as_deref(),
         ..Backing::default()
     };
     let s = setup_on(text("v0"), &backing).await;
