@@ -8,6 +8,9 @@
 //!   zones (`main_side_ticker`), with `FLOOR_FILL=1` painting zone backgrounds under them as
 //!   the player did before it left them to the cleared frame.
 //!
+//! `FLOOR_DAMAGE=ticker` lays out and tessellates every zone as usual but clips all drawing
+//! to the ticker's strip: the floor of a renderer that shades only what changed between
+//! frames (eframe still clears and presents the whole window).
 //!
 //! `FLOOR_RENDERER=wgpu` draws with wgpu instead of glow (the player's `--renderer`).
 //!
@@ -33,6 +36,7 @@ impl MediaTextures for NoMedia {
 struct Floor {
     draw: String,
     fill_zones: bool,
+    ticker_damage_only: bool,
     text: TextCache,
     menu: Menu,
     started: Instant,
@@ -71,6 +75,10 @@ impl Floor {
             on_cleared_frame: !self.fill_zones,
         };
         let (w, h) = (screen.width(), screen.height());
+        let strip = Rect::from_min_size(pos2(0.0, h * 0.9), vec2(w, h * 0.1));
+        if self.ticker_damage_only {
+            ui.set_clip_rect(strip);
+        }
         if self.draw.contains("menu") {
             let main = Rect::from_min_size(screen.min, vec2(w * 0.7, h * 0.9));
             menu::show(ui, main, &self.menu, &mut env);
@@ -81,7 +89,6 @@ impl Floor {
             clock::show(ui, side, calendar, digits, false, &mut env);
         }
         if self.draw.contains("ticker") {
-            let strip = Rect::from_min_size(pos2(0.0, h * 0.9), vec2(w, h * 0.1));
             let items = ["به کافه ویترین خوش آمدید", "Wi-Fi: vitrin-guest"];
             ticker::show_items(ui, strip, &items, false, 120, Direction::Rtl, &mut env);
         }
@@ -150,6 +157,7 @@ fn main() {
     let floor = Floor {
         draw: std::env::var("FLOOR_DRAW").unwrap_or_else(|_| "none".into()),
         fill_zones: std::env::var_os("FLOOR_FILL").is_some(),
+        ticker_damage_only: std::env::var("FLOOR_DAMAGE").as_deref() == Ok("ticker"),
         text: TextCache::new(),
         menu,
         started: Instant::now(),
