@@ -1,7 +1,9 @@
 //! Frame cost for BENCHMARKS.md: the real player against a Chromium kiosk showing the same
 //! board, on the same machine with no GPU (software rendering under Xvfb), at 1280×720 and
-//! 1920×1080. The player runs once with each renderer: `gl` (the default; Mesa's llvmpipe
-//! here) and `wgpu` (Vulkan on Mesa's lavapipe here), the same-run reference for the choice.
+//! 1920×1080. The player runs three times: as shipped (`gl`: OpenGL on Mesa's llvmpipe here,
+//! shading only what changed between frames), and as the same-run references `gl-full`
+//! (`VITRIN_FULL_REDRAW=1`: every frame shaded whole, as eframe draws) and `wgpu` (Vulkan on
+//! Mesa's lavapipe here).
 //!
 //! The board is the demo café's (`support::cafe_layout`): a Persian menu, a clock that changes
 //! each minute and a ticker moving at 120 px/s on a 1080-high screen. Chromium (Debian's, in
@@ -11,7 +13,7 @@
 //! are the CPU of every process of the side and of its X server (a full-window present costs
 //! the X server a copy too), in percent of one core, median of `CPU_WINDOWS` windows, and the
 //! resident memory at the end. A screenshot of each side is kept in the test artifacts
-//! (`frame_cost_{player_gl,player_wgpu,chromium}_{720,1080}p.png`).
+//! (`frame_cost_{player_gl,player_gl-full,player_wgpu,chromium}_{720,1080}p.png`).
 //!
 //! `cargo bench -p vitrin-player --bench frame_cost` (needs Xvfb and Chromium). With
 //! `VITRIN_PERF_DIR=<dir>` it also records `perf record -g` of the player's last window there.
@@ -30,8 +32,15 @@ use support::{
 use vitrin_tests::browser::CHROMIUM;
 
 const SIZES: [(u32, u32); 2] = [(1280, 720), (1920, 1080)];
-/// The player's renderers (`--renderer`): the default first, the other as the reference.
-const RENDERERS: [&str; 2] = ["gl", "wgpu"];
+/// How the player runs: as shipped first, then the references (name, environment).
+const VARIANTS: [(&str, &[(&str, &str)]); 3] = [
+    ("gl", &[("VITRIN_RENDERER", "gl")]),
+    (
+        "gl-full",
+        &[("VITRIN_RENDERER", "gl"), ("VITRIN_FULL_REDRAW", "1")],
+    ),
+    ("wgpu", &[("VITRIN_RENDERER", "wgpu")]),
+];
 const CPU_WINDOWS: usize = 3;
 const CPU_SECS: u64 = 10;
 /// Time for each side to settle (first frames, font loading, caches) before measuring.
@@ -60,13 +69,13 @@ fn main() {
     let mut rows = Vec::new();
     for (width, height) in SIZES {
         let mut natives = Vec::new();
-        for renderer in RENDERERS {
+        for variant in VARIANTS {
             natives.push(native_side(
                 &runtime,
                 &server,
                 &admin,
                 (store, layout),
-                renderer,
+                variant,
                 (width, height),
                 dir.path(),
             ));
@@ -115,9 +124,9 @@ fn main() {
     for (width, height, natives, chromium, chromium_rss) in rows {
         for native in natives {
             println!(
-                "| {width}×{height} | Vitrin player, --renderer {} | **{:.1} %** ({:.1} + {:.1}; \
+                "| {width}×{height} | Vitrin player, {} | **{:.1} %** ({:.1} + {:.1}; \
                  windows {:.1?}) | {:.1?} | {:.2}× | {:.0} MiB |",
-                native.renderer,
+                native.variant,
                 native.cpu.total,
                 native.cpu.process,
                 native.cpu.x_server,
@@ -137,36 +146,35 @@ fn main() {
 
 /// What one run of the native player cost.
 struct Native {
-    renderer: &'static str,
+    variant: &'static str,
     cpu: Cpu,
     fps: Vec<f64>,
     rss: f64,
 }
 
-/// Runs the native player with `renderer` on its own Xvfb, paired afresh (a new data
+/// Runs the native player as `variant` on its own Xvfb, paired afresh (a new data
 /// directory), and measures it.
 fn native_side(
     runtime: &tokio::runtime::Runtime,
     server: &vitrin_tests::TestServer,
     admin: &vitrin_tests::Admin,
     (store, layout): (i64, i64),
-    renderer: &'static str,
+    (variant, env): (&'static str, &[(&str, &str)]),
     (width, height): (u32, u32),
     dir: &Path,
 ) -> Native {
     let (xvfb, display) = start_xvfb(width, height);
-    let data = dir.join(format!("native-{renderer}-{height}"));
-    let env = [("VITRIN_RENDERER", renderer)];
-    let player = start_player_with(&server.url(""), &data, &display, CPU_SECS, &env);
+    let data = dir.join(format!("native-{variant}-{height}"));
+    let player = start_player_with(&server.url(""), &data, &display, CPU_SECS, env);
     let code = pairing_code(&player.events);
-    let name = format!("Native {renderer} {height}p");
+    let name = format!("Native {variant} {height}p");
     runtime.block_on(admin.pair_screen(&code, store, &name, layout));
     until_event(&player.events, "showing");
     first_frame_ms(&player);
     std::thread::sleep(SETTLE);
     let pid = player.process.0.id();
     let perf = std::env::var_os("VITRIN_PERF_DIR").map(|out| {
-        let out = Path::new(&out).join(format!("player-{renderer}-{height}p.data"));
+        let out = Path::new(&out).join(format!("player-{variant}-{height}p.data"));
         Process(
             Command::new("perf")
                 .args(["record", "-g", "-F", "499", "-o"])
@@ -179,7 +187,7 @@ fn native_side(
         )
     });
     let cpu = measure(|| vec![pid], xvfb.0.id());
-    support::screenshot(&display, &shot(&format!("player_{renderer}"), height));
+    support::screenshot(&display, &shot(&format!("player_{variant}"), height));
     let rss = rss_mib(pid);
     let fps = frame_rates(&player);
     if let Some(mut perf) = perf {
@@ -189,7 +197,7 @@ fn native_side(
         let _ = perf.0.wait();
     }
     Native {
-        renderer,
+        variant,
         cpu,
         fps,
         rss,

@@ -12,6 +12,10 @@
 //! to the ticker's strip: the floor of a renderer that shades only what changed between
 //! frames (eframe still clears and presents the whole window).
 //!
+//! `FLOOR_DAMAGE=compositor` draws through the player's compositor (`render::compositor`):
+//! the frame kept between frames, only what changed shaded again, the whole copied to the
+//! window.
+//!
 //! `FLOOR_RENDERER=wgpu` draws with wgpu instead of glow (the player's `--renderer`).
 //!
 //! `DISPLAY=:n FLOOR_DRAW=menu,clock,ticker cargo run --release -p vitrin-player --features window --example frame_floor`
@@ -19,6 +23,7 @@
 use std::time::{Duration, Instant};
 
 use egui::{Color32, Rect, pos2, vec2};
+use vitrin_player::render::compositor::Compositor;
 use vitrin_player::render::text::{Direction, Palette, TextCache};
 use vitrin_player::render::{Env, ImageState, MediaTextures, Seams, clock, menu, ticker};
 use vitrin_shared::content::{MediaRef, Menu};
@@ -37,6 +42,8 @@ struct Floor {
     draw: String,
     fill_zones: bool,
     ticker_damage_only: bool,
+    use_compositor: bool,
+    compositor: Option<Compositor>,
     text: TextCache,
     menu: Menu,
     started: Instant,
@@ -96,7 +103,45 @@ impl Floor {
 }
 
 impl eframe::App for Floor {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if self.compositor.is_none()
+            && self.use_compositor
+            && let Some(gl) = frame.gl()
+        {
+            self.compositor = Some(Compositor::new(gl, ui.ctx()).expect("a compositor"));
+        }
+        let clear = ui.visuals().panel_fill.to_normalized_gamma_f32();
+        match self.compositor.take() {
+            Some(mut compositor) => {
+                let _ = compositor.frame(ui.ctx(), false, |ui| {
+                    self.paint(ui);
+                    clear
+                });
+                self.compositor = Some(compositor);
+            }
+            None => self.paint(ui),
+        }
+        self.frames += 1;
+        if self.since.elapsed() >= REPORT_EVERY {
+            let secs = self.since.elapsed().as_secs_f64();
+            let cpu = cpu_seconds();
+            let screen = ui.max_rect();
+            println!(
+                "{} at {}×{}: {:.1} frames/s, {:.1} % of a core",
+                self.draw,
+                screen.width(),
+                screen.height(),
+                f64::from(self.frames) / secs,
+                (cpu - self.cpu) / secs * 100.0
+            );
+            (self.frames, self.since, self.cpu) = (0, Instant::now(), cpu);
+        }
+        ui.ctx().request_repaint_after(Duration::from_millis(33));
+    }
+}
+
+impl Floor {
+    fn paint(&mut self, ui: &mut egui::Ui) {
         let screen = ui.max_rect();
         match self.draw.as_str() {
             "none" => {}
@@ -117,21 +162,6 @@ impl eframe::App for Floor {
             }
             _ => self.draw_zones(ui, screen),
         }
-        self.frames += 1;
-        if self.since.elapsed() >= REPORT_EVERY {
-            let secs = self.since.elapsed().as_secs_f64();
-            let cpu = cpu_seconds();
-            println!(
-                "{} at {}×{}: {:.1} frames/s, {:.1} % of a core",
-                self.draw,
-                screen.width(),
-                screen.height(),
-                f64::from(self.frames) / secs,
-                (cpu - self.cpu) / secs * 100.0
-            );
-            (self.frames, self.since, self.cpu) = (0, Instant::now(), cpu);
-        }
-        ui.ctx().request_repaint_after(Duration::from_millis(33));
     }
 }
 
@@ -158,6 +188,8 @@ fn main() {
         draw: std::env::var("FLOOR_DRAW").unwrap_or_else(|_| "none".into()),
         fill_zones: std::env::var_os("FLOOR_FILL").is_some(),
         ticker_damage_only: std::env::var("FLOOR_DAMAGE").as_deref() == Ok("ticker"),
+        use_compositor: std::env::var("FLOOR_DAMAGE").as_deref() == Ok("compositor"),
+        compositor: None,
         text: TextCache::new(),
         menu,
         started: Instant::now(),

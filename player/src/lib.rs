@@ -70,7 +70,9 @@ pub struct Config {
     pub windowed: bool,
 
     /// How the window is drawn: gl (OpenGL or OpenGL ES, the widest supported and, without a
-    /// GPU, Mesa's llvmpipe at a quarter of the CPU per frame of wgpu) or wgpu (Vulkan).
+    /// GPU, Mesa's llvmpipe at a quarter of the CPU per frame of wgpu; only what changed
+    /// between frames is drawn again, unless VITRIN_FULL_REDRAW=1) or wgpu (Vulkan, every
+    /// frame whole).
     #[arg(long, env = "VITRIN_RENDERER", value_enum, default_value_t = Renderer::Gl)]
     pub renderer: Renderer,
 

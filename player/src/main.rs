@@ -141,6 +141,7 @@ fn run_window(
             };
             Ok(Box::new(app::PlayerApp::new(
                 &cc.egui_ctx,
+                cc.gl.as_ref(),
                 engine,
                 events,
                 options,

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use vitrin_shared::content::MediaRef;
 
+use super::compositor::Compositor;
 use super::frame_stats::FrameStats;
 use super::image::ImageLoader;
 use super::kiosk::Kiosk;
@@ -139,16 +140,25 @@ pub struct PlayerApp {
     frame_stats: Option<FrameStats>,
     /// The panel sleeps (the store is closed): the frame is black.
     asleep: bool,
+    /// Damage-limited drawing, on OpenGL; with wgpu the frames go through eframe whole.
+    compositor: Option<Compositor>,
 }
 
 impl PlayerApp {
+    /// `gl`: eframe's OpenGL context, when it draws with OpenGL.
     pub fn new(
         ctx: &egui::Context,
+        gl: Option<&Arc<eframe::glow::Context>>,
         engine: Arc<Engine>,
         events: Receiver<Event>,
         options: Options,
     ) -> PlayerApp {
-        install_fonts(ctx);
+        let compositor = gl.and_then(|gl| {
+            Compositor::new(gl, ctx)
+                .inspect_err(|reason| tracing::warn!(%reason, "drawing every frame through eframe"))
+                .ok()
+        });
+        install_fonts(compositor.as_ref().map_or(ctx, |c| &c.ctx));
         let locate_engine = engine.clone();
         let images = ImageLoader::new(Arc::new(move |sha: &str| locate_engine.media_path(sha)));
         let (shots_tx, screenshots) = std::sync::mpsc::channel::<ScreenshotReply>();
@@ -182,6 +192,7 @@ impl PlayerApp {
             screenshots,
             frame_stats: FrameStats::from_env(),
             asleep: false,
+            compositor,
         }
     }
 
@@ -304,32 +315,9 @@ impl PlayerApp {
         ui.ctx().request_repaint_after(left);
     }
 
-    /// Asks egui for a screenshot when someone (the `screenshot` command) waits for one; the
-    /// callback answers them all with the PNG.
-    fn serve_screenshots(&mut self, ctx: &egui::Context) {
-        let waiting: Vec<ScreenshotReply> = self.screenshots.try_iter().collect();
-        if waiting.is_empty() {
-            return;
-        }
-        let callback = egui::ScreenshotCallback::new(move |image: Arc<egui::ColorImage>| {
-            let png = super::picture::encode_png(&image);
-            for reply in waiting {
-                let _ = reply.send(png.clone());
-            }
-        });
-        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
-    }
-}
-
-impl eframe::App for PlayerApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    /// One frame of the screen, drawn into `ui` (of the compositor's context or eframe's).
+    fn paint_frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        if let Some(stats) = &mut self.frame_stats {
-            stats.frame();
-        }
-        self.kiosk.tick(&ctx);
-        self.take_events();
-        self.serve_screenshots(&ctx);
         let screen = ui.max_rect();
         let asleep = self.sleeps(&ctx);
         if !asleep {
@@ -355,12 +343,75 @@ impl eframe::App for PlayerApp {
         }
     }
 
-    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+    /// The colour the frame is cleared to, in gamma space (egui blends in gamma space).
+    fn background(&self) -> [f32; 4] {
         if self.asleep {
             egui::Color32::BLACK.to_normalized_gamma_f32()
         } else {
-            // Gamma-space values: egui blends in gamma space (not `Rgba`, which is linear).
             self.stage.palette().background.to_normalized_gamma_f32()
+        }
+    }
+}
+
+/// Answers everyone waiting with the PNG of `image`.
+fn answer_screenshots(waiting: Vec<ScreenshotReply>, image: &egui::ColorImage) {
+    let png = super::picture::encode_png(image);
+    for reply in waiting {
+        let _ = reply.send(png.clone());
+    }
+}
+
+/// Asks eframe for a screenshot of the frame it paints; its callback answers them all.
+fn request_screenshot(ctx: &egui::Context, waiting: Vec<ScreenshotReply>) {
+    if waiting.is_empty() {
+        return;
+    }
+    let callback = egui::ScreenshotCallback::new(move |image: Arc<egui::ColorImage>| {
+        answer_screenshots(waiting, &image);
+    });
+    ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+}
+
+impl eframe::App for PlayerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if let Some(stats) = &mut self.frame_stats {
+            stats.frame();
+        }
+        self.kiosk.tick(&ctx);
+        self.take_events();
+        // Screenshots someone (the `screenshot` command) waits for.
+        let waiting: Vec<ScreenshotReply> = self.screenshots.try_iter().collect();
+        match self.compositor.take() {
+            Some(mut compositor) => {
+                let picture = compositor.frame(&ctx, !waiting.is_empty(), |ui| {
+                    self.paint_frame(ui);
+                    self.background()
+                });
+                self.compositor = Some(compositor);
+                match picture {
+                    Some(image) => answer_screenshots(waiting, &image),
+                    None => {
+                        for reply in waiting {
+                            let _ = reply.send(Err("the window is not visible".into()));
+                        }
+                    }
+                }
+            }
+            None => {
+                request_screenshot(&ctx, waiting);
+                self.paint_frame(ui);
+            }
+        }
+    }
+
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        self.background()
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(compositor) = &mut self.compositor {
+            compositor.destroy();
         }
     }
 }

@@ -7,6 +7,9 @@ pub use vitrin_render::*;
 
 // Window, kiosk and media (the native side).
 pub mod app;
+/// Damage-limited drawing on OpenGL: what changed between frames, and drawing only that.
+pub mod compositor;
+pub mod damage;
 /// Opt-in frame-time statistics (`VITRIN_FRAME_STATS`) for the window benchmark.
 pub mod frame_stats;
 pub mod image;
