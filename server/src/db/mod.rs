@@ -43,6 +43,16 @@ pub enum Ex<'a> {
     Tx(&'a mut Tx),
 }
 
+impl Ex<'_> {
+    /// A statement's text as this engine takes it (on SQLite, `$1 … $n` as `?`: `sqlite_text`).
+    fn statement_text(&self, text: Cow<'static, str>) -> Cow<'static, str> {
+        match self {
+            Ex::Db(Db::Sqlite(..)) | Ex::Tx(Tx::Sqlite(..)) => sqlite_text(text),
+            Ex::Db(Db::Postgres(_)) | Ex::Tx(Tx::Postgres(_)) => text,
+        }
+    }
+}
+
 impl<'a> From<&'a Db> for Ex<'a> {
     fn from(db: &'a Db) -> Self {
         Ex::Db(db)
@@ -317,23 +327,21 @@ impl Query {
     /// Runs the statement and returns the number of rows it changed.
     pub async fn execute<'a>(self, ex: impl Into<Ex<'a>>) -> DbResult<u64> {
         let Query { sql: text, args } = self;
-        let result = match ex.into() {
-            Ex::Db(Db::Sqlite(pool, _)) => {
-                bind_all!(sqlx::query(AssertSqlSafe(sqlite_text(text))), &args)
-                    .execute(pool)
-                    .await
-                    .map(|r| r.rows_affected())
-            }
+        let ex = ex.into();
+        let text = ex.statement_text(text);
+        let result = match ex {
+            Ex::Db(Db::Sqlite(pool, _)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
             Ex::Db(Db::Postgres(pool)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected()),
-            Ex::Tx(Tx::Sqlite(tx, _)) => {
-                bind_all!(sqlx::query(AssertSqlSafe(sqlite_text(text))), &args)
-                    .execute(&mut **tx)
-                    .await
-                    .map(|r| r.rows_affected())
-            }
+            Ex::Tx(Tx::Sqlite(tx, _)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
             Ex::Tx(Tx::Postgres(tx)) => bind_all!(sqlx::query(AssertSqlSafe(text)), &args)
                 .execute(&mut **tx)
                 .await
@@ -344,14 +352,13 @@ impl Query {
 
     pub async fn fetch_all<'a, T: Record>(self, ex: impl Into<Ex<'a>>) -> DbResult<Vec<T>> {
         let Query { sql: text, args } = self;
-        let result = match ex.into() {
+        let ex = ex.into();
+        let text = ex.statement_text(text);
+        let result = match ex {
             Ex::Db(Db::Sqlite(pool, _)) => {
-                bind_all!(
-                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
-                    &args
-                )
-                .fetch_all(pool)
-                .await
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_all(pool)
+                    .await
             }
             Ex::Db(Db::Postgres(pool)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
@@ -359,12 +366,9 @@ impl Query {
                     .await
             }
             Ex::Tx(Tx::Sqlite(tx, _)) => {
-                bind_all!(
-                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
-                    &args
-                )
-                .fetch_all(&mut **tx)
-                .await
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_all(&mut **tx)
+                    .await
             }
             Ex::Tx(Tx::Postgres(tx)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
@@ -377,14 +381,13 @@ impl Query {
 
     pub async fn fetch_optional<'a, T: Record>(self, ex: impl Into<Ex<'a>>) -> DbResult<Option<T>> {
         let Query { sql: text, args } = self;
-        let result = match ex.into() {
+        let ex = ex.into();
+        let text = ex.statement_text(text);
+        let result = match ex {
             Ex::Db(Db::Sqlite(pool, _)) => {
-                bind_all!(
-                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
-                    &args
-                )
-                .fetch_optional(pool)
-                .await
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_optional(pool)
+                    .await
             }
             Ex::Db(Db::Postgres(pool)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
@@ -392,12 +395,9 @@ impl Query {
                     .await
             }
             Ex::Tx(Tx::Sqlite(tx, _)) => {
-                bind_all!(
-                    sqlx::query_as::<_, T>(AssertSqlSafe(sqlite_text(text))),
-                    &args
-                )
-                .fetch_optional(&mut **tx)
-                .await
+                bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
+                    .fetch_optional(&mut **tx)
+                    .await
             }
             Ex::Tx(Tx::Postgres(tx)) => {
                 bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &args)
