@@ -13,8 +13,7 @@
 //! frames (eframe still clears and presents the whole window).
 //!
 //! `FLOOR_DAMAGE=compositor` draws through the player's compositor (`render::compositor`):
-//! the frame kept between frames, only what changed shaded again, the whole copied to the
-//! window.
+//! only what changed since the frame in the window's back buffer is shaded again.
 //!
 //! `FLOOR_RENDERER=wgpu` draws with wgpu instead of glow (the player's `--renderer`).
 //!
