@@ -48,7 +48,6 @@ const HISTORY: usize = 4;
 pub struct Compositor {
     /// The context the player draws its frames in; eframe's own context draws nothing.
     pub ctx: egui::Context,
-    gl: Arc<glow::Context>,
     painter: egui_glow::Painter,
     stamp: Stamp,
     /// Where eframe's clear goes while frames are kept (`None`: they are not).
@@ -95,7 +94,6 @@ impl Compositor {
         );
         Ok(Compositor {
             ctx,
-            gl: gl.clone(),
             painter,
             stamp: Stamp::default(),
             absorber,
@@ -126,7 +124,7 @@ impl Compositor {
         let mut textures = output.textures_delta;
         unsafe {
             // The window's back buffer (eframe's clear went to the absorber).
-            self.gl.bind_framebuffer(glow::FRAMEBUFFER, None);
+            self.painter.gl().bind_framebuffer(glow::FRAMEBUFFER, None);
         }
         let size = self.window_size();
         let mut damages = match self.last.take() {
@@ -142,7 +140,6 @@ impl Compositor {
             }
             _ => VecDeque::from([Damage::Full]),
         };
-        let redraw = self.to_redraw(&damages, size);
         for (id, deltas) in textures.set.drain() {
             for delta in deltas {
                 self.painter.set_texture(id, &delta);
@@ -151,12 +148,13 @@ impl Compositor {
         let visible = size[0] > 0 && size[1] > 0;
         let mut picture = None;
         if visible {
+            let redraw = self.to_redraw(&damages, size);
             unsafe { self.paint(&redraw, &output.shapes, size, ppp, clear) };
             if screenshot {
                 picture = Some(self.painter.read_screen_rgba(size));
             }
             if self.absorber.is_some() {
-                unsafe { self.stamp.leave(&self.gl, size) };
+                unsafe { self.stamp.leave(self.painter.gl(), size) };
             }
         }
         unsafe {
@@ -164,7 +162,8 @@ impl Compositor {
                 self.painter.free_texture(id);
             }
             if let Some(absorber) = &self.absorber {
-                self.gl
+                self.painter
+                    .gl()
                     .bind_framebuffer(glow::FRAMEBUFFER, Some(absorber.fbo));
             }
         }
@@ -184,12 +183,13 @@ impl Compositor {
     }
 
     /// What to draw so the back buffer shows the new frame: the damage of every frame since
-    /// the picture it holds (`damages`, newest first, starts with this frame's).
+    /// the picture it holds (`damages`, newest first, starts with this frame's). `size` is
+    /// not empty.
     fn to_redraw(&self, damages: &VecDeque<Damage>, size: [u32; 2]) -> Damage {
-        if self.absorber.is_none() || size[0] == 0 || size[1] == 0 {
+        if self.absorber.is_none() {
             return Damage::Full;
         }
-        let age = unsafe { self.stamp.age(&self.gl, size) };
+        let age = unsafe { self.stamp.age(self.painter.gl(), size) };
         if age == 0 || age > damages.len() {
             return Damage::Full;
         }
@@ -203,7 +203,8 @@ impl Compositor {
     fn window_size(&self) -> [u32; 2] {
         let mut viewport = [0; 4];
         unsafe {
-            self.gl
+            self.painter
+                .gl()
                 .get_parameter_i32_slice(glow::VIEWPORT, &mut viewport)
         };
         [viewport[2].max(0) as u32, viewport[3].max(0) as u32]
@@ -255,17 +256,18 @@ impl Compositor {
         if !px.is_positive() {
             return;
         }
+        let gl = self.painter.gl();
         unsafe {
-            self.gl.viewport(0, 0, w as i32, h as i32);
-            self.gl.enable(glow::SCISSOR_TEST);
-            self.gl.scissor(
+            gl.viewport(0, 0, w as i32, h as i32);
+            gl.enable(glow::SCISSOR_TEST);
+            gl.scissor(
                 px.min.x as i32,
                 h as i32 - px.max.y as i32,
                 px.width() as i32,
                 px.height() as i32,
             );
-            self.gl.clear_color(clear[0], clear[1], clear[2], clear[3]);
-            self.gl.clear(glow::COLOR_BUFFER_BIT);
+            gl.clear_color(clear[0], clear[1], clear[2], clear[3]);
+            gl.clear(glow::COLOR_BUFFER_BIT);
         }
         let inside = px / ppp;
         let mut batch = Vec::new();
@@ -291,10 +293,11 @@ impl Compositor {
     /// Frees the GL objects (eframe's `on_exit`, while the context is still current).
     pub fn destroy(&mut self) {
         if let Some(absorber) = self.absorber.take() {
+            let gl = self.painter.gl();
             unsafe {
-                self.gl.bind_framebuffer(glow::FRAMEBUFFER, None);
-                self.gl.delete_framebuffer(absorber.fbo);
-                self.gl.delete_texture(absorber.texture);
+                gl.bind_framebuffer(glow::FRAMEBUFFER, None);
+                gl.delete_framebuffer(absorber.fbo);
+                gl.delete_texture(absorber.texture);
             }
         }
         self.painter.destroy();
